@@ -1,0 +1,14 @@
+use thiserror::Error;
+
+/// Errors raised by the shared types themselves (parsing of enumerated values).
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CoreError {
+    /// A value that must be one of a closed set was something else.
+    #[error("unknown {what} {found:?}; expected one of: {expected}")]
+    UnknownVariant {
+        what: &'static str,
+        found: String,
+        expected: String,
+    },
+}

@@ -1,0 +1,19 @@
+//! # appfraud-core: the shared vocabulary
+//!
+//! Every other appfraud crate speaks in the types defined here, and this crate depends on
+//! nothing heavy (no polars, no ONNX Runtime) so that any of them can use it.
+//!
+//! Design:
+//!
+//! - [`schema`] is the input contract of `SCHEMA.md` written down once as data: the tables of a
+//!   data directory, their columns, logical types and nullability, and the reference files. The
+//!   generator writes by it, ingest validates by it; nothing else spells column names.
+//! - Errors are typed per crate ([`CoreError`] here); binaries decide exit codes.
+//!
+//! Feature descriptors, the model manifest and reason codes join this crate as the pipeline grows.
+
+mod error;
+pub mod schema;
+
+pub use error::CoreError;
+pub use schema::{ColumnSpec, ColumnType, IpKind, ReferenceSpec, TableSpec};

@@ -1,0 +1,151 @@
+//! The error type of the serving layer.
+
+use std::path::PathBuf;
+
+/// How to make ONNX Runtime available; part of every "library not found" message.
+const ORT_FIX: &str =
+    "run ./dev ort in the appfraud checkout, or set ORT_DYLIB_PATH to libonnxruntime.so";
+
+/// Everything that can go wrong while loading ONNX Runtime, loading a model or scoring.
+///
+/// Messages are one sentence that names the file or value at fault and, where the user can act,
+/// what to do. [`ServeError::is_user_error`] separates the user's problems (exit code 2) from
+/// internal failures (exit code 1).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ServeError {
+    /// `ORT_DYLIB_PATH` is set but does not name an existing file.
+    #[error(
+        "ORT_DYLIB_PATH is set to {}, which is not an existing file; {ORT_FIX}",
+        path.display()
+    )]
+    OnnxRuntimeEnvPathInvalid {
+        /// The value of `ORT_DYLIB_PATH`.
+        path: PathBuf,
+    },
+
+    /// No `.ort/libonnxruntime.so` in any searched directory or its parents.
+    #[error(
+        "ONNX Runtime library not found: no .ort/libonnxruntime.so in {} or any parent directory; {ORT_FIX}",
+        display_paths(searched)
+    )]
+    OnnxRuntimeNotFound {
+        /// The directories whose ancestors were searched.
+        searched: Vec<PathBuf>,
+    },
+
+    /// The library file exists but could not be loaded or initialised (not a shared library,
+    /// wrong architecture, a version older than 1.31, ...).
+    #[error("cannot load ONNX Runtime from {}: {reason}", path.display())]
+    OnnxRuntimeUnloadable {
+        /// The library file.
+        path: PathBuf,
+        /// What ONNX Runtime or the dynamic loader said.
+        reason: String,
+    },
+
+    /// ONNX Runtime rejected the model bytes as not a valid ONNX model.
+    #[error("invalid ONNX model: {reason}")]
+    InvalidModel {
+        /// What ONNX Runtime said.
+        reason: String,
+    },
+
+    /// The model loads but does not follow the package contract (input `features` float32
+    /// `[N, F]`, output `probability` float32 `[N]`).
+    #[error("the model does not follow the appfraud contract: {reason}")]
+    ModelContract {
+        /// What is wrong with its inputs or outputs.
+        reason: String,
+    },
+
+    /// Creating an ONNX Runtime session failed for a reason other than an invalid model.
+    #[error("cannot create an ONNX Runtime session: {reason}")]
+    Session {
+        /// What ONNX Runtime said.
+        reason: String,
+    },
+
+    /// Running the model failed.
+    #[error("ONNX Runtime inference failed: {reason}")]
+    Inference {
+        /// What ONNX Runtime said.
+        reason: String,
+    },
+
+    /// The feature matrix handed to the model has the wrong size.
+    #[error("wrong feature matrix shape: expected {expected}, found {found}")]
+    Shape {
+        /// What the shape should have been.
+        expected: String,
+        /// What was given.
+        found: String,
+    },
+
+    /// ONNX Runtime and the plain-Rust reference disagree in the self-check.
+    #[error(
+        "ONNX Runtime self-check failed: max |onnx - reference| = {max_abs_diff:e} exceeds {tolerance:e}"
+    )]
+    SelfCheckMismatch {
+        /// The largest absolute difference seen.
+        max_abs_diff: f64,
+        /// The allowed difference.
+        tolerance: f64,
+    },
+}
+
+impl ServeError {
+    /// `true` when the user can fix the problem (bad input, usage or environment: a missing or
+    /// broken ONNX Runtime library, an invalid or foreign model, a feature matrix of the wrong
+    /// size); `false` for internal failures. The binary exits with 2 for the first, 1 for the
+    /// second.
+    pub fn is_user_error(&self) -> bool {
+        match self {
+            Self::OnnxRuntimeEnvPathInvalid { .. }
+            | Self::OnnxRuntimeNotFound { .. }
+            | Self::OnnxRuntimeUnloadable { .. }
+            | Self::InvalidModel { .. }
+            | Self::ModelContract { .. }
+            | Self::Shape { .. } => true,
+            Self::Session { .. } | Self::Inference { .. } | Self::SelfCheckMismatch { .. } => false,
+        }
+    }
+}
+
+fn display_paths(paths: &[PathBuf]) -> String {
+    if paths.is_empty() {
+        return "(no directories)".to_owned();
+    }
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_errors_are_told_apart_from_internal_ones() {
+        let user = ServeError::Shape {
+            expected: "6 values".into(),
+            found: "5 values".into(),
+        };
+        let internal = ServeError::Inference {
+            reason: "boom".into(),
+        };
+        assert!(user.is_user_error());
+        assert!(!internal.is_user_error());
+    }
+
+    #[test]
+    fn not_found_lists_every_searched_directory_and_the_fix() {
+        let e = ServeError::OnnxRuntimeNotFound {
+            searched: vec![PathBuf::from("one"), PathBuf::from("two")],
+        };
+        let msg = e.to_string();
+        assert!(msg.contains("one, two"), "{msg}");
+        assert!(msg.contains(ORT_FIX), "{msg}");
+    }
+}

@@ -1,0 +1,123 @@
+//! Arguments as typed (clap) and their conversion to validated library options.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use appfraud_synth::GenerateParams;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+/// Score job applications for fraud: synthetic data, features, training, export, scoring.
+#[derive(Debug, Parser)]
+#[command(name = "appfraud", version, about, long_about = None)]
+pub struct Cli {
+    /// Print nothing but errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a synthetic data directory (SCHEMA.md) with documented fraud mechanics.
+    Generate(GenerateArgs),
+    /// Run the main job end to end on built-in data.
+    Demo(crate::demo::DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Output data directory (created if missing; the data files in it are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Number of applications.
+    #[arg(long, value_name = "N", default_value_t = GenerateParams::default().applications)]
+    pub applications: usize,
+    /// Random seed: the same seed gives identical files.
+    #[arg(long, value_name = "S", default_value_t = GenerateParams::default().seed)]
+    pub seed: u64,
+    /// First day of the data window (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE", default_value_t = GenerateParams::default().start, value_parser = parse_date)]
+    pub start: NaiveDate,
+    /// Number of calendar quarters the window spans.
+    #[arg(long, value_name = "Q", default_value_t = GenerateParams::default().quarters)]
+    pub quarters: u32,
+    /// Also write the hidden ground truth (scheme, actor, identity per application) to FILE.parquet.
+    #[arg(long, value_name = "FILE")]
+    pub truth: Option<PathBuf>,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| format!("{s:?} is not a date of the form YYYY-MM-DD ({e})"))
+}
+
+/// A usage error detected after parsing (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Step reporting on stderr, silent with `--quiet`.
+pub struct Reporter {
+    quiet: bool,
+    started: Instant,
+}
+
+impl Reporter {
+    pub fn new(quiet: bool) -> Self {
+        Reporter {
+            quiet,
+            started: Instant::now(),
+        }
+    }
+
+    pub fn step(&self, msg: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!(
+                "[{:>6.1}s] {}",
+                self.started.elapsed().as_secs_f64(),
+                msg.as_ref()
+            );
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let report = Reporter::new(cli.quiet);
+    match cli.command {
+        Command::Generate(args) => generate(args, &report),
+        Command::Demo(args) => crate::demo::run(args, &report),
+    }
+}
+
+fn generate(args: GenerateArgs, report: &Reporter) -> Result<()> {
+    let params = GenerateParams::new()
+        .applications(args.applications)
+        .seed(args.seed)
+        .start(args.start)
+        .quarters(args.quarters)
+        .check()?;
+    report.step(format!(
+        "generating {} applications over {} quarters (seed {})",
+        args.applications, args.quarters, args.seed
+    ));
+    let data = appfraud_synth::generate(&params);
+    report.step(format!(
+        "generated {} applications and {} telemetry rows",
+        data.applications(),
+        data.telemetry_rows()
+    ));
+    let summary = data
+        .write(&args.out)
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    for (path, rows) in &summary.rows {
+        report.step(format!("wrote {} ({rows} rows)", path.display()));
+    }
+    if let Some(truth) = &args.truth {
+        data.write_truth(truth)?;
+        report.step(format!("wrote {} (ground truth)", truth.display()));
+    }
+    Ok(())
+}

@@ -1,0 +1,37 @@
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// Errors of the synthetic data generator.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SynthError {
+    /// A generation parameter is outside its valid range.
+    #[error("invalid value {value} for {name}: expected {expected}")]
+    InvalidParam {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    /// The output directory or a file in it could not be written.
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Building or writing a Parquet table failed.
+    #[error("cannot write table {path}: {reason}")]
+    Table { path: PathBuf, reason: String },
+}
+
+impl SynthError {
+    /// Whether the error was caused by the caller's input (parameters, output location) rather
+    /// than by a fault of the generator.
+    pub fn is_user_error(&self) -> bool {
+        matches!(
+            self,
+            SynthError::InvalidParam { .. } | SynthError::Io { .. }
+        )
+    }
+}

@@ -1,0 +1,75 @@
+use thiserror::Error;
+
+/// Errors raised by `appfraud-train`.
+///
+/// Every variant names what was wrong with which input, so an embedder can match on it and a
+/// binary can turn it into one clear sentence. Invalid input never panics; it returns one of
+/// these.
+#[derive(Debug, Error, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum TrainError {
+    /// An input that needs at least one row had none.
+    #[error("{what} is empty; at least one row is required")]
+    EmptyInput {
+        /// Which input was empty (for example `"labels"`).
+        what: &'static str,
+    },
+
+    /// Two inputs that must describe the same rows have different lengths.
+    #[error("{what} has {found} rows but {expected} were expected (one per label)")]
+    LengthMismatch {
+        /// The input whose length is wrong (for example `"scores"`).
+        what: &'static str,
+        /// The length it must have (the number of labels).
+        expected: usize,
+        /// The length it has.
+        found: usize,
+    },
+
+    /// The labels hold only one class, and the metric is undefined without the other.
+    #[error(
+        "{metric} is undefined when the labels hold a single class \
+         ({positives} positives, {negatives} negatives)"
+    )]
+    SingleClass {
+        /// The metric that was asked for (for example `"roc_auc"`).
+        metric: &'static str,
+        /// Number of positive labels seen.
+        positives: usize,
+        /// Number of negative labels seen.
+        negatives: usize,
+    },
+
+    /// A value that must be a finite number was NaN or infinite.
+    #[error("{what}[{index}] is {value}; a finite number is required")]
+    NonFinite {
+        /// The input holding the value (for example `"scores"`).
+        what: &'static str,
+        /// Row index of the first offending value.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+
+    /// A value that must be a probability lay outside `[0, 1]`.
+    #[error("{what}[{index}] is {value}; a probability in [0, 1] is required")]
+    NotAProbability {
+        /// The input holding the value (for example `"probabilities"`).
+        what: &'static str,
+        /// Row index of the first offending value.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+
+    /// A scalar argument lay outside its valid range.
+    #[error("{name} = {value} is invalid; expected {expected}")]
+    InvalidArgument {
+        /// The argument's name as it appears in the function signature.
+        name: &'static str,
+        /// The value given, formatted.
+        value: String,
+        /// The valid range, in words (for example `"an integer in 1..=200"`).
+        expected: String,
+    },
+}
