@@ -137,7 +137,15 @@ pub(crate) fn at_local_hour(
     let local_day = (t + off).div_euclid(DAY_US) * DAY_US;
     let hour = rng.weighted(hours) as i64;
     let within = rng.range(0, 3_600_000_000) as i64;
-    (local_day - off + hour * 3_600_000_000 + within).clamp(lo, hi - 1)
+    let t = local_day - off + hour * 3_600_000_000 + within;
+    // Stay inside the quarter by moving whole days, never by piling rows onto its boundary.
+    if t < lo {
+        (t + DAY_US).min(hi - 1)
+    } else if t >= hi {
+        (t - DAY_US).max(lo)
+    } else {
+        t
+    }
 }
 
 /// When people apply for jobs: evenings and office hours, rarely at night.
@@ -290,9 +298,9 @@ impl Address {
         } else {
             s
         };
-        match (v >> 6) % 4 {
-            0 => s.to_lowercase(),
-            1 => s.to_uppercase(),
+        match (v >> 6) % 8 {
+            1 => s.to_lowercase(),
+            2 => s.to_uppercase(),
             _ => s,
         }
     }
@@ -1314,4 +1322,95 @@ pub(crate) fn lone(world: &World, plan: &LonePlan) -> Vec<AppRecord> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(y: i32, m: u32, d: u32, h: u32) -> i64 {
+        Utc.from_utc_datetime(
+            &NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap(),
+        )
+        .timestamp_micros()
+    }
+
+    #[test]
+    fn offsets_follow_daylight_saving_time() {
+        // Worked out from the tz database: New York EST -5 / EDT -4 (DST from 2024-03-10 07:00
+        // UTC); Phoenix MST -7 all year; Adelaide ACDT +10:30 in January, ACST +9:30 in July;
+        // the Canaries WET 0 / WEST +1; Kolkata +5:30 all year.
+        assert_eq!(
+            offset_min(chrono_tz::America::New_York, at(2024, 1, 15, 12)),
+            -300
+        );
+        assert_eq!(
+            offset_min(chrono_tz::America::New_York, at(2024, 3, 10, 6)),
+            -300
+        );
+        assert_eq!(
+            offset_min(chrono_tz::America::New_York, at(2024, 3, 10, 7)),
+            -240
+        );
+        assert_eq!(
+            offset_min(chrono_tz::America::Phoenix, at(2024, 7, 1, 0)),
+            -420
+        );
+        assert_eq!(
+            offset_min(chrono_tz::Australia::Adelaide, at(2024, 1, 15, 0)),
+            630
+        );
+        assert_eq!(
+            offset_min(chrono_tz::Australia::Adelaide, at(2024, 7, 15, 0)),
+            570
+        );
+        assert_eq!(
+            offset_min(chrono_tz::Atlantic::Canary, at(2024, 7, 15, 0)),
+            60
+        );
+        assert_eq!(
+            offset_min(chrono_tz::Asia::Kolkata, at(2024, 7, 15, 0)),
+            330
+        );
+    }
+
+    #[test]
+    fn local_hours_stay_inside_the_window_without_piling_up() {
+        let mut rng = Rng::new(1, 1);
+        let (lo, hi) = (at(2024, 1, 1, 0), at(2024, 4, 1, 0));
+        let mut at_lo = 0;
+        for _ in 0..10_000 {
+            let t = rng.range(lo as u64, hi as u64) as i64;
+            let moved = at_local_hour(
+                t,
+                chrono_tz::Asia::Pyongyang,
+                &SHIFT_HOURS,
+                lo,
+                hi,
+                &mut rng,
+            );
+            assert!((lo..hi).contains(&moved));
+            at_lo += usize::from(moved == lo);
+        }
+        assert_eq!(at_lo, 0);
+    }
+
+    #[test]
+    fn address_variants_keep_number_and_street() {
+        let mut rng = Rng::new(2, 2);
+        let home = Home::draw(&mut rng, geo::US);
+        let a = Address::draw(home, &mut rng);
+        let key = format!("{} {}", a.number, a.street.to_lowercase());
+        for v in 0..256 {
+            assert!(
+                a.variant(v).to_lowercase().starts_with(&key),
+                "{}",
+                a.variant(v)
+            );
+        }
+    }
 }
