@@ -85,23 +85,12 @@ fn read_csv(file: &Path, spec: &TableSpec) -> Result<DataFrame, IngestError> {
         let text = text.as_materialized_series();
         let target = polars_type(col.ty);
         let cast = match col.ty {
-            ColumnType::TimestampUs => text
-                .str()
-                .and_then(|s| {
-                    s.as_datetime(
-                        None,
-                        TimeUnit::Microseconds,
-                        false,
-                        false,
-                        Some(&TimeZone::UTC),
-                        &StringChunked::from_iter(std::iter::once("raise")),
-                    )
-                })
-                .map(|d| d.into_series()),
+            ColumnType::TimestampUs => parse_timestamps(text),
+            ColumnType::Bool => parse_bools(text),
             _ => text.strict_cast(&target),
         };
         let series = cast.map_err(|_| {
-            let row = first_unparseable(text, &target).unwrap_or(0);
+            let row = first_unparseable(text, col.ty, &target).unwrap_or(0);
             IngestError::WrongType {
                 file: file.to_path_buf(),
                 column: col.name,
@@ -117,11 +106,54 @@ fn read_csv(file: &Path, spec: &TableSpec) -> Result<DataFrame, IngestError> {
     DataFrame::new(raw.height(), columns).map_err(unreadable)
 }
 
-fn first_unparseable(text: &Series, target: &DataType) -> Option<usize> {
-    let parsed = text.cast(target).ok()?;
-    (0..text.len()).find(|&i| {
-        text.get(i).map(|v| !v.is_null()).unwrap_or(false)
-            && parsed.get(i).map(|v| v.is_null()).unwrap_or(true)
+/// RFC 3339 timestamps with any offset, converted to UTC microseconds.
+fn parse_timestamps(text: &Series) -> PolarsResult<Series> {
+    let values: Vec<Option<i64>> = text
+        .str()?
+        .iter()
+        .map(|v| match v {
+            None | Some("") => Ok(None),
+            Some(v) => chrono::DateTime::parse_from_rfc3339(v)
+                .map(|t| Some(t.timestamp_micros()))
+                .map_err(|e| polars_err!(ComputeError: "not an RFC 3339 timestamp: {e}")),
+        })
+        .collect::<PolarsResult<_>>()?;
+    Ok(Series::new(text.name().clone(), values)
+        .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC)))
+}
+
+/// `true`/`false` in any case; anything else that is not empty is an error.
+fn parse_bools(text: &Series) -> PolarsResult<Series> {
+    let values: Vec<Option<bool>> = text
+        .str()?
+        .iter()
+        .map(|v| match v.map(str::to_ascii_lowercase).as_deref() {
+            None | Some("") => Ok(None),
+            Some("true") => Ok(Some(true)),
+            Some("false") => Ok(Some(false)),
+            Some(other) => Err(polars_err!(ComputeError: "not a boolean: {other}")),
+        })
+        .collect::<PolarsResult<_>>()?;
+    Ok(Series::new(text.name().clone(), values))
+}
+
+/// Row of the first non-empty value of `text` that does not parse as `ty`.
+fn first_unparseable(text: &Series, ty: ColumnType, target: &DataType) -> Option<usize> {
+    let values = text.str().ok()?;
+    let parsed = match ty {
+        ColumnType::Int32 | ColumnType::Float32 => text.cast(target).ok(),
+        _ => None,
+    };
+    (0..values.len()).find(|&i| match values.get(i) {
+        None | Some("") => false,
+        Some(v) => match ty {
+            ColumnType::Bool => !matches!(v.to_ascii_lowercase().as_str(), "true" | "false"),
+            ColumnType::TimestampUs => chrono::DateTime::parse_from_rfc3339(v).is_err(),
+            ColumnType::Utf8 => false,
+            ColumnType::Int32 | ColumnType::Float32 => parsed
+                .as_ref()
+                .is_none_or(|p| p.get(i).map_or(true, |x| x.is_null())),
+        },
     })
 }
 

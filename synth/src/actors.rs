@@ -235,7 +235,7 @@ impl Address {
         let country = home.country();
         Address {
             number: rng.int(1, 9899) as u32,
-            street: *rng.pick(country.streets),
+            street: rng.choose(country.streets),
             suffix: *rng.pick(SUFFIXES),
             unit: rng.chance(0.25).then(|| format!("{}", rng.int(1, 40))),
             home,
@@ -455,7 +455,7 @@ impl LegitTraits {
 }
 
 fn legit_screen(rng: &mut Rng) -> &'static str {
-    *rng.pick_weighted(COMMON_SCREENS)
+    rng.choose_weighted(COMMON_SCREENS)
 }
 
 /// A legitimate household's applications.
@@ -860,7 +860,7 @@ fn fraud_education(world: &World, rng: &mut Rng, t: i64, tells: &Tells) -> Educa
         education::as_typed(&base, 0.6, rng)
     } else {
         let inst = rng.pick(INSTITUTIONS);
-        education::as_typed(*rng.pick(inst.spellings), 0.02, rng)
+        education::as_typed(rng.choose(inst.spellings), 0.02, rng)
     };
     let years = rng.uniform(5.0, 15.0);
     let grad_year = if rng.chance(tells.education_dates) {

@@ -261,8 +261,8 @@ impl Name {
             .chance(0.12)
             .then(|| (b'A' + rng.range(0, 26) as u8) as char);
         Name {
-            first: *rng.pick(FIRST_NAMES),
-            last: *rng.pick(LAST_NAMES),
+            first: rng.choose(FIRST_NAMES),
+            last: rng.choose(LAST_NAMES),
             middle_initial,
         }
     }
@@ -390,7 +390,7 @@ pub(crate) fn national_number(numbering: &Numbering, area: Option<&str>, rng: &m
             }
         }
     } else {
-        nsn.push_str(*rng.pick(numbering.mobile_prefixes));
+        nsn.push_str(rng.choose(numbering.mobile_prefixes));
     }
     if numbering.calling_code == "52" && nsn.len() < 2 {
         nsn.push_str("55");

@@ -117,14 +117,14 @@ pub(crate) fn personal(years: f32, rng: &mut Rng) -> String {
         )
     };
     for _ in 0..rng.int(1, 3) {
-        let outcome = fill(*rng.pick(OUTCOMES), rng);
+        let outcome = fill(rng.choose(OUTCOMES), rng);
         s.push_str(&format!(
             "{} {} using {t3}, {outcome}. ",
             rng.pick(VERBS),
             rng.pick(THINGS)
         ));
     }
-    s.push_str(*rng.pick(CLOSERS));
+    s.push_str(rng.choose(CLOSERS));
     s
 }
 
@@ -149,7 +149,7 @@ impl Template {
              high-performance solutions in {t1}, {t2}, {t3} and {t4}. "
         );
         for _ in 0..3 {
-            let outcome = fill(*rng.pick(OUTCOMES), rng);
+            let outcome = fill(rng.choose(OUTCOMES), rng);
             text.push_str(&format!(
                 "{} {} {outcome}. ",
                 rng.pick(VERBS),

@@ -75,6 +75,16 @@ impl Rng {
         &items[self.index(items.len())]
     }
 
+    /// A copy of one element of a non-empty slice.
+    pub(crate) fn choose<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.index(items.len())]
+    }
+
+    /// A copy of an item of `items` drawn by the weight paired with it.
+    pub(crate) fn choose_weighted<T: Copy>(&mut self, items: &[(T, f64)]) -> T {
+        *self.pick_weighted(items)
+    }
+
     /// Index drawn with probability proportional to `weights` (non-empty, not all zero).
     pub(crate) fn weighted(&mut self, weights: &[f64]) -> usize {
         let total: f64 = weights.iter().sum();

@@ -70,6 +70,27 @@ fn slash24(ip: &str) -> Option<String> {
     (parts.len() == 4).then(|| parts[..3].join("."))
 }
 
+/// Per identity: address keys and IPv4 /24s of its applications.
+#[derive(Default)]
+struct Entities {
+    addresses: HashSet<String>,
+    nets: HashSet<String>,
+}
+
+/// Whether two identities of one actor share a value picked by `pick`.
+fn shares_with_another(
+    ids: &HashMap<u64, Entities>,
+    pick: fn(&Entities) -> &HashSet<String>,
+) -> bool {
+    let mut seen: HashMap<&String, HashSet<u64>> = HashMap::new();
+    for (id, entities) in ids {
+        for k in pick(entities) {
+            seen.entry(k).or_default().insert(*id);
+        }
+    }
+    seen.values().any(|s| s.len() >= 2)
+}
+
 #[test]
 fn farm_identities_share_entities_and_legit_strangers_rarely_do() {
     let d = data(30_000, 5);
@@ -78,8 +99,7 @@ fn farm_identities_share_entities_and_legit_strangers_rarely_do() {
     let ip = strs(&apps, "ip");
     let truth: Vec<_> = d.truth().map(|(_, _, t)| t.clone()).collect();
 
-    // actor -> identity -> (address keys, /24s)
-    let mut farms: HashMap<u64, HashMap<u64, (HashSet<String>, HashSet<String>)>> = HashMap::new();
+    let mut farms: HashMap<u64, HashMap<u64, Entities>> = HashMap::new();
     for (i, t) in truth.iter().enumerate() {
         if t.scheme == Scheme::LaptopFarm && !t.stealth {
             let e = farms
@@ -88,24 +108,13 @@ fn farm_identities_share_entities_and_legit_strangers_rarely_do() {
                 .entry(t.identity)
                 .or_default();
             if let Some(a) = &address[i] {
-                e.0.insert(address_key(a));
+                e.addresses.insert(address_key(a));
             }
             if let Some(n) = ip[i].as_deref().and_then(slash24) {
-                e.1.insert(n);
+                e.nets.insert(n);
             }
         }
     }
-    let shares_with_another =
-        |ids: &HashMap<u64, (HashSet<String>, HashSet<String>)>,
-         pick: fn(&(HashSet<String>, HashSet<String>)) -> &HashSet<String>| {
-            let mut seen: HashMap<&String, HashSet<u64>> = HashMap::new();
-            for (id, sets) in ids {
-                for k in pick(sets) {
-                    seen.entry(k).or_default().insert(*id);
-                }
-            }
-            seen.values().any(|s| s.len() >= 2)
-        };
     let multi: Vec<_> = farms.values().filter(|ids| ids.len() >= 2).collect();
     assert!(
         multi.len() >= 10,
@@ -114,11 +123,11 @@ fn farm_identities_share_entities_and_legit_strangers_rarely_do() {
     );
     let by_address = multi
         .iter()
-        .filter(|ids| shares_with_another(ids, |s| &s.0))
+        .filter(|ids| shares_with_another(ids, |e| &e.addresses))
         .count();
     let by_net = multi
         .iter()
-        .filter(|ids| shares_with_another(ids, |s| &s.1))
+        .filter(|ids| shares_with_another(ids, |e| &e.nets))
         .count();
     assert_eq!(
         by_address,

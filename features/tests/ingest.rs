@@ -1,0 +1,219 @@
+//! Ingest validation: each broken input gives its typed error naming file, column and row.
+
+use std::path::Path;
+
+use appfraud_features::{IngestError, read_data_dir, read_table};
+use polars::prelude::*;
+
+fn utc(values: Vec<Option<i64>>) -> Column {
+    Series::new("submitted_at".into(), values)
+        .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
+        .into_column()
+}
+
+/// A valid three-row applications table with only the required columns' neighbours filled in.
+fn applications() -> DataFrame {
+    let n = 3;
+    let s = |name: &str, v: Vec<Option<&str>>| Series::new(name.into(), v).into_column();
+    let none_str = |name: &str| Series::new(name.into(), vec![None::<&str>; n]).into_column();
+    let none_i32 = |name: &str| Series::new(name.into(), vec![None::<i32>; n]).into_column();
+    let none_ts = |name: &str| {
+        Series::new(name.into(), vec![None::<i64>; n])
+            .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
+            .into_column()
+    };
+    let cols = vec![
+        s("application_id", vec![Some("a1"), Some("a2"), Some("a3")]),
+        utc(vec![
+            Some(1_700_000_000_000_000),
+            Some(1_700_000_100_000_000),
+            Some(1_700_000_200_000_000),
+        ]),
+        s("job_id", vec![Some("J1"); 3]),
+        s(
+            "full_name",
+            vec![Some("Ann Lee"), Some("Bo Park"), Some("Cy Diaz")],
+        ),
+        s(
+            "email",
+            vec![Some("a@x.org"), Some("b@x.org"), Some("c@x.org")],
+        ),
+        none_str("phone"),
+        s("claimed_country", vec![Some("US"); 3]),
+        none_str("claimed_region"),
+        none_str("claimed_city"),
+        none_str("shipping_address"),
+        none_str("ip"),
+        none_str("device_id"),
+        none_str("user_agent"),
+        none_i32("browser_tz_offset_min"),
+        none_str("profile_url"),
+        none_ts("profile_created_at"),
+        none_ts("profile_prev_activity_at"),
+        none_i32("profile_recent_edits"),
+        none_i32("profile_connections"),
+        none_str("institution"),
+        none_str("degree"),
+        none_str("major"),
+        none_i32("graduation_year"),
+        Series::new(
+            "years_experience".into(),
+            vec![Some(1.5f32), None, Some(3.0)],
+        )
+        .into_column(),
+        none_str("resume_text"),
+    ];
+    DataFrame::new(n, cols).unwrap()
+}
+
+fn write(dir: &Path, mut df: DataFrame) {
+    let f = std::fs::File::create(dir.join("applications.parquet")).unwrap();
+    ParquetWriter::new(f).finish(&mut df).unwrap();
+}
+
+#[test]
+fn a_valid_table_is_read_in_contract_order_without_extra_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut df = applications();
+    df.with_column(Series::new("extra".into(), vec![1i64, 2, 3]).into_column())
+        .unwrap();
+    write(dir.path(), df);
+    let frames = read_data_dir(dir.path()).unwrap();
+    assert_eq!(frames.applications.height(), 3);
+    assert_eq!(frames.applications.width(), 25);
+    assert!(frames.telemetry.is_none() && frames.labels.is_none());
+}
+
+#[test]
+fn missing_applications_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = read_data_dir(dir.path()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            IngestError::MissingFile {
+                stem: "applications",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_column_is_named_with_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), applications().drop("email").unwrap());
+    let err = read_data_dir(dir.path()).unwrap_err();
+    match &err {
+        IngestError::MissingColumn { file, column } => {
+            assert_eq!(*column, "email");
+            assert!(file.ends_with("applications.parquet"));
+        }
+        other => panic!("unexpected {other}"),
+    }
+    assert!(err.to_string().contains("applications.parquet") && err.to_string().contains("email"));
+}
+
+#[test]
+fn wrong_type_names_expected_and_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut df = applications();
+    df.with_column(Series::new("years_experience".into(), vec!["1", "2", "3"]).into_column())
+        .unwrap();
+    write(dir.path(), df);
+    let err = read_data_dir(dir.path()).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            IngestError::WrongType {
+                column: "years_experience",
+                expected: "float32",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn timestamp_without_utc_zone_is_a_wrong_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut df = applications();
+    let naive = Series::new("submitted_at".into(), vec![1i64, 2, 3])
+        .into_datetime(TimeUnit::Microseconds, None);
+    df.with_column(naive.into_column()).unwrap();
+    write(dir.path(), df);
+    let err = read_data_dir(dir.path()).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            IngestError::WrongType {
+                column: "submitted_at",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn null_in_a_required_column_names_the_first_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut df = applications();
+    df.with_column(Series::new("email".into(), vec![Some("a@x.org"), None, None]).into_column())
+        .unwrap();
+    write(dir.path(), df);
+    let err = read_data_dir(dir.path()).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            IngestError::NullValue {
+                column: "email",
+                row: 1,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn csv_labels_with_rfc3339_timestamps_are_read_and_bad_values_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("labels.csv"),
+        "application_id,is_fraud,labeled_at\na1,true,2024-03-01T10:00:00Z\na2,false,2024-03-02T11:30:00.250Z\n",
+    )
+    .unwrap();
+    let labels = read_table(dir.path(), &appfraud_core::schema::LABELS)
+        .unwrap()
+        .unwrap();
+    let at = labels
+        .column("labeled_at")
+        .unwrap()
+        .cast(&DataType::Int64)
+        .unwrap();
+    // 2024-03-01T10:00:00Z = 1709287200 s and 2024-03-02T11:30:00Z = 1709379000 s since the
+    // epoch (GNU date: date -u -d 2024-03-01T10:00:00Z +%s).
+    assert_eq!(at.i64().unwrap().get(0), Some(1_709_287_200_000_000));
+    assert_eq!(at.i64().unwrap().get(1), Some(1_709_379_000_250_000));
+
+    std::fs::write(
+        dir.path().join("labels.csv"),
+        "application_id,is_fraud,labeled_at\na1,true,2024-03-01T10:00:00Z\na2,maybe,2024-03-02T11:30:00Z\n",
+    )
+    .unwrap();
+    let err = read_table(dir.path(), &appfraud_core::schema::LABELS).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            IngestError::WrongType {
+                column: "is_fraud",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("row 1"), "{err}");
+}
