@@ -333,7 +333,7 @@ fn building_address(world: &World, home: Home, b: u64) -> Address {
         world.seed ^ 0xb11d,
         (home.ci as u64) << 40 | (home.city.name.len() as u64) << 32 | b,
     );
-    let mut a = Address::draw(Home { ..home }, &mut r);
+    let mut a = Address::draw(home, &mut r);
     a.unit = None;
     a
 }

@@ -769,7 +769,7 @@ pub(crate) static TRAVEL_ZONES: &[(&str, Tz)] = &[
 /// Index of the US in [`COUNTRIES`].
 pub(crate) const US: usize = 0;
 
-/// All country codes in [`COUNTRIES`], in order.
+/// Position of the country with ISO code `code` in [`COUNTRIES`].
 pub(crate) fn country_index(code: &str) -> Option<usize> {
     COUNTRIES.iter().position(|c| c.code == code)
 }

@@ -372,7 +372,8 @@ pub(crate) fn unlisted_address(v6: bool, rng: &mut Rng) -> String {
     }
 }
 
-/// The /24 that holds an IPv4 address, as a prefix string ("24.1.2"), for farm IP rotation.
+/// Host `host` of the /24 that holds IPv4 address `base_addr` ("24.1.2.9", 17 → "24.1.2.17"):
+/// a farm's rotating addresses share its network part.
 pub(crate) fn v4_slash24_address(base_addr: &str, host: u8) -> String {
     match base_addr.rsplit_once('.') {
         Some((net, _)) => format!("{net}.{}", host.max(1)),

@@ -392,9 +392,6 @@ pub(crate) fn national_number(numbering: &Numbering, area: Option<&str>, rng: &m
     } else {
         nsn.push_str(rng.choose(numbering.mobile_prefixes));
     }
-    if numbering.calling_code == "52" && nsn.len() < 2 {
-        nsn.push_str("55");
-    }
     while nsn.len() < numbering.nsn_len {
         nsn.push((b'0' + rng.range(0, 10) as u8) as char);
     }
