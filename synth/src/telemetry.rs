@@ -19,8 +19,10 @@ pub(crate) struct TelemetryColumns {
     pub app: Vec<u32>,
     pub session: Vec<u8>,
     pub event_at: Vec<i64>,
-    pub ip: Vec<Option<String>>,
-    pub device_id: Vec<Option<String>>,
+    /// Index into the application's `SessionPlan::ips`.
+    pub ip: Vec<Option<u8>>,
+    /// 0: the plan's `device`, 1: its `alt_device`.
+    pub device_id: Vec<Option<u8>>,
     pub tz_offset_min: Vec<Option<i32>>,
     pub input_lag_ms: Vec<Option<f32>>,
     pub typing_interval_ms: Vec<Option<f32>>,
@@ -91,15 +93,16 @@ pub(crate) fn sessions(
                 moved.max(submitted_at)
             }
         };
-        let ip = if rng.chance(plan.alt_ip_p) && plan.ips.len() > 1 {
-            &plan.ips[1]
+        let ip: u8 = if rng.chance(plan.alt_ip_p) && plan.ips.len() > 1 {
+            1
         } else {
-            &plan.ips[0]
+            0
         };
-        let device = if rng.chance(plan.alt_device_p) {
-            plan.alt_device.as_ref()
+        let device: u8 = if rng.chance(plan.alt_device_p) { 1 } else { 0 };
+        let has_device = if device == 1 {
+            plan.alt_device.is_some()
         } else {
-            plan.device.as_ref()
+            plan.device.is_some()
         };
         let clock = match plan.leak_clock {
             Some(leak) if rng.chance(plan.leak_p) => leak,
@@ -121,11 +124,11 @@ pub(crate) fn sessions(
             out.app.push(app);
             out.session.push(s);
             out.event_at.push(t);
-            out.ip.push((!rng.chance(0.01)).then(|| ip.clone()));
-            out.device_id.push(if rng.chance(0.01) {
+            out.ip.push((!rng.chance(0.01)).then_some(ip));
+            out.device_id.push(if rng.chance(0.01) || !has_device {
                 None
             } else {
-                device.cloned()
+                Some(device)
             });
             out.tz_offset_min
                 .push((!rng.chance(0.01)).then(|| clock_offset(clock, t)));

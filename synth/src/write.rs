@@ -96,11 +96,24 @@ impl Synthetic {
     /// The `telemetry` table, grouped by application in submission order, then by time.
     pub fn telemetry_frame(&self) -> PolarsResult<DataFrame> {
         let t = &self.telemetry;
-        let session_ids: Vec<String> = t
-            .app
-            .iter()
-            .zip(&t.session)
-            .map(|(&a, &s)| format!("{}-s{}", self.ids[a as usize], s + 1))
+        let mut session_ids = StringChunkedBuilder::new("session_id".into(), t.len());
+        let mut buf = String::new();
+        for (&a, &s) in t.app.iter().zip(&t.session) {
+            use std::fmt::Write as _;
+            buf.clear();
+            let _ = write!(buf, "{}-s{}", self.ids[a as usize], s + 1);
+            session_ids.append_value(&buf);
+        }
+        let plan = |row: usize| &self.apps[t.app[row] as usize].sessions;
+        let ips: Vec<Option<&str>> = (0..t.len())
+            .map(|i| t.ip[i].map(|k| plan(i).ips[usize::from(k)].as_str()))
+            .collect();
+        let devices: Vec<Option<&str>> = (0..t.len())
+            .map(|i| match t.device_id[i] {
+                Some(0) => plan(i).device.as_deref(),
+                Some(_) => plan(i).alt_device.as_deref(),
+                None => None,
+            })
             .collect();
         let cols = vec![
             Series::new(
@@ -111,18 +124,10 @@ impl Synthetic {
                     .collect::<Vec<_>>(),
             )
             .into_column(),
-            Series::new("session_id".into(), session_ids).into_column(),
+            session_ids.finish().into_series().into_column(),
             ts("event_at", t.event_at.iter().map(|&x| Some(x)).collect()),
-            Series::new(
-                "ip".into(),
-                t.ip.iter().map(Option::as_deref).collect::<Vec<_>>(),
-            )
-            .into_column(),
-            Series::new(
-                "device_id".into(),
-                t.device_id.iter().map(Option::as_deref).collect::<Vec<_>>(),
-            )
-            .into_column(),
+            Series::new("ip".into(), ips).into_column(),
+            Series::new("device_id".into(), devices).into_column(),
             Series::new("tz_offset_min".into(), t.tz_offset_min.clone()).into_column(),
             Series::new("input_lag_ms".into(), t.input_lag_ms.clone()).into_column(),
             Series::new("typing_interval_ms".into(), t.typing_interval_ms.clone()).into_column(),
@@ -225,23 +230,25 @@ impl Synthetic {
             source,
         })?;
         let mut summary = WriteSummary::default();
-        let tables = [
+        type Build = fn(&Synthetic) -> PolarsResult<DataFrame>;
+        let tables: [(String, Build); 3] = [
             (
                 appfraud_core::schema::APPLICATIONS.parquet_file(),
-                self.applications_frame(),
+                Synthetic::applications_frame,
             ),
             (
                 appfraud_core::schema::TELEMETRY.parquet_file(),
-                self.telemetry_frame(),
+                Synthetic::telemetry_frame,
             ),
             (
                 appfraud_core::schema::LABELS.parquet_file(),
-                self.labels_frame(),
+                Synthetic::labels_frame,
             ),
         ];
-        for (file, frame) in tables {
+        // One frame at a time: each is built, written and dropped before the next.
+        for (file, build) in tables {
             let path = dir.join(file);
-            let mut df = frame.map_err(table_err(&path))?;
+            let mut df = build(self).map_err(table_err(&path))?;
             summary.rows.push((path.clone(), df.height()));
             write_parquet(&mut df, &path)?;
         }

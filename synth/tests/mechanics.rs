@@ -36,6 +36,14 @@ fn micros(df: &DataFrame, name: &str) -> Vec<Option<i64>> {
         .collect()
 }
 
+fn submitted_by_id(apps: &DataFrame) -> HashMap<String, i64> {
+    strs(apps, "application_id")
+        .into_iter()
+        .zip(micros(apps, "submitted_at"))
+        .map(|(id, t)| (id.unwrap(), t.unwrap()))
+        .collect()
+}
+
 #[test]
 fn fraud_share_rises_quarter_over_quarter() {
     let d = data(40_000, 11);
@@ -163,11 +171,7 @@ fn labels_follow_their_application_and_precede_the_end_of_the_window() {
     let d = data(20_000, 3);
     let apps = d.applications_frame().unwrap();
     let labels = d.labels_frame().unwrap();
-    let submitted: HashMap<String, i64> = strs(&apps, "application_id")
-        .into_iter()
-        .zip(micros(&apps, "submitted_at"))
-        .map(|(id, t)| (id.unwrap(), t.unwrap()))
-        .collect();
+    let submitted = submitted_by_id(&apps);
     let ids = strs(&labels, "application_id");
     let at = micros(&labels, "labeled_at");
     assert!(labels.height() > 10_000);
@@ -201,11 +205,7 @@ fn telemetry_never_precedes_submission_and_belongs_to_known_applications() {
     let d = data(10_000, 9);
     let apps = d.applications_frame().unwrap();
     let tel = d.telemetry_frame().unwrap();
-    let submitted: HashMap<String, i64> = strs(&apps, "application_id")
-        .into_iter()
-        .zip(micros(&apps, "submitted_at"))
-        .map(|(id, t)| (id.unwrap(), t.unwrap()))
-        .collect();
+    let submitted = submitted_by_id(&apps);
     assert!(
         tel.height() > 8 * apps.height(),
         "about ten samples per application"
