@@ -1,12 +1,14 @@
 //! Arguments as typed (clap) and their conversion to validated library options.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use appfraud_synth::GenerateParams;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Score job applications for fraud: synthetic data, features, training, export, scoring.
 #[derive(Debug, Parser)]
@@ -59,27 +61,53 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// Step reporting on stderr, silent with `--quiet`.
+/// Step reporting on stderr, silent with `--quiet`. On a terminal a spinner shows the step in
+/// progress and its elapsed time; in a pipe only the step lines are written.
 pub struct Reporter {
     quiet: bool,
     started: Instant,
+    spinner: Option<ProgressBar>,
 }
 
 impl Reporter {
     pub fn new(quiet: bool) -> Self {
+        let spinner = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}") {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
         Reporter {
             quiet,
             started: Instant::now(),
+            spinner,
         }
     }
 
+    /// Reports that `msg` starts (or happened).
     pub fn step(&self, msg: impl AsRef<str>) {
-        if !self.quiet {
-            eprintln!(
-                "[{:>6.1}s] {}",
-                self.started.elapsed().as_secs_f64(),
-                msg.as_ref()
-            );
+        let line = format!(
+            "[{:>6.1}s] {}",
+            self.started.elapsed().as_secs_f64(),
+            msg.as_ref()
+        );
+        match &self.spinner {
+            Some(bar) => {
+                bar.println(line);
+                bar.set_message(msg.as_ref().trim().to_string());
+            }
+            None if !self.quiet => eprintln!("{line}"),
+            None => {}
+        }
+    }
+}
+
+impl Drop for Reporter {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.spinner {
+            bar.finish_and_clear();
         }
     }
 }
