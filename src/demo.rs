@@ -67,6 +67,9 @@ pub fn run(args: DemoArgs, report: &Reporter) -> Result<()> {
 
 /// Prints table sizes and the fraud share among labels per quarter of submission.
 fn summarise(frames: &appfraud_features::RawFrames, report: &Reporter) -> Result<()> {
+    for line in frames.report.to_string().lines() {
+        report.step(format!("   ingest: {line}"));
+    }
     let apps = &frames.applications;
     let telemetry_rows = frames.telemetry.as_ref().map_or(0, DataFrame::height);
     let Some(labels) = &frames.labels else {

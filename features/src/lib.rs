@@ -14,4 +14,4 @@ mod error;
 mod ingest;
 
 pub use error::IngestError;
-pub use ingest::{RawFrames, read_data_dir, read_table};
+pub use ingest::{IngestReport, Policy, RawFrames, ValueIssue, read_data_dir, read_table};

@@ -217,3 +217,207 @@ fn csv_labels_with_rfc3339_timestamps_are_read_and_bad_values_named() {
     );
     assert!(err.to_string().contains("row 1"), "{err}");
 }
+
+fn write_telemetry(dir: &Path, ids: Vec<&str>, lag: Vec<Option<f32>>) {
+    let n = ids.len();
+    let s = |name: &str, v: Vec<Option<&str>>| Series::new(name.into(), v).into_column();
+    let cols = vec![
+        Series::new("application_id".into(), ids).into_column(),
+        s("session_id", vec![Some("s1"); n]),
+        Series::new("event_at".into(), vec![Some(1_700_000_050_000_000i64); n])
+            .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
+            .into_column(),
+        s("ip", vec![Some("10.0.0.256"); n]),
+        s("device_id", vec![None; n]),
+        Series::new("tz_offset_min".into(), vec![Some(-300i32); n]).into_column(),
+        Series::new("input_lag_ms".into(), lag).into_column(),
+        Series::new("typing_interval_ms".into(), vec![Some(150.0f32); n]).into_column(),
+        s("remote_tool", vec![None; n]),
+        Series::new("is_virtual_machine".into(), vec![Some(false); n]).into_column(),
+        s("screen", vec![None; n]),
+    ];
+    let mut df = DataFrame::new(n, cols).unwrap();
+    let f = std::fs::File::create(dir.join("telemetry.parquet")).unwrap();
+    ParquetWriter::new(f).finish(&mut df).unwrap();
+}
+
+#[test]
+fn questionable_values_become_missing_and_are_counted_without_dropping_applications() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut df = applications();
+    df.with_column(
+        Series::new(
+            "years_experience".into(),
+            vec![Some(f32::NAN), Some(-1.0), Some(4.5)],
+        )
+        .into_column(),
+    )
+    .unwrap();
+    // 1_700_000_000 s is 2023-11-14: 2091 is more than ten years later, 1899 before 1940.
+    df.with_column(
+        Series::new(
+            "graduation_year".into(),
+            vec![Some(2091i32), Some(1899), Some(2015)],
+        )
+        .into_column(),
+    )
+    .unwrap();
+    write(dir.path(), df);
+    // Telemetry: one row for a known application with a negative latency, one for an unknown one.
+    write_telemetry(dir.path(), vec!["a1", "zz"], vec![Some(-3.0), Some(20.0)]);
+    let frames = read_data_dir(dir.path()).unwrap();
+    let r = &frames.report;
+    assert_eq!(frames.applications.height(), 3, "no application is dropped");
+    assert_eq!(
+        r.count(
+            "applications",
+            "years_experience",
+            "NaN, infinite, negative or above 70"
+        ),
+        2
+    );
+    assert_eq!(
+        r.count(
+            "applications",
+            "graduation_year",
+            "before 1940 or over 10 years after submission"
+        ),
+        2
+    );
+    let years = frames
+        .applications
+        .column("years_experience")
+        .unwrap()
+        .f32()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        years.iter().collect::<Vec<_>>(),
+        vec![None, None, Some(4.5)]
+    );
+    assert_eq!(
+        r.count("telemetry", "application_id", "unknown application"),
+        1
+    );
+    assert_eq!(
+        r.count(
+            "telemetry",
+            "input_lag_ms",
+            "NaN, infinite or negative duration"
+        ),
+        1
+    );
+    assert_eq!(r.count("telemetry", "ip", "not an IP address"), 2);
+    let tel = frames.telemetry.unwrap();
+    assert_eq!(
+        tel.height(),
+        1,
+        "the unknown application's row is excluded (and counted)"
+    );
+    assert!(
+        r.to_string().contains(
+            "telemetry.application_id: unknown application in 1 rows (first: row 1): excluded"
+        ),
+        "{r}"
+    );
+}
+
+#[test]
+fn duplicate_application_id_names_both_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut df = applications();
+    df.with_column(Series::new("application_id".into(), vec!["a1", "a2", "a1"]).into_column())
+        .unwrap();
+    write(dir.path(), df);
+    let err = read_data_dir(dir.path()).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            IngestError::Duplicate {
+                column: "application_id",
+                row: 2,
+                first_row: 0,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn empty_and_truncated_files_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("applications.parquet"), b"").unwrap();
+    assert!(matches!(
+        read_data_dir(dir.path()).unwrap_err(),
+        IngestError::Empty { .. }
+    ));
+
+    write(dir.path(), applications());
+    let path = dir.path().join("applications.parquet");
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let err = read_data_dir(dir.path()).unwrap_err();
+    assert!(
+        matches!(&err, IngestError::Unreadable { .. })
+            && err.to_string().contains("applications.parquet"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ragged_csv_rows_and_invalid_utf8_are_named_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "application_id,is_fraud,labeled_at\n";
+    std::fs::write(
+        dir.path().join("labels.csv"),
+        format!("{header}a1,true,2024-03-01T10:00:00Z\na2,false\n"),
+    )
+    .unwrap();
+    let err = read_table(dir.path(), &appfraud_core::schema::LABELS).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            IngestError::RaggedRow {
+                row: 1,
+                expected: 3,
+                found: 2,
+                ..
+            }
+        ),
+        "{err}"
+    );
+
+    let mut bytes = format!("{header}a1,true,2024-03-01T10:00:00Z\n").into_bytes();
+    bytes.extend_from_slice(b"a\xff2,true,2024-03-01T10:00:00Z\n");
+    std::fs::write(dir.path().join("labels.csv"), bytes).unwrap();
+    let err = read_table(dir.path(), &appfraud_core::schema::LABELS).unwrap_err();
+    assert!(
+        matches!(&err, IngestError::InvalidUtf8 { row: Some(1), .. })
+            && err.to_string().contains("application_id"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_built_in_sample_reads_with_its_documented_noise_counted() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../notebooks-data/sample");
+    let frames = read_data_dir(&sample).unwrap();
+    assert_eq!(frames.applications.height(), 20_000);
+    // The generator writes rare malformed IPs and negative latencies (synth crate docs).
+    assert!(
+        frames
+            .report
+            .count("applications", "ip", "not an IP address")
+            > 0,
+        "{}",
+        frames.report
+    );
+    assert!(
+        frames.report.count(
+            "telemetry",
+            "input_lag_ms",
+            "NaN, infinite or negative duration"
+        ) > 0
+    );
+}

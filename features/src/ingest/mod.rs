@@ -1,0 +1,171 @@
+//! Reading and validating the tables of a data directory.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use appfraud_core::schema::{self, ColumnSpec, ColumnType, TableSpec};
+use polars::prelude::*;
+
+use crate::IngestError;
+
+mod csv;
+mod policy;
+
+pub use policy::{IngestReport, Policy, ValueIssue};
+
+/// The validated tables of a data directory, restricted to the contract's columns in contract
+/// order (extra columns are ignored, as `SCHEMA.md` says).
+#[derive(Debug, Clone)]
+pub struct RawFrames {
+    /// `applications`.
+    pub applications: DataFrame,
+    /// `telemetry`, if the directory has it.
+    pub telemetry: Option<DataFrame>,
+    /// `labels`, if the directory has it.
+    pub labels: Option<DataFrame>,
+    /// Questionable values found and what was done with them (see the policy table of
+    /// [`IngestReport`]'s module).
+    pub report: IngestReport,
+}
+
+/// Reads and validates the tables of data directory `dir`.
+pub fn read_data_dir(dir: &Path) -> Result<RawFrames, IngestError> {
+    let applications = read_table(dir, &schema::APPLICATIONS)?.ok_or(IngestError::MissingFile {
+        dir: dir.to_path_buf(),
+        stem: schema::APPLICATIONS.stem,
+    })?;
+    let mut applications = applications;
+    let mut telemetry = read_table(dir, &schema::TELEMETRY)?;
+    let mut labels = read_table(dir, &schema::LABELS)?;
+    let report = policy::apply(&mut applications, &mut telemetry, &mut labels).map_err(|e| {
+        IngestError::Unreadable {
+            file: dir.to_path_buf(),
+            reason: e.to_string(),
+        }
+    })?;
+    Ok(RawFrames {
+        applications,
+        telemetry,
+        labels,
+        report,
+    })
+}
+
+/// Reads table `spec` from `dir` (Parquet preferred, else CSV) and validates it; `Ok(None)` when
+/// an optional table is absent, [`IngestError::MissingFile`] when a required one is.
+pub fn read_table(dir: &Path, spec: &TableSpec) -> Result<Option<DataFrame>, IngestError> {
+    let parquet = dir.join(spec.parquet_file());
+    let csv = dir.join(spec.csv_file());
+    for path in [&parquet, &csv] {
+        if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) {
+            return Err(IngestError::Empty { file: path.clone() });
+        }
+    }
+    let (file, df) = if parquet.is_file() {
+        let df = File::open(&parquet)
+            .map_err(|e| e.to_string())
+            .and_then(|f| {
+                ParquetReader::new(f)
+                    .finish()
+                    .map_err(|e| format!("not a readable Parquet file (truncated or corrupt): {e}"))
+            })
+            .map_err(|reason| IngestError::Unreadable {
+                file: parquet.clone(),
+                reason,
+            })?;
+        (parquet, df)
+    } else if csv.is_file() {
+        let df = csv::read_csv(&csv, spec)?;
+        (csv, df)
+    } else if spec.required {
+        return Err(IngestError::MissingFile {
+            dir: dir.to_path_buf(),
+            stem: spec.stem,
+        });
+    } else {
+        return Ok(None);
+    };
+    let df = validate(&file, df, spec)?;
+    if spec.stem == schema::APPLICATIONS.stem {
+        if df.height() == 0 {
+            return Err(IngestError::Empty { file });
+        }
+        check_unique(&file, &df, "application_id")?;
+    }
+    Ok(Some(df))
+}
+
+/// Fails with [`IngestError::Duplicate`] at the first repeated value of `column`.
+fn check_unique(file: &Path, df: &DataFrame, column: &'static str) -> Result<(), IngestError> {
+    let values = df
+        .column(column)
+        .and_then(|c| c.str().cloned())
+        .map_err(|e| IngestError::Unreadable {
+            file: file.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    let mut seen: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::with_capacity(values.len());
+    for (row, v) in values.iter().enumerate() {
+        if let Some(v) = v {
+            if let Some(&first_row) = seen.get(v) {
+                return Err(IngestError::Duplicate {
+                    file: file.to_path_buf(),
+                    column,
+                    row,
+                    first_row,
+                });
+            }
+            seen.insert(v, row);
+        }
+    }
+    Ok(())
+}
+
+fn type_matches(col: &ColumnSpec, dtype: &DataType) -> bool {
+    match (col.ty, dtype) {
+        (ColumnType::TimestampUs, DataType::Datetime(TimeUnit::Microseconds, Some(tz))) => {
+            tz.as_str() == "UTC"
+        }
+        (ColumnType::Utf8, DataType::String) => true,
+        (ColumnType::Int32, DataType::Int32) => true,
+        (ColumnType::Float32, DataType::Float32) => true,
+        (ColumnType::Bool, DataType::Boolean) => true,
+        _ => false,
+    }
+}
+
+fn validate(file: &Path, df: DataFrame, spec: &TableSpec) -> Result<DataFrame, IngestError> {
+    let file: PathBuf = file.to_path_buf();
+    let mut columns = Vec::with_capacity(spec.columns.len());
+    for col in spec.columns {
+        let Ok(c) = df.column(col.name) else {
+            return Err(IngestError::MissingColumn {
+                file,
+                column: col.name,
+            });
+        };
+        if !type_matches(col, c.dtype()) {
+            return Err(IngestError::WrongType {
+                file,
+                column: col.name,
+                expected: col.ty.name(),
+                found: c.dtype().to_string(),
+            });
+        }
+        if !col.nullable && c.null_count() > 0 {
+            let nulls = c.is_null();
+            let row = nulls.iter().position(|n| n == Some(true)).unwrap_or(0);
+            return Err(IngestError::NullValue {
+                file,
+                column: col.name,
+                row,
+            });
+        }
+        columns.push(c.clone());
+    }
+    DataFrame::new(df.height(), columns).map_err(|e| IngestError::Unreadable {
+        file,
+        reason: e.to_string(),
+    })
+}

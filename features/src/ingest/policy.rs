@@ -1,0 +1,367 @@
+//! Questionable values: what ingest does with values that parse but cannot be right.
+//!
+//! | table.column | questionable value | policy |
+//! |---|---|---|
+//! | applications.years_experience | NaN, ±∞, < 0, > 70 | kept as missing |
+//! | applications.graduation_year | < 1940, or > 10 years after submission | kept as missing |
+//! | applications.browser_tz_offset_min, telemetry.tz_offset_min | outside −720…+840 minutes | kept as missing |
+//! | applications.profile_created_at, profile_prev_activity_at | after `submitted_at` | kept as missing |
+//! | applications.profile_recent_edits, profile_connections | < 0 | kept as missing |
+//! | applications.ip, telemetry.ip | not an IPv4 or IPv6 address | kept as missing |
+//! | telemetry.input_lag_ms, typing_interval_ms | NaN, ±∞, < 0 (a negative duration) | kept as missing |
+//! | telemetry rows | `application_id` not in applications | excluded from features |
+//! | labels rows | `application_id` not in applications | excluded from training |
+//! | labels rows | a second label for one application | kept (the latest known before t applies) |
+//! | labels.labeled_at | before the application was submitted | kept |
+//!
+//! Every case is counted in the [`IngestReport`] with its first row (0-based, in file order);
+//! no application row is ever dropped, and nothing is dropped without being counted.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::net::IpAddr;
+
+use chrono::{DateTime, Datelike};
+use polars::prelude::*;
+
+/// What ingest did with a questionable value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// The value is kept as missing; the row stays.
+    Missing,
+    /// The row is not used (telemetry or labels of unknown applications).
+    Excluded,
+    /// The value is kept as it is, and counted.
+    Kept,
+}
+
+impl Policy {
+    fn as_str(self) -> &'static str {
+        match self {
+            Policy::Missing => "kept as missing",
+            Policy::Excluded => "excluded",
+            Policy::Kept => "kept",
+        }
+    }
+}
+
+/// One kind of questionable value found in one column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueIssue {
+    pub table: &'static str,
+    pub column: &'static str,
+    pub issue: &'static str,
+    pub policy: Policy,
+    pub rows: usize,
+    pub first_row: usize,
+}
+
+/// Everything ingest counted. Empty when the data had nothing questionable.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestReport {
+    pub issues: Vec<ValueIssue>,
+}
+
+impl IngestReport {
+    /// Rows affected by `issue` in `table.column`, 0 when none.
+    pub fn count(&self, table: &str, column: &str, issue: &str) -> usize {
+        self.issues
+            .iter()
+            .filter(|i| i.table == table && i.column == column && i.issue == issue)
+            .map(|i| i.rows)
+            .sum()
+    }
+
+    fn add(
+        &mut self,
+        table: &'static str,
+        column: &'static str,
+        issue: &'static str,
+        policy: Policy,
+        rows: &[usize],
+    ) {
+        if let Some(&first_row) = rows.first() {
+            self.issues.push(ValueIssue {
+                table,
+                column,
+                issue,
+                policy,
+                rows: rows.len(),
+                first_row,
+            });
+        }
+    }
+}
+
+impl fmt::Display for IngestReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.issues.is_empty() {
+            return writeln!(f, "no questionable values");
+        }
+        for i in &self.issues {
+            writeln!(
+                f,
+                "{}.{}: {} in {} rows (first: row {}): {}",
+                i.table,
+                i.column,
+                i.issue,
+                i.rows,
+                i.first_row,
+                i.policy.as_str()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+const TZ_RANGE: std::ops::RangeInclusive<i32> = -720..=840;
+
+/// Sets `column` to null at the rows where `bad` holds; returns those rows.
+fn null_where<T>(
+    df: &mut DataFrame,
+    column: &str,
+    bad: impl Fn(usize, T::Native) -> bool,
+) -> PolarsResult<Vec<usize>>
+where
+    T: PolarsNumericType,
+{
+    let col = df.column(column)?;
+    let dtype = col.dtype().clone();
+    let physical = col.to_physical_repr();
+    let ca: &ChunkedArray<T> = physical.as_materialized_series().as_ref().as_ref();
+    let mut rows = Vec::new();
+    let values: Vec<Option<T::Native>> = ca
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Some(x) if bad(i, x) => {
+                rows.push(i);
+                None
+            }
+            other => other,
+        })
+        .collect();
+    if !rows.is_empty() {
+        let series = ChunkedArray::<T>::from_iter_options(column.into(), values.into_iter())
+            .into_series()
+            .cast(&dtype)?;
+        df.with_column(series.into_column())?;
+    }
+    Ok(rows)
+}
+
+/// Sets unparseable IP strings to null; returns their rows.
+fn null_bad_ips(df: &mut DataFrame, column: &str) -> PolarsResult<Vec<usize>> {
+    let ca = df.column(column)?.str()?.clone();
+    let mut rows = Vec::new();
+    let values: Vec<Option<&str>> = ca
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v {
+            Some(s) if s.trim().parse::<IpAddr>().is_err() => {
+                rows.push(i);
+                None
+            }
+            other => other,
+        })
+        .collect();
+    if !rows.is_empty() {
+        df.with_column(Series::new(column.into(), values).into_column())?;
+    }
+    Ok(rows)
+}
+
+fn micros(df: &DataFrame, column: &str) -> PolarsResult<Vec<Option<i64>>> {
+    Ok(df
+        .column(column)?
+        .to_physical_repr()
+        .i64()?
+        .iter()
+        .collect())
+}
+
+fn ids(df: &DataFrame) -> PolarsResult<Vec<Option<String>>> {
+    Ok(df
+        .column("application_id")?
+        .str()?
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect())
+}
+
+/// Applies the policy to the tables in place and reports what it found.
+pub(super) fn apply(
+    applications: &mut DataFrame,
+    telemetry: &mut Option<DataFrame>,
+    labels: &mut Option<DataFrame>,
+) -> PolarsResult<IngestReport> {
+    let mut report = IngestReport::default();
+    let apps = applications;
+    let submitted = micros(apps, "submitted_at")?;
+    let year = |row: usize| {
+        submitted[row]
+            .and_then(DateTime::from_timestamp_micros)
+            .map(|d| d.year())
+    };
+
+    let bad = null_where::<Float32Type>(apps, "years_experience", |_, v| {
+        !v.is_finite() || !(0.0..=70.0).contains(&v)
+    })?;
+    report.add(
+        "applications",
+        "years_experience",
+        "NaN, infinite, negative or above 70",
+        Policy::Missing,
+        &bad,
+    );
+    let bad = null_where::<Int32Type>(apps, "graduation_year", |i, v| {
+        v < 1940 || year(i).is_some_and(|y| v > y + 10)
+    })?;
+    report.add(
+        "applications",
+        "graduation_year",
+        "before 1940 or over 10 years after submission",
+        Policy::Missing,
+        &bad,
+    );
+    let bad =
+        null_where::<Int32Type>(apps, "browser_tz_offset_min", |_, v| !TZ_RANGE.contains(&v))?;
+    report.add(
+        "applications",
+        "browser_tz_offset_min",
+        "outside -720..840 minutes",
+        Policy::Missing,
+        &bad,
+    );
+    for column in ["profile_created_at", "profile_prev_activity_at"] {
+        let bad =
+            null_where::<Int64Type>(apps, column, |i, v| submitted[i].is_some_and(|t| v > t))?;
+        report.add(
+            "applications",
+            column,
+            "after submission",
+            Policy::Missing,
+            &bad,
+        );
+    }
+    for column in ["profile_recent_edits", "profile_connections"] {
+        let bad = null_where::<Int32Type>(apps, column, |_, v| v < 0)?;
+        report.add("applications", column, "negative", Policy::Missing, &bad);
+    }
+    let bad = null_bad_ips(apps, "ip")?;
+    report.add(
+        "applications",
+        "ip",
+        "not an IP address",
+        Policy::Missing,
+        &bad,
+    );
+
+    let app_ids = ids(apps)?;
+    let known: HashMap<&str, usize> = app_ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.as_deref().map(|v| (v, i)))
+        .collect();
+
+    if let Some(tel) = telemetry.as_mut() {
+        for column in ["input_lag_ms", "typing_interval_ms"] {
+            let bad = null_where::<Float32Type>(tel, column, |_, v| !v.is_finite() || v < 0.0)?;
+            report.add(
+                "telemetry",
+                column,
+                "NaN, infinite or negative duration",
+                Policy::Missing,
+                &bad,
+            );
+        }
+        let bad = null_where::<Int32Type>(tel, "tz_offset_min", |_, v| !TZ_RANGE.contains(&v))?;
+        report.add(
+            "telemetry",
+            "tz_offset_min",
+            "outside -720..840 minutes",
+            Policy::Missing,
+            &bad,
+        );
+        let bad = null_bad_ips(tel, "ip")?;
+        report.add(
+            "telemetry",
+            "ip",
+            "not an IP address",
+            Policy::Missing,
+            &bad,
+        );
+        let unknown: Vec<usize> = ids(tel)?
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.as_deref().is_none_or(|v| !known.contains_key(v)))
+            .map(|(i, _)| i)
+            .collect();
+        report.add(
+            "telemetry",
+            "application_id",
+            "unknown application",
+            Policy::Excluded,
+            &unknown,
+        );
+        if !unknown.is_empty() {
+            let keep: BooleanChunked = (0..tel.height())
+                .map(|i| unknown.binary_search(&i).is_err())
+                .collect();
+            *tel = tel.filter(&keep)?;
+        }
+    }
+
+    if let Some(lab) = labels.as_mut() {
+        let label_ids = ids(lab)?;
+        let labeled_at = micros(lab, "labeled_at")?;
+        let mut unknown = Vec::new();
+        let mut before = Vec::new();
+        let mut repeated = Vec::new();
+        let mut seen = HashSet::new();
+        for (i, id) in label_ids.iter().enumerate() {
+            let Some(id) = id.as_deref() else { continue };
+            match known.get(id) {
+                None => unknown.push(i),
+                Some(&a) => {
+                    if let (Some(l), Some(s)) = (labeled_at[i], submitted[a])
+                        && l < s
+                    {
+                        before.push(i);
+                    }
+                    if !seen.insert(id) {
+                        repeated.push(i);
+                    }
+                }
+            }
+        }
+        report.add(
+            "labels",
+            "application_id",
+            "unknown application",
+            Policy::Excluded,
+            &unknown,
+        );
+        report.add(
+            "labels",
+            "application_id",
+            "second label for one application",
+            Policy::Kept,
+            &repeated,
+        );
+        report.add(
+            "labels",
+            "labeled_at",
+            "before the application was submitted",
+            Policy::Kept,
+            &before,
+        );
+        if !unknown.is_empty() {
+            let keep: BooleanChunked = (0..lab.height())
+                .map(|i| unknown.binary_search(&i).is_err())
+                .collect();
+            *lab = lab.filter(&keep)?;
+        }
+    }
+    Ok(report)
+}
