@@ -11,4 +11,10 @@ pub enum CoreError {
         found: String,
         expected: String,
     },
+    /// Two features of one set share a name.
+    #[error("feature {name:?} appears twice in the feature set")]
+    DuplicateFeature { name: String },
+    /// A feature name is empty or holds a tab or line break.
+    #[error("invalid feature name {name:?}: it must be non-empty without tabs or line breaks")]
+    InvalidFeatureName { name: String },
 }

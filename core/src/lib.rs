@@ -8,12 +8,15 @@
 //! - [`schema`] is the input contract of `SCHEMA.md` written down once as data: the tables of a
 //!   data directory, their columns, logical types and nullability, and the reference files. The
 //!   generator writes by it, ingest validates by it; nothing else spells column names.
+//! - [`features`] describes features: [`FeatureDef`] (name, family, missing-value policy) and
+//!   the ordered [`FeatureSet`] whose SHA-256 [`FeatureSetHash`] ties a model to the pipeline
+//!   that computes its inputs.
 //! - Errors are typed per crate ([`CoreError`] here); binaries decide exit codes.
-//!
-//! Feature descriptors, the model manifest and reason codes join this crate as the pipeline grows.
 
 mod error;
+pub mod features;
 pub mod schema;
 
 pub use error::CoreError;
+pub use features::{Family, FeatureDef, FeatureSet, FeatureSetHash, MissingPolicy, sha256_hex};
 pub use schema::{ColumnSpec, ColumnType, IpKind, ReferenceSpec, TableSpec};
