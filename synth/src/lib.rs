@@ -36,7 +36,7 @@
 //! their browser reports (daylight-saving time included: Arizona, Hawaii, Queensland, Mexico
 //! City and Brazil have none, the Canaries and Adelaide have their own). Phone numbers use real
 //! numbering-plan prefixes and local writing styles ("(415) 555-0134", "0151 23456789",
-//! "+44 7911 123456"); 17% write the international form and 2% something unusual. One person's
+//! "+44 7911 123456"); 22% write an international form ("+1 …", "+1415…") and 2% something unusual. One person's
 //! applications share name, e-mail, phone, address, home IP and (88% of the time) device.
 //! Applications come at waking hours in the applicant's zone. Households (5%) share address,
 //! home IP and sometimes a device; 12% live in apartment buildings shared with strangers (same
@@ -62,7 +62,7 @@
 //!
 //! - **Shared entities**: one shipping address written in varying spellings (suffix long or
 //!   short, `Apt`/`#`/`Unit`, state name or code, ZIP+4, case, dropped comma); IPs rotating in
-//!   the farm's residential /24 (60% of submissions), its VPN exits (30%) or elsewhere; laptops
+//!   the farm's residential /24 (60% of submissions), VPN exits (30%) or elsewhere; laptops
 //!   per identity and a few shared devices; sessions from the farm's /24 in the farm's zone.
 //! - **Remote control**: software (AnyDesk, TeamViewer, ...: 90–260 ms input lag, the tool
 //!   detected in 60% of sessions early on and 25% late) or a hardware KVM (no tool, local lag,
