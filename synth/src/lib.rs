@@ -36,8 +36,9 @@
 //! their browser reports (daylight-saving time included: Arizona, Hawaii, Queensland, Mexico
 //! City and Brazil have none, the Canaries and Adelaide have their own). Phone numbers use real
 //! numbering-plan prefixes and local writing styles ("(415) 555-0134", "0151 23456789",
-//! "+44 7911 123456"); 22% write an international form ("+1 …", "+1415…") and 2% something unusual. One person's
-//! applications share name, e-mail, phone, address, home IP and (88% of the time) device.
+//! "+44 7911 123456"); 22% write an international form ("+1 …", "+1415…") and 2% something
+//! unusual. One person's applications share name, e-mail, phone, address, home IP and (88% of
+//! the time) device.
 //! Applications come at waking hours in the applicant's zone. Households (5%) share address,
 //! home IP and sometimes a device; 12% live in apartment buildings shared with strangers (same
 //! street address, another unit). Mobile users share carrier-NAT addresses; VPN users share exits.
