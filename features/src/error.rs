@@ -2,8 +2,12 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-/// Why a data directory could not be read. Each variant names the file, and where it applies
-/// the column and the first offending row (0-based, in file order).
+/// Why a data directory or a reference file could not be read. Each variant names the file, and
+/// where it applies the column and the first offending row.
+///
+/// `row` is always a 0-based data row in file order: the first record after a CSV header is
+/// row 0. `line` (CSV syntax only) is the 1-based physical line of the text, because a syntax
+/// error can sit in the header or inside a quoted field that spans lines.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum IngestError {
@@ -63,5 +67,77 @@ pub enum IngestError {
         file: PathBuf,
         column: &'static str,
         row: usize,
+    },
+    /// A CSV file is not well-formed RFC 4180: a quote never closed, a quote inside an unquoted
+    /// field, text after a closing quote, a record with another number of fields than the
+    /// header, or a column named twice in the header.
+    #[error("{file}: line {line}: malformed CSV: {reason}")]
+    MalformedCsv {
+        file: PathBuf,
+        line: usize,
+        reason: String,
+    },
+    /// A reference file's header lacks a required column: absent or spelled differently (names
+    /// are exact and case-sensitive). An empty file has the empty header.
+    #[error("{file}: header has no column `{column}` (header is {header:?})")]
+    MissingHeaderColumn {
+        file: PathBuf,
+        column: &'static str,
+        header: String,
+    },
+    /// A value is not a CIDR network `address/prefix`: no `/`, an address that is neither IPv4
+    /// nor IPv6, a prefix that is not a plain decimal number, host bits set below the prefix
+    /// (`10.0.0.1/8`), or an IPv4-mapped IPv6 range (those addresses are looked up as IPv4).
+    #[error("{file}: row {row}, column `{column}`: {value:?} is not a CIDR network: {reason}")]
+    MalformedCidr {
+        file: PathBuf,
+        row: usize,
+        column: &'static str,
+        value: String,
+        reason: String,
+    },
+    /// A CIDR prefix length is larger than its address family allows (`max`: 32 or 128).
+    #[error(
+        "{file}: row {row}, column `{column}`: prefix length of {value:?} is out of range 0..={max}"
+    )]
+    PrefixOutOfRange {
+        file: PathBuf,
+        row: usize,
+        column: &'static str,
+        value: String,
+        max: u8,
+    },
+    /// A value that must be one of a closed set (an IP range `kind`) is something else.
+    #[error(
+        "{file}: row {row}, column `{column}`: unknown value {value:?}; expected one of: {expected}"
+    )]
+    UnknownKind {
+        file: PathBuf,
+        row: usize,
+        column: &'static str,
+        value: String,
+        expected: String,
+    },
+    /// A value breaks its column's rule (for example an ASN that is not a 32-bit decimal number,
+    /// a country that is not two upper-case letters, an empty required text).
+    #[error("{file}: row {row}, column `{column}`: invalid value {value:?}: {reason}")]
+    InvalidValue {
+        file: PathBuf,
+        row: usize,
+        column: &'static str,
+        value: String,
+        reason: String,
+    },
+    /// The same CIDR network (`value`, as written at `row`) appears again with different data;
+    /// `column` is the first column that differs from `first_row`. Exact repeats are accepted.
+    #[error(
+        "{file}: row {row}: network {value:?} repeats row {first_row} with a different `{column}`"
+    )]
+    ConflictingDuplicate {
+        file: PathBuf,
+        row: usize,
+        first_row: usize,
+        column: &'static str,
+        value: String,
     },
 }

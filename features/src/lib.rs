@@ -6,12 +6,20 @@
 //!   written down once in [`appfraud_core::schema`]: required files and columns present, logical
 //!   types as declared, no null in a non-nullable column. Every failure is an [`IngestError`]
 //!   naming the file, the column and, for values, the first offending row. Nothing is dropped.
+//! - **Reference files** (`reference/` in a data directory) are parsed once into immutable,
+//!   engine-agnostic lookup tables that the batch and single-application paths share:
+//!   [`IpRangeTable`] answers longest-prefix matches over `ip_ranges.csv` with one binary search,
+//!   and [`parse_ip`] / [`is_private_or_reserved`] normalise the `ip` columns before lookup.
+//!   Their failures are [`IngestError`]s too, with the same file, column and row.
 //! - Signal families (one file per family, polars expressions), point-in-time history and the
 //!   single-application path join this crate next; they read only what ingest returns.
 //! - Labels reach features only through the point-in-time rule (`labeled_at < t`).
 
+mod csv;
 mod error;
 mod ingest;
+mod reference;
 
 pub use error::IngestError;
 pub use ingest::{IngestReport, Policy, RawFrames, ValueIssue, read_data_dir, read_table};
+pub use reference::ip_ranges::{Cidr, IpRangeInfo, IpRangeTable, is_private_or_reserved, parse_ip};

@@ -1,5 +1,5 @@
-//! CSV tables (RFC 4180): parsed here rather than by a generic reader so that every error names
-//! its row. Rows are numbered from 0, the header excluded. All fields are read as text and then
+//! CSV data tables, read through the crate's one RFC 4180 reader so that every error names its
+//! row. Rows are numbered from 0, the header excluded. All fields are read as text and then
 //! converted to the contract type of their column; an empty field is a null.
 
 use std::path::Path;
@@ -8,65 +8,31 @@ use appfraud_core::schema::{ColumnType, TableSpec};
 use polars::prelude::*;
 
 use crate::IngestError;
+use crate::csv::{self, Record};
 
-/// One CSV record: the byte ranges of its fields in the file (quotes removed, `""` unescaped).
-type Record = Vec<Vec<u8>>;
-
-/// Splits `bytes` into records. Fails on an unterminated quoted field (a truncated file).
-fn records(file: &Path, bytes: &[u8]) -> Result<Vec<Record>, IngestError> {
-    let mut out = Vec::new();
-    let mut record: Record = Vec::new();
-    let mut field = Vec::new();
-    let mut i = 0;
-    let mut in_quotes = false;
-    let mut field_started = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_quotes {
-            if b == b'"' {
-                if bytes.get(i + 1) == Some(&b'"') {
-                    field.push(b'"');
-                    i += 1;
-                } else {
-                    in_quotes = false;
-                }
-            } else {
-                field.push(b);
-            }
-        } else {
-            match b {
-                b'"' if field.is_empty() => in_quotes = true,
-                b',' => record.push(std::mem::take(&mut field)),
-                b'\n' | b'\r' => {
-                    if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    if field_started || !record.is_empty() || !field.is_empty() {
-                        record.push(std::mem::take(&mut field));
-                        out.push(std::mem::take(&mut record));
-                    }
-                    field_started = false;
-                    i += 1;
-                    continue;
-                }
-                _ => field.push(b),
-            }
+/// Row (0-based, header excluded) and column name of the first byte that is not UTF-8, found
+/// by parsing the valid prefix: the records it completes and the fields of the one it cuts.
+fn locate_invalid_utf8(bytes: &[u8], valid_up_to: usize) -> (Option<usize>, String) {
+    let prefix = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+    let mut parsed: Vec<Record> = Vec::new();
+    for record in csv::records(prefix) {
+        match record {
+            Ok(r) => parsed.push(r),
+            Err(_) => break,
         }
-        field_started = true;
-        i += 1;
     }
-    if in_quotes {
-        return Err(IngestError::Truncated {
-            file: file.to_path_buf(),
-            row: out.len().saturating_sub(1),
-            reason: "a quoted field is not closed before the end of the file".into(),
-        });
+    let header: Vec<String> = parsed.first().map(|r| r.fields.clone()).unwrap_or_default();
+    let Some(last) = parsed.last() else {
+        return (None, "header".into());
+    };
+    if parsed.len() == 1 && !prefix.contains('\n') {
+        return (None, "header".into());
     }
-    if field_started || !record.is_empty() {
-        record.push(field);
-        out.push(record);
-    }
-    Ok(out)
+    let column = header
+        .get(last.fields.len().saturating_sub(1))
+        .cloned()
+        .unwrap_or_else(|| "unknown".into());
+    (Some(parsed.len() - 2), column)
 }
 
 /// Reads a CSV table of `spec`: header required, every record as wide as the header, UTF-8.
@@ -75,24 +41,33 @@ pub(super) fn read_csv(file: &Path, spec: &TableSpec) -> Result<DataFrame, Inges
         file: file.to_path_buf(),
         reason: e.to_string(),
     })?;
-    let mut rows = records(file, &bytes)?.into_iter();
-    let Some(header) = rows.next() else {
-        return Err(IngestError::Empty {
-            file: file.to_path_buf(),
-        });
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let (row, column) = locate_invalid_utf8(&bytes, e.valid_up_to());
+            return Err(IngestError::InvalidUtf8 {
+                file: file.to_path_buf(),
+                column,
+                row,
+            });
+        }
     };
-    let header: Vec<String> = header
-        .iter()
-        .map(|h| {
-            std::str::from_utf8(h)
-                .map(|s| s.trim_start_matches('\u{feff}').to_string())
-                .map_err(|_| IngestError::InvalidUtf8 {
-                    file: file.to_path_buf(),
-                    column: "header".into(),
-                    row: None,
-                })
-        })
-        .collect::<Result<_, _>>()?;
+    let mut rows = csv::records(text.trim_start_matches('\u{feff}'));
+    let header = match rows.next() {
+        None => {
+            return Err(IngestError::Empty {
+                file: file.to_path_buf(),
+            });
+        }
+        Some(Err(e)) => {
+            return Err(IngestError::MalformedCsv {
+                file: file.to_path_buf(),
+                line: e.line,
+                reason: e.reason,
+            });
+        }
+        Some(Ok(h)) => h.fields,
+    };
     let mut positions = Vec::with_capacity(spec.columns.len());
     for col in spec.columns {
         match header.iter().position(|h| h == col.name) {
@@ -105,28 +80,29 @@ pub(super) fn read_csv(file: &Path, spec: &TableSpec) -> Result<DataFrame, Inges
             }
         }
     }
-    let mut text: Vec<Vec<Option<String>>> = vec![Vec::new(); spec.columns.len()];
+    let mut text_columns: Vec<Vec<Option<String>>> = vec![Vec::new(); spec.columns.len()];
     for (row, record) in rows.enumerate() {
-        if record.len() != header.len() {
+        let record = record.map_err(|e| IngestError::MalformedCsv {
+            file: file.to_path_buf(),
+            line: e.line,
+            reason: e.reason,
+        })?;
+        if record.fields.len() != header.len() {
             return Err(IngestError::RaggedRow {
                 file: file.to_path_buf(),
                 row,
                 expected: header.len(),
-                found: record.len(),
+                found: record.fields.len(),
             });
         }
+        let mut fields: Vec<Option<String>> = record.fields.into_iter().map(Some).collect();
         for (c, &p) in positions.iter().enumerate() {
-            let value = std::str::from_utf8(&record[p]).map_err(|_| IngestError::InvalidUtf8 {
-                file: file.to_path_buf(),
-                column: spec.columns[c].name.to_string(),
-                row: Some(row),
-            })?;
-            text[c].push((!value.is_empty()).then(|| value.to_string()));
+            text_columns[c].push(fields[p].take().filter(|v| !v.is_empty()));
         }
     }
-    let height = text.first().map_or(0, Vec::len);
+    let height = text_columns.first().map_or(0, Vec::len);
     let mut columns = Vec::with_capacity(spec.columns.len());
-    for (col, values) in spec.columns.iter().zip(text) {
+    for (col, values) in spec.columns.iter().zip(text_columns) {
         let series =
             convert(col.name, col.ty, &values).map_err(|(row, value)| IngestError::WrongType {
                 file: file.to_path_buf(),
@@ -183,53 +159,4 @@ fn convert(
             Series::new(name, micros).into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn split(s: &str) -> Vec<Vec<String>> {
-        records(Path::new("t.csv"), s.as_bytes())
-            .unwrap()
-            .into_iter()
-            .map(|r| {
-                r.into_iter()
-                    .map(|f| String::from_utf8(f).unwrap())
-                    .collect()
-            })
-            .collect()
-    }
-
-    #[test]
-    fn rfc4180_quoting_line_endings_and_empty_fields() {
-        assert_eq!(
-            split("a,b\r\n1,\"x,y\"\n"),
-            vec![vec!["a", "b"], vec!["1", "x,y"]]
-        );
-        assert_eq!(
-            split("a,b\n\"he said \"\"hi\"\"\",\n"),
-            vec![vec!["a", "b"], vec!["he said \"hi\"", ""]]
-        );
-        assert_eq!(
-            split("a\n\"two\nlines\"\n"),
-            vec![vec!["a"], vec!["two\nlines"]]
-        );
-        assert_eq!(
-            split("a,b\n1,2"),
-            vec![vec!["a", "b"], vec!["1", "2"]],
-            "no final newline"
-        );
-        assert_eq!(
-            split("a,b\n\n1,2\n"),
-            vec![vec!["a", "b"], vec!["1", "2"]],
-            "blank line skipped"
-        );
-    }
-
-    #[test]
-    fn unterminated_quote_is_a_truncated_file() {
-        let err = records(Path::new("t.csv"), b"a,b\n1,\"cut").unwrap_err();
-        assert!(matches!(err, IngestError::Truncated { .. }), "{err}");
-    }
 }

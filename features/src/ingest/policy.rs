@@ -19,7 +19,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::net::IpAddr;
 
 use chrono::{DateTime, Datelike};
 use polars::prelude::*;
@@ -158,7 +157,7 @@ fn null_bad_ips(df: &mut DataFrame, column: &str) -> PolarsResult<Vec<usize>> {
         .iter()
         .enumerate()
         .map(|(i, v)| match v {
-            Some(s) if s.trim().parse::<IpAddr>().is_err() => {
+            Some(s) if crate::parse_ip(s).is_none() => {
                 rows.push(i);
                 None
             }
