@@ -15,8 +15,11 @@
 //!   [`IpRangeTable`] answers longest-prefix matches over `ip_ranges.csv` with one binary search,
 //!   and [`parse_ip`] / [`is_private_or_reserved`] normalise the `ip` columns before lookup.
 //!   Their failures are [`IngestError`]s too, with the same file, column and row.
-//! - Signal families (one file per family, polars expressions), point-in-time history and the
-//!   single-application path join this crate next; they read only what ingest returns.
+//! - **Reference data** compiled into the crate answers per-application questions without
+//!   allocating: [`possible_offsets`] gives the UTC offsets a claimed country and region can
+//!   have at an instant (tz database via chrono-tz, DST included), for the time family.
+//! - Signal families (one file per family), point-in-time history and the single-application
+//!   path join this crate next; they read only what ingest returns.
 //! - Labels reach features only through the point-in-time rule (`labeled_at < t`).
 
 mod csv;
@@ -27,3 +30,7 @@ mod reference;
 pub use error::IngestError;
 pub use ingest::{IngestReport, Policy, RawFrames, ValueIssue, read_data_dir, read_table};
 pub use reference::ip_ranges::{Cidr, IpRangeInfo, IpRangeTable, is_private_or_reserved, parse_ip};
+pub use reference::time_zones::{
+    ClaimedZones, OffsetBasis, Offsets, TZDATA_VERSION, local_hour, offset_distance_min,
+    possible_offsets,
+};

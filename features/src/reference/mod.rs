@@ -1,5 +1,9 @@
-//! Reference files of a data directory (`reference/` in `SCHEMA.md`), each parsed once into an
-//! immutable lookup structure that the signal families share across the batch and the
-//! single-application paths. Engine-agnostic: nothing here depends on polars.
+//! Reference data the signal families look up per application, each an immutable structure
+//! shared by the batch and the single-application paths; engine-agnostic (no polars here).
+//!
+//! - [`ip_ranges`]: `reference/ip_ranges.csv` of a data directory, longest-prefix matched.
+//! - [`time_zones`]: facts compiled into the crate from the tz database: the UTC offsets
+//!   possible for a claimed country and region at an instant.
 
 pub mod ip_ranges;
+pub mod time_zones;
