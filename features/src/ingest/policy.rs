@@ -170,6 +170,17 @@ fn null_bad_ips(df: &mut DataFrame, column: &str) -> PolarsResult<Vec<usize>> {
     Ok(rows)
 }
 
+/// Removes the rows at the sorted positions `rows`.
+fn drop_rows(df: &mut DataFrame, rows: &[usize]) -> PolarsResult<()> {
+    if !rows.is_empty() {
+        let keep: BooleanChunked = (0..df.height())
+            .map(|i| rows.binary_search(&i).is_err())
+            .collect();
+        *df = df.filter(&keep)?;
+    }
+    Ok(())
+}
+
 fn micros(df: &DataFrame, column: &str) -> PolarsResult<Vec<Option<i64>>> {
     Ok(df
         .column(column)?
@@ -303,12 +314,7 @@ pub(super) fn apply(
             Policy::Excluded,
             &unknown,
         );
-        if !unknown.is_empty() {
-            let keep: BooleanChunked = (0..tel.height())
-                .map(|i| unknown.binary_search(&i).is_err())
-                .collect();
-            *tel = tel.filter(&keep)?;
-        }
+        drop_rows(tel, &unknown)?;
     }
 
     if let Some(lab) = labels.as_mut() {
@@ -355,12 +361,7 @@ pub(super) fn apply(
             Policy::Kept,
             &before,
         );
-        if !unknown.is_empty() {
-            let keep: BooleanChunked = (0..lab.height())
-                .map(|i| unknown.binary_search(&i).is_err())
-                .collect();
-            *lab = lab.filter(&keep)?;
-        }
+        drop_rows(lab, &unknown)?;
     }
     Ok(report)
 }
