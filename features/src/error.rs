@@ -140,4 +140,18 @@ pub enum IngestError {
         column: &'static str,
         value: String,
     },
+    /// The header line of a CSV file is absent (empty file), cannot be split into fields, or
+    /// names a required column more than once.
+    #[error("{file}: bad header: {reason}")]
+    BadHeader { file: PathBuf, reason: String },
+    /// A CSV record cannot be split into fields: a quote left open, text after a closing quote, a
+    /// quote inside an unquoted field, or another number of fields than the header. `row`
+    /// counts data records (a quoted line break does not start a new row; blank lines are not
+    /// rows).
+    #[error("{file}: row {row}: malformed CSV record: {reason}")]
+    MalformedRow {
+        file: PathBuf,
+        row: usize,
+        reason: String,
+    },
 }

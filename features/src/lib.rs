@@ -14,7 +14,10 @@
 //!   engine-agnostic lookup tables that the batch and single-application paths share:
 //!   [`IpRangeTable`] answers longest-prefix matches over `ip_ranges.csv` with one binary search,
 //!   and [`parse_ip`] / [`is_private_or_reserved`] normalise the `ip` columns before lookup.
-//!   Their failures are [`IngestError`]s too, with the same file, column and row.
+//!   [`HighRiskInstitutions`] matches an institution as typed against the high-risk list,
+//!   surviving case, punctuation, diacritics, abbreviations, aliases and small typos
+//!   ([`normalize_institution`] documents the rules). Their failures are [`IngestError`]s too,
+//!   with the same file, column and row.
 //! - **Reference data** compiled into the crate answers per-application questions without
 //!   allocating: [`possible_offsets`] gives the UTC offsets a claimed country and region can
 //!   have at an instant (tz database via chrono-tz, DST included), for the time family.
@@ -29,6 +32,10 @@ mod reference;
 
 pub use error::IngestError;
 pub use ingest::{IngestReport, Policy, RawFrames, ValueIssue, read_data_dir, read_table};
+pub use reference::institutions::{
+    HighRiskInstitution, HighRiskInstitutions, InstitutionMatch, MATCH_MAX_EDITS, MATCH_SIMILARITY,
+    NEAREST_FLOOR, SHORT_NAME_CHARS, normalize_institution,
+};
 pub use reference::ip_ranges::{Cidr, IpRangeInfo, IpRangeTable, is_private_or_reserved, parse_ip};
 pub use reference::time_zones::{
     ClaimedZones, OffsetBasis, Offsets, TZDATA_VERSION, local_hour, offset_distance_min,
