@@ -21,14 +21,19 @@
 //! - **Reference data** compiled into the crate answers per-application questions without
 //!   allocating: [`possible_offsets`] gives the UTC offsets a claimed country and region can
 //!   have at an instant (tz database via chrono-tz, DST included), for the time family.
-//! - Signal families (one file per family), point-in-time history and the single-application
-//!   path join this crate next; they read only what ingest returns.
+//! - **Signal families** (`signals/`, one file per family) are pure, engine-agnostic functions
+//!   from the columns of one application to a small `Copy` struct, so the batch pipeline and the
+//!   single-application path share one implementation. The phone family is
+//!   [`phone_signals`] → [`PhoneSignals`].
+//! - Point-in-time history and the wiring of the families into feature frames join this crate
+//!   next; they read only what ingest returns.
 //! - Labels reach features only through the point-in-time rule (`labeled_at < t`).
 
 mod csv;
 mod error;
 mod ingest;
 mod reference;
+mod signals;
 
 pub use error::IngestError;
 pub use ingest::{IngestReport, Policy, RawFrames, ValueIssue, read_data_dir, read_table};
@@ -41,3 +46,4 @@ pub use reference::time_zones::{
     ClaimedZones, OffsetBasis, Offsets, TZDATA_VERSION, local_hour, offset_distance_min,
     possible_offsets,
 };
+pub use signals::phone::{PhoneLineType, PhoneSignals, PhoneStyle, RegionCode, phone_signals};
