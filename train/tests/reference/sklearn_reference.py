@@ -2,8 +2,8 @@
 
 Run with any Python that has scikit-learn and NumPy, e.g. a throwaway venv:
 
-    python3 -m venv /tmp/skl && /tmp/skl/bin/pip install scikit-learn numpy
-    /tmp/skl/bin/python train/tests/reference/sklearn_reference.py
+    python3 -m venv .venv-skl && .venv-skl/bin/pip install scikit-learn==1.9.1 numpy
+    .venv-skl/bin/python train/tests/reference/sklearn_reference.py
 
 It prints every value the Rust tests pin, with full float precision (repr). The datasets are
 defined identically in the Rust test file; the LCG and the formulas use only IEEE-754 +, *, /
