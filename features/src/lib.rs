@@ -24,7 +24,10 @@
 //! - **Signal families** (`signals/`, one file per family) are pure, engine-agnostic functions
 //!   from the columns of one application to a small `Copy` struct, so the batch pipeline and the
 //!   single-application path share one implementation. The phone family is
-//!   [`phone_signals`] → [`PhoneSignals`].
+//!   [`phone_signals`] → [`PhoneSignals`]; the remote-control family is
+//!   [`remote_control_signals`] over one application's [`TelemetrySample`]s →
+//!   [`RemoteControlSignals`] (input-lag and typing distributions, remote tools, VMs, screens,
+//!   IP / device / time-zone spread), with a reusable [`RemoteControlScratch`].
 //! - Point-in-time history and the wiring of the families into feature frames join this crate
 //!   next; they read only what ingest returns.
 //! - Labels reach features only through the point-in-time rule (`labeled_at < t`).
@@ -47,3 +50,7 @@ pub use reference::time_zones::{
     possible_offsets,
 };
 pub use signals::phone::{PhoneLineType, PhoneSignals, PhoneStyle, RegionCode, phone_signals};
+pub use signals::remote_control::{
+    KVM_SCREENS, LAG_FAR_MS, LAG_REMOTE_MS, RemoteControlScratch, RemoteControlSignals,
+    RemoteToolClass, TYPING_FAST_MS, TelemetrySample, is_unusual_screen, remote_control_signals,
+};

@@ -5,3 +5,4 @@
 //! single-application path call the same code and cannot drift apart.
 
 pub mod phone;
+pub mod remote_control;
