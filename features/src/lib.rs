@@ -23,8 +23,11 @@
 //!   have at an instant (tz database via chrono-tz, DST included), for the time family.
 //! - **Signal families** (`signals/`, one file per family) are pure, engine-agnostic functions
 //!   from the columns of one application to a small `Copy` struct, so the batch pipeline and the
-//!   single-application path share one implementation. The phone family is
-//!   [`phone_signals`] → [`PhoneSignals`].
+//!   single-application path share one implementation: [`phone_signals`] → [`PhoneSignals`],
+//!   [`email_name_signals`] → [`EmailNameSignals`] (free mail, local-part digits, name–email
+//!   and name–profile-slug similarity), [`education_signals`] → [`EducationSignals`] (degree
+//!   category, contradictory claims, experience vs graduation year) and [`profile_signals`] →
+//!   [`ProfileSignals`] (profile age, dormancy, edits after dormancy, connections per year).
 //! - Point-in-time history and the wiring of the families into feature frames join this crate
 //!   next; they read only what ingest returns.
 //! - Labels reach features only through the point-in-time rule (`labeled_at < t`).
@@ -46,4 +49,9 @@ pub use reference::time_zones::{
     ClaimedZones, OffsetBasis, Offsets, TZDATA_VERSION, local_hour, offset_distance_min,
     possible_offsets,
 };
+pub use signals::education::{DegreeCategory, EducationSignals, education_signals};
+pub use signals::email_name::{
+    EmailNameSignals, FREE_MAIL_DOMAINS, FREE_MAIL_FAMILIES, email_name_signals,
+};
 pub use signals::phone::{PhoneLineType, PhoneSignals, PhoneStyle, RegionCode, phone_signals};
+pub use signals::profile::{NEW_PROFILE_DAYS, ProfileSignals, profile_signals};
