@@ -23,8 +23,11 @@
 //!   have at an instant (tz database via chrono-tz, DST included), for the time family.
 //! - **Signal families** (`signals/`, one file per family) are pure, engine-agnostic functions
 //!   from the columns of one application to a small `Copy` struct, so the batch pipeline and the
-//!   single-application path share one implementation. The phone family is
-//!   [`phone_signals`] → [`PhoneSignals`]; the remote-control family is
+//!   single-application path share one implementation: [`phone_signals`] → [`PhoneSignals`],
+//!   [`email_name_signals`] → [`EmailNameSignals`] (free mail, local-part digits, name–email
+//!   and name–profile-slug similarity), [`education_signals`] → [`EducationSignals`] (degree
+//!   category, contradictory claims, experience vs graduation year) and [`profile_signals`] →
+//!   [`ProfileSignals`] (profile age, dormancy, edits after dormancy, connections per year); the remote-control family is
 //!   [`remote_control_signals`] over one application's [`TelemetrySample`]s →
 //!   [`RemoteControlSignals`] (input-lag and typing distributions, remote tools, VMs, screens,
 //!   IP / device / time-zone spread), with a reusable [`RemoteControlScratch`].
@@ -49,7 +52,12 @@ pub use reference::time_zones::{
     ClaimedZones, OffsetBasis, Offsets, TZDATA_VERSION, local_hour, offset_distance_min,
     possible_offsets,
 };
+pub use signals::education::{DegreeCategory, EducationSignals, education_signals};
+pub use signals::email_name::{
+    EmailNameSignals, FREE_MAIL_DOMAINS, FREE_MAIL_FAMILIES, email_name_signals,
+};
 pub use signals::phone::{PhoneLineType, PhoneSignals, PhoneStyle, RegionCode, phone_signals};
+pub use signals::profile::{NEW_PROFILE_DAYS, ProfileSignals, profile_signals};
 pub use signals::remote_control::{
     KVM_SCREENS, LAG_FAR_MS, LAG_REMOTE_MS, RemoteControlScratch, RemoteControlSignals,
     RemoteToolClass, TYPING_FAST_MS, TelemetrySample, is_unusual_screen, remote_control_signals,

@@ -4,5 +4,8 @@
 //! The functions know nothing about polars or any other engine, so the batch pipeline and the
 //! single-application path call the same code and cannot drift apart.
 
+pub mod education;
+pub mod email_name;
 pub mod phone;
+pub mod profile;
 pub mod remote_control;
