@@ -155,3 +155,39 @@ pub enum IngestError {
         reason: String,
     },
 }
+
+/// Why a feature frame or a history snapshot could not be built or written.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum FeatureError {
+    /// The input data or a reference file is unreadable or breaks the contract.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// The feature frame could not be written.
+    #[error("{file}: cannot write the feature frame: {reason}")]
+    Write { file: PathBuf, reason: String },
+    /// An application appended to a snapshot is already in it.
+    #[error("application `{application_id}` is already in the history snapshot")]
+    DuplicateApplication { application_id: String },
+    /// A label appended to a snapshot names an application it does not hold.
+    #[error("label for application `{application_id}`, which the history snapshot does not hold")]
+    UnknownApplication { application_id: String },
+    /// An internal step failed on data that ingest had accepted: a bug, not bad input.
+    #[error("internal error while building features: {reason}")]
+    Internal { reason: String },
+}
+
+impl FeatureError {
+    /// Whether the error is the user's to fix (bad input, unwritable output) rather than a bug.
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, FeatureError::Internal { .. })
+    }
+}
+
+impl From<polars::prelude::PolarsError> for FeatureError {
+    fn from(e: polars::prelude::PolarsError) -> Self {
+        FeatureError::Internal {
+            reason: e.to_string(),
+        }
+    }
+}

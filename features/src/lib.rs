@@ -31,17 +31,32 @@
 //!   [`remote_control_signals`] over one application's [`TelemetrySample`]s →
 //!   [`RemoteControlSignals`] (input-lag and typing distributions, remote tools, VMs, screens,
 //!   IP / device / time-zone spread), with a reusable [`RemoteControlScratch`].
-//! - Point-in-time history and the wiring of the families into feature frames join this crate
-//!   next; they read only what ingest returns.
-//! - Labels reach features only through the point-in-time rule (`labeled_at < t`).
+//! - **Point-in-time history** (`history/`): entity keys (normalised address, public IP and its
+//!   network, device, phone as E.164, email; the normalised email is the identity) and one
+//!   [`HistoryIndex`] that answers, for an application at `t`, how many earlier applications and
+//!   distinct identities share each key in windows, how many of them were known fraud before
+//!   `t`, and the size of its linked component at `t`. Only rows strictly before `t` count;
+//!   equal timestamps never see each other. Labels reach features only through this rule
+//!   (`labeled_at < t`).
+//! - **The pipeline** (`pipeline/`): every feature is defined once in the [`catalog`] (name,
+//!   family, missing policy, description, how to read it); [`feature_set`] is its ordered,
+//!   hashed [`FeatureSet`](appfraud_core::FeatureSet). The batch path
+//!   ([`build_feature_frame`]) and the single-application path ([`HistorySnapshot`]) run the same
+//!   two steps (own signals, then the history query) and differ only in how many rows they
+//!   feed them; tests prove their outputs equal.
 
 mod csv;
 mod error;
+mod history;
 mod ingest;
 mod reference;
 mod signals;
 
-pub use error::IngestError;
+pub use error::{FeatureError, IngestError};
+pub use history::index::{
+    HistoryIndex, HistoryQuery, HistorySignals, KeyStats, MICROS_PER_DAY, WINDOWS_DAYS,
+};
+pub use history::keys::{EntityKeys, KeyKind, normalize_address, normalize_email};
 pub use ingest::{IngestReport, Policy, RawFrames, ValueIssue, read_data_dir, read_table};
 pub use reference::institutions::{
     HighRiskInstitution, HighRiskInstitutions, InstitutionMatch, MATCH_MAX_EDITS, MATCH_SIMILARITY,

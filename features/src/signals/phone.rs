@@ -236,6 +236,11 @@ pub struct PhoneSignals {
     /// (US or CA) subdivisions: whether the area code serves that region. `None` otherwise
     /// (claimed country not US/CA, unknown region text, toll-free or non-US/CA area code).
     pub area_code_matches_region: Option<bool>,
+    /// The number in E.164 digits read as an integer (calling code, then the national
+    /// significant number with its leading zeros: "+39 06 1234 5678" → 390612345678), whenever
+    /// it parsed. Equal numbers typed in different styles get the same value, so the shared-
+    /// entities family links them; not a model feature itself.
+    pub e164: Option<u64>,
 }
 
 impl PhoneSignals {
@@ -257,6 +262,7 @@ impl PhoneSignals {
         calling_code_differs: None,
         line_type: None,
         area_code_matches_region: None,
+        e164: None,
     };
 }
 
@@ -307,6 +313,7 @@ pub fn phone_signals(
         return out;
     };
     out.parsed = true;
+    out.e164 = reading.e164();
     out.possible = reading.possible();
     out.valid = reading.valid();
     out.line_type = reading.line_type;
@@ -614,6 +621,15 @@ struct Reading {
 }
 
 impl Reading {
+    /// E.164 digits as an integer; `None` if they would not fit 15 digits.
+    fn e164(&self) -> Option<u64> {
+        let mut value = u64::from(self.code);
+        for b in self.nsn.as_str().bytes() {
+            value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+        }
+        (value < 1_000_000_000_000_000).then_some(value)
+    }
+
     fn valid(&self) -> bool {
         self.line_type.is_some()
     }

@@ -44,8 +44,39 @@ fn a_san_francisco_number_claimed_from_california_in_full() {
         calling_code_differs: Some(false),
         line_type: Some(PhoneLineType::FixedLineOrMobile),
         area_code_matches_region: Some(true),
+        e164: Some(14_155_550_134),
     };
     assert_eq!(signals("(415) 555-0134", "US", Some("CA")), expected);
+}
+
+#[test]
+fn one_number_in_every_style_has_one_e164_key() {
+    // E.164 of the US number is +1 415 555 0134; of the GB mobile +44 7911 123456; of the
+    // Italian fixed line +39 06 1234 5678 (the leading 0 is part of Italian numbers).
+    for (text, country) in [
+        ("(415) 555-0134", "US"),
+        ("4155550134", "US"),
+        ("+1 415 555 0134", "US"),
+        ("1-415-555-0134", "US"),
+        ("001 415 555 0134", "DE"),
+        ("+14155550134", "GB"),
+    ] {
+        assert_eq!(
+            signals(text, country, None).e164,
+            Some(14_155_550_134),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        signals("07911 123456", "GB", None).e164,
+        Some(447_911_123_456)
+    );
+    assert_eq!(
+        signals("+39 06 1234 5678", "IT", None).e164,
+        Some(390_612_345_678)
+    );
+    assert_eq!(signals("call me", "US", None).e164, None);
+    assert_eq!(signals("", "US", None).e164, None);
 }
 
 #[test]

@@ -1,0 +1,649 @@
+//! The point-in-time history index: which earlier applications share an entity with this one.
+//!
+//! One structure answers every history question for both paths. The batch pipeline builds it
+//! over a whole data directory and asks it about each application at that application's own
+//! `submitted_at`; the single-application path builds it once (a snapshot), appends to it, and
+//! asks about a new application. Every answer depends only on rows strictly before the query
+//! time `t`, so appending later rows never changes an earlier answer (the point-in-time rule of
+//! `SCHEMA.md`), and rows with the same timestamp never see each other: ties are broken by
+//! excluding them, which is deterministic and cannot leak.
+//!
+//! **Memberships.** An application belongs to the group of every key ([`super::keys`]) it
+//! shows: the keys of its own row from `submitted_at`, and the IP, IP-network and device keys
+//! of its telemetry samples from each sample's `event_at`. Within a group an application counts
+//! from its first appearance. A group keeps its entries sorted by (time, application), with the
+//! running number of distinct identities, so counts over any window `[t − w, t)` are two binary
+//! searches.
+//!
+//! **Labels.** A linked application counts as known fraud at `t` when it appeared in the group
+//! before `t` and the last label with `labeled_at < t` says fraud (labels with equal
+//! `labeled_at` are ordered not-fraud first, so fraud wins a tie). Each group keeps these
+//! intervals as sorted (time, running count) events.
+//!
+//! **Components.** Applications and entity values (address, device, phone, email; IPs are
+//! left out because one VPN exit would join thousands of strangers) are nodes of a graph whose
+//! edges appear at the time the link was observed. A union–find without path compression that
+//! records when each node got its parent ([`TimedUnionFind`]) answers "the component of this
+//! node at time `t`" exactly for any past `t`.
+//!
+//! **The application itself.** When the queried application is in the index (the batch path,
+//! or a snapshot that already holds it), its own memberships before `t` (telemetry samples
+//! dated before its submission) and its own labels are subtracted, so the answer is the same
+//! as for a new application scored against the history of everything else.
+
+use std::collections::{HashMap, HashSet};
+
+use super::keys::{EntityKeys, Key, KeyKind};
+
+/// Micro-seconds in one day.
+pub const MICROS_PER_DAY: i64 = 86_400_000_000;
+
+/// The windows counted per key kind, in days, in [`KeyStats::apps_in_window`] order.
+pub const WINDOWS_DAYS: [i64; 5] = [1, 7, 30, 90, 365];
+
+/// Groups larger than this keep an identity → first-time side table, so the "own identity"
+/// check stays a binary search in big groups.
+const IDENTITY_TABLE_MIN: usize = 32;
+
+/// Index of an application inside a [`HistoryIndex`].
+pub type Slot = u32;
+
+/// One telemetry sample's contribution to the history: its time and keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SampleKeys {
+    pub event_at: i64,
+    pub keys: EntityKeys,
+}
+
+/// What the history needs to know about one application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApplicationKeys {
+    pub submitted_at: i64,
+    /// The identity ([`super::keys::identity_key`]); an application without a readable email
+    /// gets a key of its own (see [`fallback_identity`]).
+    pub identity: Key,
+    pub row: EntityKeys,
+}
+
+/// The identity of an application whose email does not parse: unique to its `application_id`.
+pub fn fallback_identity(application_id: &str) -> Key {
+    super::keys::fnv1a(b'U', application_id.as_bytes())
+}
+
+/// What the history says about one kind of key of one application at time `t`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyStats {
+    /// The application has at least one key of this kind; all other fields are 0 otherwise.
+    pub present: bool,
+    /// Other applications sharing a key of this kind before `t` (the largest over the
+    /// application's keys of this kind, as for every field).
+    pub apps_before: u32,
+    /// Other applications sharing it within `[t − w, t)` for each of [`WINDOWS_DAYS`].
+    pub apps_in_window: [u32; 5],
+    /// Distinct identities other than the application's own among those before `t`.
+    pub other_identities_before: u32,
+    /// Linked applications known to be fraud before `t`.
+    pub fraud_known: u32,
+}
+
+/// Everything the history index says about one application at time `t`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HistorySignals {
+    /// Per [`KeyKind`], in [`KeyKind::ALL`] order.
+    pub by_kind: [KeyStats; 6],
+    /// Applications in the application's connected component at `t`, itself included (so 1
+    /// when nothing links it to an earlier application).
+    pub component_size: u32,
+}
+
+/// A question to the index: one application at its `submitted_at`.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryQuery<'a> {
+    /// The application's slot when the index holds it; `None` for a new application.
+    pub slot: Option<Slot>,
+    pub keys: ApplicationKeys,
+    /// Its telemetry samples (any order).
+    pub samples: &'a [SampleKeys],
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    time: i64,
+    slot: Slot,
+    identity: Key,
+    /// Distinct identities among this group's entries up to and including this one.
+    identities: u32,
+}
+
+#[derive(Debug, Default)]
+struct Group {
+    entries: Vec<Entry>,
+    /// (time, known-fraud count from this time on), sorted by time.
+    fraud: Vec<(i64, i32)>,
+    /// For big groups: (identity, first time), sorted by identity.
+    identity_first: Vec<(Key, i64)>,
+    /// Union–find node of this entity value, for the kinds that form components.
+    node: Option<u32>,
+}
+
+/// The history index. See the module documentation.
+#[derive(Debug, Default)]
+pub struct HistoryIndex {
+    groups: Vec<Group>,
+    group_of: HashMap<Key, u32>,
+    /// Per slot: its keys, its label events (time, is_fraud) sorted, its union–find node.
+    apps: Vec<ApplicationKeys>,
+    labels: Vec<Vec<(i64, bool)>>,
+    app_node: Vec<u32>,
+    /// Per slot: (group, first time) of each membership.
+    memberships: Vec<Vec<(u32, i64)>>,
+    union: TimedUnionFind,
+    /// Union events (time, app node, key node), kept to rebuild the union–find when an append
+    /// arrives out of time order.
+    links: Vec<(i64, u32, u32)>,
+}
+
+impl HistoryIndex {
+    /// An empty index.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of applications held.
+    pub fn len(&self) -> usize {
+        self.apps.len()
+    }
+
+    /// Whether the index holds no application.
+    pub fn is_empty(&self) -> bool {
+        self.apps.is_empty()
+    }
+
+    /// Builds the index over whole tables at once (the batch path). `samples` are
+    /// `(slot, sample)` pairs and `labels` `(slot, labeled_at, is_fraud)` triples, any order;
+    /// slots index `applications`.
+    pub fn build(
+        applications: &[ApplicationKeys],
+        samples: &[(Slot, SampleKeys)],
+        labels: &[(Slot, i64, bool)],
+    ) -> Self {
+        let n = applications.len();
+        let mut index = HistoryIndex {
+            apps: applications.to_vec(),
+            labels: vec![Vec::new(); n],
+            app_node: Vec::with_capacity(n),
+            memberships: vec![Vec::new(); n],
+            ..Self::default()
+        };
+        for _ in 0..n {
+            let node = index.union.add_node(1);
+            index.app_node.push(node);
+        }
+        for &(slot, at, fraud) in labels {
+            if let Some(l) = index.labels.get_mut(slot as usize) {
+                l.push((at, fraud));
+            }
+        }
+        for l in &mut index.labels {
+            l.sort_unstable();
+        }
+
+        // Memberships: (key, slot, time, kind); the first appearance per (key, slot) stays.
+        let mut raw: Vec<(Key, Slot, i64, u8)> = Vec::with_capacity(n * 6 + samples.len() * 3);
+        for (slot, app) in applications.iter().enumerate() {
+            push_keys(&mut raw, &app.row, app.submitted_at, slot as Slot);
+        }
+        for &(slot, s) in samples {
+            if (slot as usize) < n {
+                push_keys(&mut raw, &s.keys, s.event_at, slot);
+            }
+        }
+        raw.sort_unstable();
+        raw.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
+        // A run per key is a group; its entries are then ordered by (time, slot).
+        let mut start = 0;
+        while start < raw.len() {
+            let key = raw[start].0;
+            let end = start + raw[start..].partition_point(|r| r.0 == key);
+            let kind = KeyKind::ALL[usize::from(raw[start].3)];
+            let g = index.groups.len() as u32;
+            index.group_of.insert(key, g);
+            let mut group = Group {
+                node: forms_components(kind).then(|| index.union.add_node(0)),
+                ..Group::default()
+            };
+            let mut entries: Vec<(i64, Slot)> =
+                raw[start..end].iter().map(|r| (r.2, r.1)).collect();
+            entries.sort_unstable();
+            group.entries = entries
+                .into_iter()
+                .map(|(time, slot)| Entry {
+                    time,
+                    slot,
+                    identity: applications[slot as usize].identity,
+                    identities: 0,
+                })
+                .collect();
+            for e in &group.entries {
+                index.memberships[e.slot as usize].push((g, e.time));
+                if let Some(node) = group.node {
+                    index
+                        .links
+                        .push((e.time, index.app_node[e.slot as usize], node));
+                }
+            }
+            index.groups.push(group);
+            index.refresh_group(g);
+            start = end;
+        }
+        index.rebuild_union();
+        index
+    }
+
+    /// Appends one application (slot = the previous [`len`](Self::len)) with its telemetry
+    /// samples and labels. Rows may be older than rows already held: later answers stay exact.
+    pub fn push_application(
+        &mut self,
+        app: ApplicationKeys,
+        samples: &[SampleKeys],
+        labels: &[(i64, bool)],
+    ) -> Slot {
+        let slot = self.apps.len() as Slot;
+        self.apps.push(app);
+        let mut l = labels.to_vec();
+        l.sort_unstable();
+        self.labels.push(l);
+        self.memberships.push(Vec::new());
+        let node = self.union.add_node(1);
+        self.app_node.push(node);
+        self.add_memberships(slot, &app.row, app.submitted_at);
+        for s in samples {
+            self.add_memberships(slot, &s.keys, s.event_at);
+        }
+        slot
+    }
+
+    /// Appends telemetry samples of an application already held.
+    pub fn push_samples(&mut self, slot: Slot, samples: &[SampleKeys]) {
+        if (slot as usize) < self.apps.len() {
+            for s in samples {
+                self.add_memberships(slot, &s.keys, s.event_at);
+            }
+        }
+    }
+
+    /// Appends a label of an application already held.
+    pub fn push_label(&mut self, slot: Slot, labeled_at: i64, is_fraud: bool) {
+        let Some(labels) = self.labels.get_mut(slot as usize) else {
+            return;
+        };
+        let at = labels.partition_point(|l| *l <= (labeled_at, is_fraud));
+        labels.insert(at, (labeled_at, is_fraud));
+        let groups: Vec<u32> = self.memberships[slot as usize]
+            .iter()
+            .map(|m| m.0)
+            .collect();
+        for g in groups {
+            self.refresh_fraud(g);
+        }
+    }
+
+    fn add_memberships(&mut self, slot: Slot, keys: &EntityKeys, time: i64) {
+        for kind in KeyKind::ALL {
+            let Some(key) = keys.get(kind) else { continue };
+            let g = match self.group_of.get(&key) {
+                Some(&g) => g,
+                None => {
+                    let g = self.groups.len() as u32;
+                    self.group_of.insert(key, g);
+                    let node = forms_components(kind).then(|| self.union.add_node(0));
+                    self.groups.push(Group {
+                        node,
+                        ..Group::default()
+                    });
+                    g
+                }
+            };
+            let membership = self.memberships[slot as usize]
+                .iter_mut()
+                .find(|m| m.0 == g);
+            match membership {
+                Some(m) if m.1 <= time => continue,
+                Some(m) => {
+                    m.1 = time;
+                    let entries = &mut self.groups[g as usize].entries;
+                    entries.retain(|e| e.slot != slot);
+                }
+                None => self.memberships[slot as usize].push((g, time)),
+            }
+            let identity = self.apps[slot as usize].identity;
+            let entries = &mut self.groups[g as usize].entries;
+            let at = entries.partition_point(|e| (e.time, e.slot) < (time, slot));
+            entries.insert(
+                at,
+                Entry {
+                    time,
+                    slot,
+                    identity,
+                    identities: 0,
+                },
+            );
+            self.refresh_group(g);
+            if let Some(node) = self.groups[g as usize].node {
+                let link = (time, self.app_node[slot as usize], node);
+                let in_order = self.links.last().is_none_or(|last| *last <= link);
+                self.links.push(link);
+                if in_order {
+                    self.union.union(link.1, link.2, link.0);
+                } else {
+                    self.rebuild_union();
+                }
+            }
+        }
+    }
+
+    /// Recomputes a group's running identity counts, identity table and fraud events.
+    fn refresh_group(&mut self, g: u32) {
+        let group = &mut self.groups[g as usize];
+        let big = group.entries.len() >= IDENTITY_TABLE_MIN;
+        let mut seen: HashSet<Key> = HashSet::with_capacity(group.entries.len());
+        let mut count = 0u32;
+        group.identity_first.clear();
+        for e in &mut group.entries {
+            if seen.insert(e.identity) {
+                count += 1;
+                if big {
+                    group.identity_first.push((e.identity, e.time));
+                }
+            }
+            e.identities = count;
+        }
+        group.identity_first.sort_unstable();
+        self.refresh_fraud(g);
+    }
+
+    /// Recomputes a group's known-fraud events from its entries and their labels.
+    fn refresh_fraud(&mut self, g: u32) {
+        let group = &self.groups[g as usize];
+        let mut events: Vec<(i64, i32)> = Vec::new();
+        for e in &group.entries {
+            for (start, end) in fraud_intervals(&self.labels[e.slot as usize]) {
+                // Counted for t in (max(start, entry time), end]: events at those times.
+                let from = start.max(e.time);
+                if end.is_none_or(|end| from < end) {
+                    events.push((from, 1));
+                    if let Some(end) = end {
+                        events.push((end, -1));
+                    }
+                }
+            }
+        }
+        events.sort_unstable();
+        let mut running = 0;
+        for ev in &mut events {
+            running += ev.1;
+            ev.1 = running;
+        }
+        self.groups[g as usize].fraud = events;
+    }
+
+    fn rebuild_union(&mut self) {
+        self.links.sort_unstable();
+        self.union.reset();
+        for &(time, a, b) in &self.links {
+            self.union.union(a, b, time);
+        }
+    }
+
+    /// The slot of each key group an application's query touches, with its own first time.
+    fn query_groups(&self, q: &HistoryQuery<'_>, kind: KeyKind, out: &mut Vec<(u32, i64)>) {
+        out.clear();
+        let mut add = |key: Option<Key>, time: i64| {
+            let Some(&g) = key.and_then(|k| self.group_of.get(&k)) else {
+                return;
+            };
+            match out.iter_mut().find(|(og, _)| *og == g) {
+                Some(o) => o.1 = o.1.min(time),
+                None => out.push((g, time)),
+            }
+        };
+        add(q.keys.row.get(kind), q.keys.submitted_at);
+        for s in q.samples {
+            add(s.keys.get(kind), s.event_at);
+        }
+    }
+
+    /// What the history says about `q` at its `submitted_at`.
+    pub fn query(&self, q: &HistoryQuery<'_>) -> HistorySignals {
+        let t = q.keys.submitted_at;
+        let own = q.slot.filter(|s| (*s as usize) < self.apps.len());
+        let own_fraud = own.is_some_and(|s| fraud_at(&self.labels[s as usize], t));
+        let mut out = HistorySignals::default();
+        let mut groups = Vec::new();
+        for kind in KeyKind::ALL {
+            let stats = &mut out.by_kind[kind.index()];
+            stats.present = q.keys.row.get(kind).is_some()
+                || q.samples.iter().any(|s| s.keys.get(kind).is_some());
+            self.query_groups(q, kind, &mut groups);
+            for &(g, own_first) in &groups {
+                let group = &self.groups[g as usize];
+                let s = group_stats(group, t, q.keys.identity, own.map(|_| own_first), own_fraud);
+                stats.apps_before = stats.apps_before.max(s.apps_before);
+                for (w, v) in stats.apps_in_window.iter_mut().zip(s.apps_in_window) {
+                    *w = (*w).max(v);
+                }
+                stats.other_identities_before =
+                    stats.other_identities_before.max(s.other_identities_before);
+                stats.fraud_known = stats.fraud_known.max(s.fraud_known);
+            }
+        }
+        out.component_size = self.component_size(q, own);
+        out
+    }
+
+    fn component_size(&self, q: &HistoryQuery<'_>, own: Option<Slot>) -> u32 {
+        let t = q.keys.submitted_at;
+        let mut roots: Vec<u32> = Vec::new();
+        let mut groups = Vec::new();
+        for kind in KeyKind::ALL.into_iter().filter(|k| forms_components(*k)) {
+            self.query_groups(q, kind, &mut groups);
+            for &(g, _) in &groups {
+                if let Some(node) = self.groups[g as usize].node {
+                    let root = self.union.find(node, t);
+                    if !roots.contains(&root) {
+                        roots.push(root);
+                    }
+                }
+            }
+        }
+        let mut size: u32 = 1 + roots.iter().map(|r| self.union.apps_at(*r, t)).sum::<u32>();
+        if let Some(slot) = own {
+            let own_root = self.union.find(self.app_node[slot as usize], t);
+            if roots.contains(&own_root) {
+                size -= 1;
+            }
+        }
+        size
+    }
+}
+
+fn forms_components(kind: KeyKind) -> bool {
+    matches!(
+        kind,
+        KeyKind::Address | KeyKind::Device | KeyKind::Phone | KeyKind::Email
+    )
+}
+
+fn push_keys(raw: &mut Vec<(Key, Slot, i64, u8)>, keys: &EntityKeys, time: i64, slot: Slot) {
+    for kind in KeyKind::ALL {
+        if let Some(k) = keys.get(kind) {
+            raw.push((k, slot, time, kind.index() as u8));
+        }
+    }
+}
+
+/// The intervals in which the last known label says fraud: `(start, end)` means fraud is
+/// known for `t` in `(start, end]` (`end = None`: from then on). `labels` is sorted.
+fn fraud_intervals(labels: &[(i64, bool)]) -> impl Iterator<Item = (i64, Option<i64>)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < labels.len() && !labels[i].1 {
+            i += 1;
+        }
+        let start = labels.get(i)?.0;
+        while i < labels.len() && labels[i].1 {
+            i += 1;
+        }
+        let end = labels.get(i).map(|l| l.0);
+        Some((start, end))
+    })
+}
+
+/// Whether the last label known before `t` (sorted `labels`) says fraud.
+fn fraud_at(labels: &[(i64, bool)], t: i64) -> bool {
+    let known = labels.partition_point(|l| l.0 < t);
+    known > 0 && labels[known - 1].1
+}
+
+/// Stats of one group at `t`. `own_first` is the queried application's first time in this
+/// group when the index holds it (its contribution is subtracted).
+fn group_stats(
+    group: &Group,
+    t: i64,
+    identity: Key,
+    own_first: Option<i64>,
+    own_fraud: bool,
+) -> KeyStats {
+    let entries = &group.entries;
+    let before = entries.partition_point(|e| e.time < t);
+    let own_before = own_first.is_some_and(|f| f < t);
+    let mut s = KeyStats {
+        present: true,
+        apps_before: before as u32 - u32::from(own_before),
+        ..KeyStats::default()
+    };
+    for (slot, days) in s.apps_in_window.iter_mut().zip(WINDOWS_DAYS) {
+        let from = t.saturating_sub(days * MICROS_PER_DAY);
+        let lo = entries.partition_point(|e| e.time < from);
+        let own_in = own_first.is_some_and(|f| f >= from && f < t);
+        *slot = (before - lo) as u32 - u32::from(own_in);
+    }
+    let identities = if before == 0 {
+        0
+    } else {
+        entries[before - 1].identities
+    };
+    let own_identity_before = if group.identity_first.is_empty() {
+        entries[..before].iter().any(|e| e.identity == identity)
+    } else {
+        group
+            .identity_first
+            .binary_search_by_key(&identity, |p| p.0)
+            .is_ok_and(|i| group.identity_first[i].1 < t)
+    };
+    s.other_identities_before = identities - u32::from(own_identity_before);
+    let known = group.fraud.partition_point(|e| e.0 < t);
+    let fraud = if known == 0 {
+        0
+    } else {
+        group.fraud[known - 1].1
+    };
+    let own = i32::from(own_before && own_fraud);
+    s.fraud_known = u32::try_from(fraud - own).unwrap_or(0);
+    s
+}
+
+/// A union–find that remembers when each link appeared, so "the component of `x` at time `t`"
+/// can be asked for any `t`. Union by size, no path compression (that would rewrite history);
+/// depth stays O(log n). Links must be added in time order.
+#[derive(Debug, Default)]
+struct TimedUnionFind {
+    parent: Vec<u32>,
+    linked_at: Vec<i64>,
+    /// Nodes under each node (union by size) and applications under it now.
+    size: Vec<u32>,
+    apps: Vec<u32>,
+    initial_apps: Vec<u32>,
+    /// Per root: (time, applications from that time on), sorted.
+    history: Vec<Vec<(i64, u32)>>,
+}
+
+impl TimedUnionFind {
+    fn add_node(&mut self, apps: u32) -> u32 {
+        let id = self.parent.len() as u32;
+        self.parent.push(id);
+        self.linked_at.push(i64::MAX);
+        self.size.push(1);
+        self.apps.push(apps);
+        self.initial_apps.push(apps);
+        self.history.push(Vec::new());
+        id
+    }
+
+    fn reset(&mut self) {
+        for (i, p) in self.parent.iter_mut().enumerate() {
+            *p = i as u32;
+        }
+        self.linked_at.fill(i64::MAX);
+        self.size.fill(1);
+        self.apps.copy_from_slice(&self.initial_apps);
+        for h in &mut self.history {
+            h.clear();
+        }
+    }
+
+    /// The root of `x` now.
+    fn root(&self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            x = self.parent[x as usize];
+        }
+        x
+    }
+
+    /// The root of `x` counting only links made before `t`.
+    fn find(&self, mut x: u32, t: i64) -> u32 {
+        loop {
+            let p = self.parent[x as usize];
+            if p == x || self.linked_at[x as usize] >= t {
+                return x;
+            }
+            x = p;
+        }
+    }
+
+    /// Applications in the component rooted (at `t`) at `root`, counting links before `t`.
+    fn apps_at(&self, root: u32, t: i64) -> u32 {
+        let h = &self.history[root as usize];
+        let i = h.partition_point(|e| e.0 < t);
+        if i == 0 {
+            self.initial_apps[root as usize]
+        } else {
+            h[i - 1].1
+        }
+    }
+
+    fn union(&mut self, a: u32, b: u32, time: i64) {
+        let (ra, rb) = (self.root(a), self.root(b));
+        if ra == rb {
+            return;
+        }
+        let (big, small) = if self.size[ra as usize] >= self.size[rb as usize] {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        self.parent[small as usize] = big;
+        self.linked_at[small as usize] = time;
+        self.size[big as usize] += self.size[small as usize];
+        self.apps[big as usize] += self.apps[small as usize];
+        let apps = self.apps[big as usize];
+        let h = &mut self.history[big as usize];
+        match h.last_mut() {
+            Some(last) if last.0 == time => last.1 = apps,
+            _ => h.push((time, apps)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
