@@ -31,6 +31,12 @@
 //!   [`remote_control_signals`] over one application's [`TelemetrySample`]s →
 //!   [`RemoteControlSignals`] (input-lag and typing distributions, remote tools, VMs, screens,
 //!   IP / device / time-zone spread), with a reusable [`RemoteControlScratch`].
+//!   [`network_signals`] → [`NetworkSignals`] looks the application's and its sessions' IPs up
+//!   in an [`IpRangeTable`] (longest prefix; private space as unknown) for their kind
+//!   (hosting, VPN, proxy, …) and country against the claimed one.
+//!   [`time_signals`] → [`TimeSignals`] compares browser and session UTC offsets with the
+//!   offsets possible at the claimed country and region at that instant (DST-aware) and places
+//!   the submission and the sessions in claimed-local time (hour, night).
 //! - **Point-in-time history** (`history/`): entity keys (normalised address, public IP and its
 //!   network, device, phone as E.164, email; the normalised email is the identity) and one
 //!   [`HistoryIndex`] that answers, for an application at `t`, how many earlier applications and
@@ -71,9 +77,13 @@ pub use signals::education::{DegreeCategory, EducationSignals, education_signals
 pub use signals::email_name::{
     EmailNameSignals, FREE_MAIL_DOMAINS, FREE_MAIL_FAMILIES, email_name_signals,
 };
+pub use signals::network::{NetworkSignals, network_signals};
 pub use signals::phone::{PhoneLineType, PhoneSignals, PhoneStyle, RegionCode, phone_signals};
 pub use signals::profile::{NEW_PROFILE_DAYS, ProfileSignals, profile_signals};
 pub use signals::remote_control::{
     KVM_SCREENS, LAG_FAR_MS, LAG_REMOTE_MS, RemoteControlScratch, RemoteControlSignals,
     RemoteToolClass, TYPING_FAST_MS, TelemetrySample, is_unusual_screen, remote_control_signals,
+};
+pub use signals::time::{
+    MAX_VALID_OFFSET_MIN, MIN_VALID_OFFSET_MIN, NIGHT_END_HOUR, TimeSignals, time_signals,
 };

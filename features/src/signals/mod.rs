@@ -6,6 +6,8 @@
 
 pub mod education;
 pub mod email_name;
+pub mod network;
 pub mod phone;
 pub mod profile;
 pub mod remote_control;
+pub mod time;
