@@ -20,9 +20,10 @@
 //! `labeled_at` are ordered not-fraud first, so fraud wins a tie). Each group keeps these
 //! intervals as sorted (time, running count) events.
 //!
-//! **Components.** Applications and entity values (address, device, phone, email; IPs are
-//! left out because one VPN exit would join thousands of strangers) are nodes of a graph whose
-//! edges appear at the time the link was observed. A union–find without path compression that
+//! **Components.** Applications and the entity values of their own rows (address, device,
+//! phone, email; IPs are left out because one VPN exit would join thousands of strangers, and
+//! telemetry is left out so that links arrive in submission order, which keeps appends cheap)
+//! are nodes of a graph whose edges appear at `submitted_at`. A union–find without path compression that
 //! records when each node got its parent ([`TimedUnionFind`]) answers "the component of this
 //! node at time `t`" exactly for any past `t`.
 //!
@@ -226,18 +227,37 @@ impl HistoryIndex {
                 .collect();
             for e in &group.entries {
                 index.memberships[e.slot as usize].push((g, e.time));
-                if let Some(node) = group.node {
-                    index
-                        .links
-                        .push((e.time, index.app_node[e.slot as usize], node));
-                }
             }
             index.groups.push(group);
             index.refresh_group(g);
             start = end;
         }
-        index.rebuild_union();
+        index.rebuild_links();
         index
+    }
+
+    /// Union–find nodes of the component-forming keys of an application row.
+    fn row_nodes(&self, row: &EntityKeys) -> impl Iterator<Item = u32> + '_ {
+        let row = *row;
+        KeyKind::ALL
+            .into_iter()
+            .filter(|k| forms_components(*k))
+            .filter_map(move |k| {
+                let g = *self.group_of.get(&row.get(k)?)?;
+                self.groups[g as usize].node
+            })
+    }
+
+    /// Rebuilds every link from the application rows, then the union–find.
+    fn rebuild_links(&mut self) {
+        let mut links = Vec::new();
+        for (slot, app) in self.apps.iter().enumerate() {
+            for node in self.row_nodes(&app.row) {
+                links.push((app.submitted_at, self.app_node[slot], node));
+            }
+        }
+        self.links = links;
+        self.rebuild_union();
     }
 
     /// Appends one application (slot = the previous [`len`](Self::len)) with its telemetry
@@ -259,6 +279,22 @@ impl HistoryIndex {
         self.add_memberships(slot, &app.row, app.submitted_at);
         for s in samples {
             self.add_memberships(slot, &s.keys, s.event_at);
+        }
+        let app_node = self.app_node[slot as usize];
+        let nodes: Vec<u32> = self.row_nodes(&app.row).collect();
+        let in_order = self
+            .links
+            .last()
+            .is_none_or(|last| last.0 <= app.submitted_at);
+        for node in nodes {
+            let link = (app.submitted_at, app_node, node);
+            self.links.push(link);
+            if in_order {
+                self.union.union(link.1, link.2, link.0);
+            }
+        }
+        if !in_order {
+            self.rebuild_union();
         }
         slot
     }
@@ -329,16 +365,6 @@ impl HistoryIndex {
                 },
             );
             self.refresh_group(g);
-            if let Some(node) = self.groups[g as usize].node {
-                let link = (time, self.app_node[slot as usize], node);
-                let in_order = self.links.last().is_none_or(|last| *last <= link);
-                self.links.push(link);
-                if in_order {
-                    self.union.union(link.1, link.2, link.0);
-                } else {
-                    self.rebuild_union();
-                }
-            }
         }
     }
 
@@ -437,33 +463,23 @@ impl HistoryIndex {
                 stats.fraud_known = stats.fraud_known.max(s.fraud_known);
             }
         }
-        out.component_size = self.component_size(q, own);
+        out.component_size = self.component_size(q);
         out
     }
 
-    fn component_size(&self, q: &HistoryQuery<'_>, own: Option<Slot>) -> u32 {
+    /// Applications linked to `q`'s row before its `submitted_at`, plus itself. The
+    /// application's own node is linked only at `submitted_at`, so it never appears among the
+    /// roots and needs no subtraction.
+    fn component_size(&self, q: &HistoryQuery<'_>) -> u32 {
         let t = q.keys.submitted_at;
         let mut roots: Vec<u32> = Vec::new();
-        let mut groups = Vec::new();
-        for kind in KeyKind::ALL.into_iter().filter(|k| forms_components(*k)) {
-            self.query_groups(q, kind, &mut groups);
-            for &(g, _) in &groups {
-                if let Some(node) = self.groups[g as usize].node {
-                    let root = self.union.find(node, t);
-                    if !roots.contains(&root) {
-                        roots.push(root);
-                    }
-                }
+        for node in self.row_nodes(&q.keys.row) {
+            let root = self.union.find(node, t);
+            if !roots.contains(&root) {
+                roots.push(root);
             }
         }
-        let mut size: u32 = 1 + roots.iter().map(|r| self.union.apps_at(*r, t)).sum::<u32>();
-        if let Some(slot) = own {
-            let own_root = self.union.find(self.app_node[slot as usize], t);
-            if roots.contains(&own_root) {
-                size -= 1;
-            }
-        }
-        size
+        1 + roots.iter().map(|r| self.union.apps_at(*r, t)).sum::<u32>()
     }
 }
 

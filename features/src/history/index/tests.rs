@@ -117,8 +117,8 @@ fn own_rows_are_subtracted_and_new_applications_match() {
     assert_eq!(s.other_identities_before, 1);
     // Its own fraud label (known from day 0) is not a linked application's.
     assert_eq!(s.fraud_known, 0);
-    // Component: itself + application 1 (linked through the device) = 2.
-    assert_eq!(index.query(&q).component_size, 2);
+    // Components link application rows only; its row has no device: itself alone.
+    assert_eq!(index.query(&q).component_size, 1);
 
     // The same application scored as new against an index of application 1 only.
     let only_other = HistoryIndex::build(&apps[1..], &[], &[]);
