@@ -31,17 +31,27 @@
 //!   [`remote_control_signals`] over one application's [`TelemetrySample`]s →
 //!   [`RemoteControlSignals`] (input-lag and typing distributions, remote tools, VMs, screens,
 //!   IP / device / time-zone spread), with a reusable [`RemoteControlScratch`].
+//! - **Point-in-time history** (`history/`) answers what other applications submitted strictly
+//!   before t looked like: [`DocumentIndex`] counts the distinct other identities with a
+//!   near-duplicate [`ResumeSignature`] (MinHash over word 3-shingles, LSH banding) and reports
+//!   the closest one's estimated similarity.
 //! - Point-in-time history and the wiring of the families into feature frames join this crate
 //!   next; they read only what ingest returns.
 //! - Labels reach features only through the point-in-time rule (`labeled_at < t`).
 
 mod csv;
 mod error;
+mod history;
 mod ingest;
 mod reference;
 mod signals;
 
 pub use error::IngestError;
+pub use history::documents::{
+    DocId, DocumentIndex, DocumentMatches, DocumentQueryScratch, LSH_BANDS, LSH_ROWS,
+    MAX_CANDIDATES_PER_BUCKET, MIN_RESUME_TOKENS, MINHASH_PERMUTATIONS, NEAR_DUPLICATE_SIMILARITY,
+    ResumeSignature, SHINGLE_TOKENS, ShingleScratch, resume_signature,
+};
 pub use ingest::{IngestReport, Policy, RawFrames, ValueIssue, read_data_dir, read_table};
 pub use reference::institutions::{
     HighRiskInstitution, HighRiskInstitutions, InstitutionMatch, MATCH_MAX_EDITS, MATCH_SIMILARITY,
