@@ -25,8 +25,24 @@ pub struct Cli {
 pub enum Command {
     /// Write a synthetic data directory (SCHEMA.md) with documented fraud mechanics.
     Generate(GenerateArgs),
+    /// Compute the feature frame of a data directory (point in time, one row per application).
+    Features(FeaturesArgs),
     /// Run the main job end to end on built-in data.
     Demo(crate::demo::DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FeaturesArgs {
+    /// Input data directory (SCHEMA.md: applications, telemetry, labels, reference/).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Output Parquet file: application_id, submitted_at, then the features in FeatureSet order.
+    #[arg(long, value_name = "FILE.parquet")]
+    pub out: PathBuf,
+    /// Write only applications submitted on or after DATE (YYYY-MM-DD, UTC); earlier rows are
+    /// still used as history.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<NaiveDate>,
 }
 
 #[derive(Debug, Args)]
@@ -116,8 +132,53 @@ pub fn run(cli: Cli) -> Result<()> {
     let report = Reporter::new(cli.quiet);
     match cli.command {
         Command::Generate(args) => generate(args, &report),
+        Command::Features(args) => features(args, &report),
         Command::Demo(args) => crate::demo::run(args, &report),
     }
+}
+
+/// Microseconds since the Unix epoch of midnight UTC starting `date`.
+pub fn date_micros(date: NaiveDate) -> i64 {
+    date.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp_micros())
+        .unwrap_or_default()
+}
+
+fn features(args: FeaturesArgs, report: &Reporter) -> Result<()> {
+    if args.out.extension().and_then(|e| e.to_str()) != Some("parquet") {
+        return Err(UsageError(format!(
+            "--out {}: the feature frame is written as Parquet; give a path ending in .parquet",
+            args.out.display()
+        ))
+        .into());
+    }
+    report.step(format!("reading {}", args.data.display()));
+    let raw = appfraud_features::read_data_dir(&args.data)?;
+    let refs = appfraud_features::References::from_data_dir(&args.data)?;
+    report.step(format!(
+        "read {} applications, {} telemetry rows, {} labels",
+        raw.applications.height(),
+        raw.telemetry.as_ref().map_or(0, |t| t.height()),
+        raw.labels.as_ref().map_or(0, |l| l.height()),
+    ));
+    for line in raw.report.to_string().lines() {
+        report.step(format!("  {line}"));
+    }
+    let options = appfraud_features::FeatureOptions {
+        since_micros: args.since.map(date_micros),
+    };
+    let mut frame = appfraud_features::build_feature_frame(&raw, &refs, options, &|stage| {
+        report.step(stage.describe())
+    })?;
+    report.step(format!(
+        "writing {} rows x {} features (feature set {})",
+        frame.frame.height(),
+        frame.feature_set.len(),
+        &frame.feature_set.hash().as_str()[..12]
+    ));
+    appfraud_features::write_feature_frame(&mut frame.frame, &args.out)?;
+    report.step(format!("wrote {}", args.out.display()));
+    Ok(())
 }
 
 fn generate(args: GenerateArgs, report: &Reporter) -> Result<()> {

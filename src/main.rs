@@ -40,6 +40,9 @@ fn exit_code(err: &anyhow::Error) -> u8 {
         {
             return 2;
         }
+        if let Some(e) = cause.downcast_ref::<appfraud_features::FeatureError>() {
+            return if e.is_user_error() { 2 } else { 1 };
+        }
         if let Some(e) = cause.downcast_ref::<appfraud_serve::ServeError>() {
             return if e.is_user_error() { 2 } else { 1 };
         }

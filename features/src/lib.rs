@@ -43,7 +43,9 @@
 //!   distinct identities share each key in windows, how many of them were known fraud before
 //!   `t`, and the size of its linked component at `t`. Only rows strictly before `t` count;
 //!   equal timestamps never see each other. Labels reach features only through this rule
-//!   (`labeled_at < t`).
+//!   (`labeled_at < t`). [`DocumentIndex`] counts the distinct other identities with a
+//!   near-duplicate [`ResumeSignature`] (MinHash over word 3-shingles, LSH banding) before `t`
+//!   and reports the closest one's estimated similarity.
 //! - **The pipeline** (`pipeline/`): every feature is defined once in the [`catalog`] (name,
 //!   family, missing policy, description, how to read it); [`feature_set`] is its ordered,
 //!   hashed [`FeatureSet`](appfraud_core::FeatureSet). The batch path
@@ -55,15 +57,29 @@ mod csv;
 mod error;
 mod history;
 mod ingest;
+mod pipeline;
 mod reference;
 mod signals;
 
 pub use error::{FeatureError, IngestError};
+pub use history::documents::{
+    DocId, DocumentIndex, DocumentMatches, DocumentQueryScratch, LSH_BANDS, LSH_ROWS,
+    MAX_CANDIDATES_PER_BUCKET, MIN_RESUME_TOKENS, MINHASH_PERMUTATIONS, NEAR_DUPLICATE_SIMILARITY,
+    ResumeSignature, SHINGLE_TOKENS, ShingleScratch, resume_signature,
+};
 pub use history::index::{
     HistoryIndex, HistoryQuery, HistorySignals, KeyStats, MICROS_PER_DAY, WINDOWS_DAYS,
 };
 pub use history::keys::{EntityKeys, KeyKind, normalize_address, normalize_email};
 pub use ingest::{IngestReport, Policy, RawFrames, ValueIssue, read_data_dir, read_table};
+pub use pipeline::batch::{
+    FeatureFrame, FeatureOptions, Stage, StoredApplication, build_feature_frame,
+    stored_applications, write_feature_frame,
+};
+pub use pipeline::catalog::{self as catalog, feature_set};
+pub use pipeline::own::References;
+pub use pipeline::record::{Application, ApplicationRecord, TelemetryRecord};
+pub use pipeline::snapshot::{HistorySnapshot, SnapshotScratch};
 pub use reference::institutions::{
     HighRiskInstitution, HighRiskInstitutions, InstitutionMatch, MATCH_MAX_EDITS, MATCH_SIMILARITY,
     NEAREST_FLOOR, SHORT_NAME_CHARS, normalize_institution,

@@ -165,14 +165,14 @@ impl Rng {
     }
 }
 
-fn random_world(
-    seed: u64,
-    n: usize,
-) -> (
+/// Applications, telemetry samples by slot and labels by slot.
+type World = (
     Vec<ApplicationKeys>,
     Vec<(Slot, SampleKeys)>,
     Vec<(Slot, i64, bool)>,
-) {
+);
+
+fn random_world(seed: u64, n: usize) -> World {
     let mut rng = Rng(seed);
     let small = |rng: &mut Rng, n: u64| (rng.below(3) > 0).then(|| 1 + rng.below(n));
     let apps: Vec<ApplicationKeys> = (0..n)
@@ -191,12 +191,12 @@ fn random_world(
         })
         .collect();
     let mut samples = Vec::new();
-    for slot in 0..n {
+    for (slot, app) in apps.iter().enumerate() {
         for _ in 0..rng.below(3) {
             let mut k = EntityKeys::default();
             k.keys[KeyKind::Device.index()] = small(&mut rng, 12);
             k.keys[KeyKind::Ip.index()] = small(&mut rng, 6).map(|v| v + 1000);
-            let at = apps[slot].submitted_at + (rng.below(10) as i64 - 2) * DAY;
+            let at = app.submitted_at + (rng.below(10) as i64 - 2) * DAY;
             samples.push((
                 slot as Slot,
                 SampleKeys {
@@ -207,9 +207,9 @@ fn random_world(
         }
     }
     let mut labels = Vec::new();
-    for slot in 0..n {
+    for (slot, app) in apps.iter().enumerate() {
         for _ in 0..rng.below(3) {
-            let at = apps[slot].submitted_at + rng.below(30) as i64 * DAY;
+            let at = app.submitted_at + rng.below(30) as i64 * DAY;
             labels.push((slot as Slot, at, rng.below(2) == 0));
         }
     }

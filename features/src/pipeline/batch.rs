@@ -1,0 +1,284 @@
+//! The batch path: a whole data directory → one feature row per application.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use appfraud_core::FeatureSet;
+use appfraud_core::schema::{HIGH_RISK_INSTITUTIONS, IP_RANGES};
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use super::catalog::{CATALOG, RowSignals, feature_set, write_row};
+use super::columns::{ApplicationColumns, TelemetryBySlot, labels_by_slot};
+use super::own::{OwnRow, OwnScratch, References, own_signals};
+use super::record::{ApplicationRecord, TelemetryRecord};
+use crate::history::documents::DocumentIndex;
+use crate::history::index::{HistoryIndex, HistoryQuery, SampleKeys, Slot};
+use crate::ingest::{IngestReport, RawFrames};
+use crate::reference::institutions::HighRiskInstitutions;
+use crate::reference::ip_ranges::IpRangeTable;
+use crate::{FeatureError, IngestError};
+
+impl References {
+    /// Reads `reference/ip_ranges.csv` and `reference/high_risk_institutions.csv` of data
+    /// directory `dir`; both are required.
+    pub fn from_data_dir(dir: &Path) -> Result<References, IngestError> {
+        let ip = dir.join(IP_RANGES.path);
+        let inst = dir.join(HIGH_RISK_INSTITUTIONS.path);
+        for (path, stem) in [
+            (&ip, "reference/ip_ranges"),
+            (&inst, "reference/high_risk_institutions"),
+        ] {
+            if !path.is_file() {
+                return Err(IngestError::MissingFile {
+                    dir: dir.to_path_buf(),
+                    stem,
+                });
+            }
+        }
+        Ok(References {
+            ip_ranges: IpRangeTable::from_csv_path(&ip)?,
+            institutions: HighRiskInstitutions::from_csv_path(&inst)?,
+        })
+    }
+}
+
+/// The pipeline's output: `application_id`, `submitted_at`, then one `Float32` column per
+/// feature in [`FeatureSet`] order (`NaN` = missing).
+#[derive(Debug, Clone)]
+pub struct FeatureFrame {
+    pub frame: DataFrame,
+    pub feature_set: FeatureSet,
+    /// What ingest found questionable in the input.
+    pub report: IngestReport,
+}
+
+/// Which applications get a row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeatureOptions {
+    /// Only applications submitted at or after this instant (µs since the epoch, UTC) get a
+    /// row; all earlier rows still serve as history.
+    pub since_micros: Option<i64>,
+}
+
+/// A stage of a long batch run, for progress reporting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    OwnSignals,
+    History,
+    Features,
+}
+
+impl Stage {
+    /// What the stage does, for a progress line.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stage::OwnSignals => "computing per-application signals",
+            Stage::History => "indexing point-in-time history",
+            Stage::Features => "computing feature rows",
+        }
+    }
+}
+
+/// The history both paths query: shared-entity index and resume index.
+#[derive(Debug, Default)]
+pub(crate) struct History {
+    pub(crate) entities: HistoryIndex,
+    pub(crate) documents: DocumentIndex,
+}
+
+impl History {
+    /// Builds the history over the own rows of all applications (slot = position).
+    pub(crate) fn build(own: &[OwnRow], labels: &[(Slot, i64, bool)]) -> History {
+        let keys: Vec<_> = own.iter().map(|o| o.keys).collect();
+        let samples: Vec<(Slot, SampleKeys)> = own
+            .iter()
+            .enumerate()
+            .flat_map(|(slot, o)| o.sample_keys.iter().map(move |s| (slot as Slot, *s)))
+            .collect();
+        let entities = HistoryIndex::build(&keys, &samples, labels);
+        let mut documents = DocumentIndex::new();
+        for (slot, o) in own.iter().enumerate() {
+            if let Some(sig) = &o.resume {
+                documents.insert(slot as u32, o.keys.submitted_at, o.keys.identity, sig);
+            }
+        }
+        History {
+            entities,
+            documents,
+        }
+    }
+
+    /// The signals of one application (`slot` when the history holds it).
+    pub(crate) fn row_signals(&self, own: &OwnRow, slot: Option<Slot>) -> RowSignals {
+        let history = self.entities.query(&HistoryQuery {
+            slot,
+            keys: own.keys,
+            samples: &own.sample_keys,
+        });
+        let documents = own.resume.as_ref().map(|sig| {
+            self.documents
+                .query(sig, own.keys.submitted_at, own.keys.identity)
+        });
+        RowSignals {
+            own: own.signals,
+            history,
+            documents,
+        }
+    }
+}
+
+/// The validated inputs read as own rows, plus the labels by slot.
+pub(crate) struct Prepared {
+    pub(crate) ids: Vec<String>,
+    pub(crate) submitted_at: Vec<i64>,
+    pub(crate) own: Vec<OwnRow>,
+    pub(crate) labels: Vec<(Slot, i64, bool)>,
+}
+
+pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, FeatureError> {
+    let cols = ApplicationColumns::new(&raw.applications)?;
+    let n = cols.len();
+    let slot_of: HashMap<&str, u32> = cols
+        .ids()
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, i as u32))
+        .collect();
+    let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, n)?;
+    let labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
+    let own: Vec<OwnRow> = (0..n)
+        .into_par_iter()
+        .map_init(OwnScratch::default, |scratch, i| {
+            own_signals(&cols.row(i), telemetry.of(i), refs, scratch)
+        })
+        .collect();
+    Ok(Prepared {
+        ids: cols.ids().iter().map(|s| (*s).to_owned()).collect(),
+        submitted_at: own.iter().map(|o| o.keys.submitted_at).collect(),
+        own,
+        labels,
+    })
+}
+
+/// Builds the feature frame of validated inputs `raw` with reference tables `refs`. Rows keep
+/// the order of `applications`; with [`FeatureOptions::since_micros`] only the applications at
+/// or after it are written, the earlier ones serving as history.
+pub fn build_feature_frame(
+    raw: &RawFrames,
+    refs: &References,
+    options: FeatureOptions,
+    progress: &dyn Fn(Stage),
+) -> Result<FeatureFrame, FeatureError> {
+    progress(Stage::OwnSignals);
+    let prepared = prepare(raw, refs)?;
+    progress(Stage::History);
+    let history = History::build(&prepared.own, &prepared.labels);
+    progress(Stage::Features);
+    let selected: Vec<usize> = (0..prepared.own.len())
+        .filter(|&i| {
+            options
+                .since_micros
+                .is_none_or(|since| prepared.submitted_at[i] >= since)
+        })
+        .collect();
+    let width = CATALOG.len();
+    let mut values = vec![0f32; selected.len() * width];
+    values
+        .par_chunks_mut(width)
+        .zip(selected.par_iter())
+        .for_each(|(out, &i)| {
+            let row = history.row_signals(&prepared.own[i], Some(i as Slot));
+            write_row(&row, out);
+        });
+    let feature_set = feature_set();
+    let ids: Vec<&str> = selected.iter().map(|&i| prepared.ids[i].as_str()).collect();
+    let times: Vec<i64> = selected.iter().map(|&i| prepared.submitted_at[i]).collect();
+    let mut columns: Vec<Column> = Vec::with_capacity(width + 2);
+    columns.push(Column::new("application_id".into(), ids));
+    columns.push(
+        Int64Chunked::from_vec("submitted_at".into(), times)
+            .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
+            .into_column(),
+    );
+    let feature_columns: Vec<Column> = CATALOG
+        .par_iter()
+        .enumerate()
+        .map(|(j, feature)| {
+            let col: Vec<f32> = values.iter().skip(j).step_by(width).copied().collect();
+            Column::new(feature.def.name.as_str().into(), col)
+        })
+        .collect();
+    drop(values);
+    columns.extend(feature_columns);
+    let frame = DataFrame::new(selected.len(), columns)?;
+    Ok(FeatureFrame {
+        frame,
+        feature_set,
+        report: raw.report.clone(),
+    })
+}
+
+/// Writes `frame` to `path` as Parquet, atomically: a temporary file in the same directory,
+/// renamed over `path` only when complete.
+pub fn write_feature_frame(frame: &mut DataFrame, path: &Path) -> Result<(), FeatureError> {
+    let fail = |reason: String| FeatureError::Write {
+        file: path.to_path_buf(),
+        reason,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| fail("not a file path".into()))?
+        .to_string_lossy();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let file = std::fs::File::create(&tmp).map_err(|e| fail(e.to_string()))?;
+        ParquetWriter::new(file)
+            .finish(frame)
+            .map_err(|e| fail(e.to_string()))?;
+        std::fs::rename(&tmp, path).map_err(|e| fail(e.to_string()))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// One application of a data directory as owned records, with its telemetry and labels: what a
+/// service replays into a [`crate::HistorySnapshot`], and what parity tests feed the
+/// single-application path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredApplication {
+    pub application: ApplicationRecord,
+    pub telemetry: Vec<TelemetryRecord>,
+    /// `(labeled_at, is_fraud)`, in file order.
+    pub labels: Vec<(i64, bool)>,
+}
+
+/// Every application of validated tables `raw`, in `applications` row order.
+pub fn stored_applications(raw: &RawFrames) -> Result<Vec<StoredApplication>, FeatureError> {
+    let cols = ApplicationColumns::new(&raw.applications)?;
+    let n = cols.len();
+    let slot_of: HashMap<&str, u32> = cols
+        .ids()
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, i as u32))
+        .collect();
+    let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, n)?;
+    let mut out: Vec<StoredApplication> = (0..n)
+        .map(|i| StoredApplication {
+            application: cols.row(i).into(),
+            telemetry: telemetry.of(i).iter().map(|s| (*s).into()).collect(),
+            labels: Vec::new(),
+        })
+        .collect();
+    for (slot, at, fraud) in labels_by_slot(raw.labels.as_ref(), &slot_of)? {
+        out[slot as usize].labels.push((at, fraud));
+    }
+    Ok(out)
+}

@@ -1,0 +1,151 @@
+//! Step one of a feature row: everything that depends on the application's own row, its own
+//! telemetry and the reference tables, plus the keys and the resume signature the history
+//! needs. The batch and single-application paths both call [`own_signals`].
+
+use crate::history::documents::{ResumeSignature, ShingleScratch, resume_signature};
+use crate::history::index::{ApplicationKeys, SampleKeys, fallback_identity};
+use crate::history::keys::{EntityKeys, identity_key};
+use crate::pipeline::record::Application;
+use crate::reference::institutions::HighRiskInstitutions;
+use crate::reference::ip_ranges::IpRangeTable;
+use crate::signals::education::{EducationSignals, education_signals};
+use crate::signals::email_name::{EmailNameSignals, email_name_signals};
+use crate::signals::network::{NetworkSignals, network_signals};
+use crate::signals::phone::{PhoneSignals, phone_signals};
+use crate::signals::profile::{ProfileSignals, profile_signals};
+use crate::signals::remote_control::{
+    RemoteControlScratch, RemoteControlSignals, TelemetrySample, remote_control_signals,
+};
+use crate::signals::time::{TimeSignals, time_signals};
+
+/// The reference tables of a data directory (`reference/`), shared read-only by every row.
+#[derive(Debug, Clone)]
+pub struct References {
+    pub ip_ranges: IpRangeTable,
+    pub institutions: HighRiskInstitutions,
+}
+
+/// How the claimed institution compares with the high-risk list.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct InstitutionSignals {
+    /// An institution was given (it normalises to something).
+    pub present: bool,
+    /// It matches a listed institution ([`HighRiskInstitutions::best_match`]).
+    pub high_risk_match: bool,
+    /// Highest similarity to any listed name or alias ([`HighRiskInstitutions::nearest`]).
+    pub nearest_similarity: Option<f32>,
+}
+
+/// Signals from the application's own row and telemetry.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnSignals {
+    pub phone: PhoneSignals,
+    pub email_name: EmailNameSignals,
+    pub education: EducationSignals,
+    pub institution: InstitutionSignals,
+    pub profile: ProfileSignals,
+    pub network: NetworkSignals,
+    pub time: TimeSignals,
+    pub remote_control: RemoteControlSignals,
+}
+
+/// Reusable buffers for [`own_signals`]; one per worker thread.
+#[derive(Debug, Default)]
+pub struct OwnScratch {
+    remote_control: RemoteControlScratch,
+    shingles: ShingleScratch,
+}
+
+/// What [`own_signals`] returns: the signals and the history inputs.
+#[derive(Debug, Clone)]
+pub struct OwnRow {
+    pub signals: OwnSignals,
+    pub keys: ApplicationKeys,
+    pub sample_keys: Vec<SampleKeys>,
+    pub resume: Option<ResumeSignature>,
+}
+
+/// Step one for one application and its telemetry samples.
+pub fn own_signals(
+    app: &Application<'_>,
+    samples: &[TelemetrySample<'_>],
+    refs: &References,
+    scratch: &mut OwnScratch,
+) -> OwnRow {
+    let phone = phone_signals(app.phone, app.claimed_country, app.claimed_region);
+    let institution = match app.institution {
+        Some(text) => {
+            let nearest = refs.institutions.nearest(text);
+            InstitutionSignals {
+                present: nearest.is_some(),
+                high_risk_match: refs.institutions.best_match(text).is_some(),
+                nearest_similarity: nearest.map(|s| s as f32),
+            }
+        }
+        None => InstitutionSignals::default(),
+    };
+    let signals = OwnSignals {
+        phone,
+        email_name: email_name_signals(app.full_name, app.email, app.profile_url),
+        education: education_signals(
+            app.degree,
+            app.major,
+            app.graduation_year,
+            app.years_experience,
+            app.submitted_at,
+        ),
+        institution,
+        profile: profile_signals(
+            app.submitted_at,
+            app.profile_created_at,
+            app.profile_prev_activity_at,
+            app.profile_recent_edits,
+            app.profile_connections,
+            app.years_experience,
+        ),
+        network: network_signals(app.ip, app.claimed_country, samples, &refs.ip_ranges),
+        time: time_signals(
+            app.submitted_at,
+            app.browser_tz_offset_min,
+            app.claimed_country,
+            app.claimed_region,
+            samples,
+        ),
+        remote_control: remote_control_signals(
+            samples,
+            app.browser_tz_offset_min,
+            &mut scratch.remote_control,
+        ),
+    };
+    let row = EntityKeys::of_application(
+        app.shipping_address,
+        app.ip,
+        app.device_id,
+        app.phone,
+        phone.e164,
+        app.email,
+    );
+    let identity = identity_key(app.email).unwrap_or_else(|| fallback_identity(app.application_id));
+    let keys = ApplicationKeys {
+        submitted_at: app.submitted_at,
+        identity,
+        row,
+    };
+    let sample_keys = samples
+        .iter()
+        .map(|s| SampleKeys {
+            event_at: s.event_at_micros,
+            keys: EntityKeys::of_sample(s.ip, s.device_id),
+        })
+        .filter(|s| s.keys != EntityKeys::default())
+        .collect();
+    let resume = app
+        .resume_text
+        .and_then(|text| resume_signature(text, &mut scratch.shingles));
+    OwnRow {
+        signals,
+        keys,
+        sample_keys,
+        resume,
+    }
+}
