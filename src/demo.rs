@@ -1,7 +1,7 @@
-//! `appfraud demo`: the main job end to end on built-in data. Today the loop is: generate a
-//! data set, read it back through validated ingest, summarise the built-in sample, and prove
-//! that ONNX Runtime loads and computes correctly. Training, export and scoring join it as they
-//! are built.
+//! `appfraud demo`: the main job end to end on built-in data. Today the loop is: read the
+//! built-in sample through validated ingest and summarise it, compute its point-in-time feature
+//! frame, generate a fresh data set and read it back, and prove that ONNX Runtime loads and
+//! computes correctly. Training, export and scoring join it as they are built.
 
 use std::path::PathBuf;
 
@@ -32,16 +32,38 @@ pub fn run(args: DemoArgs, report: &Reporter) -> Result<()> {
     }
 
     report.step(format!(
-        "1/3 reading and validating the built-in sample {}",
+        "1/4 reading and validating the built-in sample {}",
         args.sample.display()
     ));
     let sample = appfraud_features::read_data_dir(&args.sample)?;
     summarise(&sample, report)?;
 
+    let features_path = args.out.join("features.parquet");
+    report.step(format!(
+        "2/4 computing the sample's point-in-time features into {}",
+        features_path.display()
+    ));
+    let refs = appfraud_features::References::from_data_dir(&args.sample)?;
+    let mut frame = appfraud_features::build_feature_frame(
+        &sample,
+        &refs,
+        appfraud_features::FeatureOptions::default(),
+        &|stage| report.step(format!("   {}", stage.describe())),
+    )?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    appfraud_features::write_feature_frame(&mut frame.frame, &features_path)?;
+    report.step(format!(
+        "   {} rows x {} features, feature set {}",
+        frame.frame.height(),
+        frame.feature_set.len(),
+        frame.feature_set.hash()
+    ));
+
     let data_dir = args.out.join("data");
     let params = GenerateParams::new().applications(5_000).seed(7).check()?;
     report.step(format!(
-        "2/3 generating 5000 fresh applications into {}",
+        "3/4 generating 5000 fresh applications into {}",
         data_dir.display()
     ));
     let data = appfraud_synth::generate(&params);
@@ -51,7 +73,7 @@ pub fn run(args: DemoArgs, report: &Reporter) -> Result<()> {
     summarise(&fresh, report)?;
 
     report.step(
-        "3/3 ONNX Runtime self-check (hand-made logistic model vs. the same arithmetic in Rust)",
+        "4/4 ONNX Runtime self-check (hand-made logistic model vs. the same arithmetic in Rust)",
     );
     let check = appfraud_serve::self_check()?;
     report.step(format!(

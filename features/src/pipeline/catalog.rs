@@ -751,3 +751,56 @@ pub fn write_row(row: &RowSignals, out: &mut [f32]) {
         *slot = feature.value(row);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_is_a_valid_feature_set_in_family_order() {
+        let set = feature_set();
+        assert_eq!(set.len(), CATALOG.len());
+        let families: Vec<Family> = set.features().iter().map(|f| f.family).collect();
+        let mut sorted = families.clone();
+        sorted.sort();
+        assert_eq!(
+            families, sorted,
+            "features are grouped by family in Family order"
+        );
+        for f in set.features() {
+            assert!(
+                f.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{} is not snake_case",
+                f.name
+            );
+            assert!(f.description.ends_with('.'), "{}: one sentence", f.name);
+        }
+    }
+
+    #[test]
+    fn no_feature_is_about_who_someone_is() {
+        // Fairness by construction (SIGNALS.md): nationality, language, fluency, keyboard
+        // layout and names as such are not features. Names appear only in consistency checks
+        // (similarity to the email or the profile slug).
+        for f in feature_set().features() {
+            for word in [
+                "nationality",
+                "citizen",
+                "language",
+                "fluency",
+                "grammar",
+                "keyboard",
+                "layout",
+                "ethnic",
+                "photo",
+            ] {
+                assert!(!f.name.contains(word), "{}", f.name);
+            }
+            if f.name.contains("name") {
+                assert!(f.name.contains("similarity"), "{}", f.name);
+            }
+        }
+    }
+}
