@@ -28,9 +28,11 @@
 #![warn(missing_docs)]
 
 mod error;
+mod matrix;
 mod metrics;
 
 pub use error::TrainError;
+pub use matrix::ColumnMatrix;
 pub use metrics::{
     LOG_LOSS_CLIP, OperatingPoint, PrecisionRecallCurve, ReliabilityBin, RocCurve,
     average_precision, brier_score, fpr_at_threshold, log_loss, precision_at_k,
