@@ -236,6 +236,13 @@ impl HistoryIndex {
         index
     }
 
+    /// The identity cluster of an application over everything the index holds: the component
+    /// of its row once every link is in. Not point in time, so never a feature: it keeps one
+    /// cluster from straddling a training and a test split.
+    pub fn cluster(&self, slot: Slot) -> u32 {
+        self.union.root(self.app_node[slot as usize])
+    }
+
     /// Union–find nodes of the component-forming keys of an application row.
     fn row_nodes(&self, row: &EntityKeys) -> impl Iterator<Item = u32> + '_ {
         let row = *row;

@@ -51,6 +51,10 @@ pub struct FeatureFrame {
     pub feature_set: FeatureSet,
     /// What ingest found questionable in the input.
     pub report: IngestReport,
+    /// Per row, its identity cluster over the whole input (applications linked by a shared
+    /// address, device, phone or email, at any time). Not point in time and not a feature: for
+    /// keeping one cluster from straddling a training and a test split.
+    pub clusters: Vec<u32>,
 }
 
 /// Which applications get a row.
@@ -212,10 +216,15 @@ pub fn build_feature_frame(
     drop(values);
     columns.extend(feature_columns);
     let frame = DataFrame::new(selected.len(), columns)?;
+    let clusters = selected
+        .iter()
+        .map(|&i| history.entities.cluster(i as Slot))
+        .collect();
     Ok(FeatureFrame {
         frame,
         feature_set,
         report: raw.report.clone(),
+        clusters,
     })
 }
 

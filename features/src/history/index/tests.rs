@@ -146,6 +146,15 @@ fn components_grow_through_chains_at_their_times() {
     assert_eq!(ask(&index, Some(1), apps[1]).component_size, 2);
     assert_eq!(ask(&index, Some(0), apps[0]).component_size, 1);
     assert_eq!(ask(&index, None, app(2, q, None, 14)).component_size, 1);
+    // Clusters see every link: all four are one cluster; a stranger is its own.
+    let with_stranger = HistoryIndex::build(
+        &[apps[0], apps[1], apps[2], apps[3], app(5, Some(7), None, 15)],
+        &[],
+        &[],
+    );
+    let c: Vec<u32> = (0..5).map(|s| with_stranger.cluster(s)).collect();
+    assert!(c[..4].iter().all(|x| *x == c[0]));
+    assert_ne!(c[4], c[0]);
 }
 
 /// SplitMix64, for deterministic random tests.
