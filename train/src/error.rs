@@ -72,4 +72,76 @@ pub enum TrainError {
         /// The valid range, in words (for example `"an integer in 1..=200"`).
         expected: String,
     },
+
+    /// The input data could not be read or breaks the input contract (the message names the
+    /// file, column and row).
+    #[error("{reason}")]
+    Input {
+        /// The reader's message.
+        reason: String,
+    },
+
+    /// A table could not be read as Parquet or CSV.
+    #[error("{file}: cannot be read as a table: {reason}")]
+    UnreadableTable {
+        /// The table's path.
+        file: String,
+        /// Why.
+        reason: String,
+    },
+
+    /// A column named on the command line is not in the table.
+    #[error("{file}: no column `{column}`")]
+    UnknownColumn {
+        /// The table's path.
+        file: String,
+        /// The column asked for.
+        column: String,
+    },
+
+    /// A label value that is not a boolean, 0/1 or true/false/yes/no.
+    #[error(
+        "{file}: column `{column}`, row {row}: label {value:?} is not a boolean, 0/1 or true/false"
+    )]
+    BadLabel {
+        /// The table's path.
+        file: String,
+        /// The label column.
+        column: String,
+        /// First offending row (0-based).
+        row: usize,
+        /// The value found.
+        value: String,
+    },
+
+    /// A time value that is not a timestamp or date.
+    #[error(
+        "{file}: column `{column}`, row {row}: {value:?} is not an RFC 3339 timestamp or a YYYY-MM-DD date"
+    )]
+    BadTime {
+        /// The table's path.
+        file: String,
+        /// The time column.
+        column: String,
+        /// First offending row (0-based).
+        row: usize,
+        /// The value found.
+        value: String,
+    },
+
+    /// The data cannot make a dataset (for example, nothing labelled).
+    #[error("cannot build a dataset: {reason}")]
+    Data {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl TrainError {
+    /// Wraps a reader's error (ingest or feature pipeline) as [`TrainError::Input`].
+    pub fn input(e: impl std::fmt::Display) -> TrainError {
+        TrainError::Input {
+            reason: e.to_string(),
+        }
+    }
 }

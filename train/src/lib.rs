@@ -27,10 +27,12 @@
 //!   out-of-range arguments return a [`TrainError`]; nothing panics on user data.
 #![warn(missing_docs)]
 
+mod dataset;
 mod error;
 mod matrix;
 mod metrics;
 
+pub use dataset::{Dataset, DatasetSummary, Split, SplitRows, SplitSpec};
 pub use error::TrainError;
 pub use matrix::ColumnMatrix;
 pub use metrics::{

@@ -1,0 +1,673 @@
+//! Datasets: a feature table joined with labels and split out of time.
+//!
+//! **Data-directory mode** ([`Dataset::from_data_dir`]): the feature frame comes from the one
+//! pipeline (`appfraud_features::build_feature_frame`) and the labels from `labels`. Rows are
+//! split by `submitted_at`: before `valid_from` is training, before `test_from` validation, the
+//! rest test. The defaults make the last calendar quarter holding a labelled application the
+//! test split and the quarter before it the validation split.
+//!
+//! A label is used only if it was known by its split's cutoff, as it would have been in
+//! production: training rows use labels with `labeled_at < valid_from`, validation rows labels
+//! with `labeled_at < test_from`, test rows every label (the last one known applies; at equal
+//! times fraud wins, as in the features). Training applications whose label came later are
+//! dropped (the label-delay embargo) and counted.
+//!
+//! Identity clusters (applications linked by a shared address, device, phone or email) do not
+//! straddle splits: a training row whose cluster has an application in the validation or test
+//! window is dropped and counted, so the model is not evaluated on the people it trained on.
+//!
+//! **Table mode** ([`Dataset::from_table`]): any Parquet or CSV table whose columns are used as
+//! they are. The label column holds booleans, 0/1 integers or the strings true/false/1/0/yes/no;
+//! numeric and boolean columns become `f32` features; a string column becomes a categorical
+//! coded by its frequency among training rows (most frequent = 0; unseen or null = missing).
+//! With a time column the split is out of time as above (every label is taken as known); without
+//! one it is a deterministic 70/15/15 split by a hash of the id (or the row number).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use appfraud_core::{Family, FeatureDef, FeatureSet, MissingPolicy};
+use appfraud_features::{FeatureOptions, References, build_feature_frame, read_data_dir};
+use chrono::{DateTime, Datelike, NaiveDate};
+use polars::prelude::*;
+
+use crate::TrainError;
+
+/// Which split a row belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Split {
+    /// Fits the model.
+    Train,
+    /// Early stopping, calibration and thresholds.
+    Valid,
+    /// Reported metrics only.
+    Test,
+}
+
+impl Split {
+    /// All splits, in time order.
+    pub const ALL: [Split; 3] = [Split::Train, Split::Valid, Split::Test];
+
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Split::Train => "train",
+            Split::Valid => "valid",
+            Split::Test => "test",
+        }
+    }
+}
+
+/// Where the splits start (µs since the epoch, UTC). `None` takes the default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SplitSpec {
+    /// First instant of the validation split.
+    pub valid_from: Option<i64>,
+    /// First instant of the test split.
+    pub test_from: Option<i64>,
+}
+
+/// Counts that describe how a dataset was made, for the model card.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct DatasetSummary {
+    /// Rows in the input table.
+    pub input_rows: usize,
+    /// Rows without a usable label (unlabelled, or labelled only after the cutoff).
+    pub unlabeled: usize,
+    /// Training rows dropped because their label became known after `valid_from`.
+    pub dropped_label_delay: usize,
+    /// Training rows dropped because their identity cluster reaches the validation or test
+    /// window.
+    pub dropped_cluster_overlap: usize,
+    /// Per split: (rows, positives).
+    pub counts: Vec<(Split, usize, usize)>,
+    /// Start of the validation split used (µs since the epoch), when the split is out of time.
+    pub valid_from: Option<i64>,
+    /// Start of the test split used.
+    pub test_from: Option<i64>,
+    /// First and last time of the rows used, when there is a time column.
+    pub window: Option<(i64, i64)>,
+}
+
+/// A labelled, split feature table: column-major `f32` features (`NaN` = missing).
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// The features, in column order.
+    pub feature_set: FeatureSet,
+    /// One vector per feature, one value per row.
+    pub columns: Vec<Vec<f32>>,
+    /// `true` = fraud.
+    pub labels: Vec<bool>,
+    /// The split of each row.
+    pub splits: Vec<Split>,
+    /// The id of each row.
+    pub ids: Vec<String>,
+    /// The time of each row (µs since the epoch), when known.
+    pub times: Option<Vec<i64>>,
+    /// How the dataset was made.
+    pub summary: DatasetSummary,
+}
+
+/// One split's rows, ready for a model: column-major features and labels.
+#[derive(Debug, Clone)]
+pub struct SplitRows {
+    /// One vector per feature.
+    pub columns: Vec<Vec<f32>>,
+    /// `true` = fraud.
+    pub labels: Vec<bool>,
+    /// Row ids.
+    pub ids: Vec<String>,
+}
+
+impl SplitRows {
+    /// The features as a [`crate::ColumnMatrix`].
+    pub fn matrix(&self) -> Result<crate::ColumnMatrix<'_>, TrainError> {
+        crate::ColumnMatrix::new(self.columns.iter().map(Vec::as_slice).collect())
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Whether the split has no row.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+}
+
+fn data_error(what: impl Into<String>) -> TrainError {
+    TrainError::Data {
+        reason: what.into(),
+    }
+}
+
+impl Dataset {
+    /// The rows of one split.
+    pub fn rows(&self, split: Split) -> SplitRows {
+        let idx: Vec<usize> = (0..self.labels.len())
+            .filter(|&i| self.splits[i] == split)
+            .collect();
+        SplitRows {
+            columns: self
+                .columns
+                .iter()
+                .map(|c| idx.iter().map(|&i| c[i]).collect())
+                .collect(),
+            labels: idx.iter().map(|&i| self.labels[i]).collect(),
+            ids: idx.iter().map(|&i| self.ids[i].clone()).collect(),
+        }
+    }
+
+    /// Builds the dataset of a `SCHEMA.md` data directory (see the module docs).
+    pub fn from_data_dir(dir: &Path, spec: SplitSpec) -> Result<Dataset, TrainError> {
+        let raw = read_data_dir(dir).map_err(TrainError::input)?;
+        let refs = References::from_data_dir(dir).map_err(TrainError::input)?;
+        let frame = build_feature_frame(&raw, &refs, FeatureOptions::default(), &|_| {})
+            .map_err(TrainError::input)?;
+        let labels_df = raw.labels.as_ref().ok_or_else(|| {
+            data_error(format!(
+                "{}: labels.parquet (or labels.csv) is required for training",
+                dir.display()
+            ))
+        })?;
+        let ids = string_column(&frame.frame, "application_id")?;
+        let times = micros_column(&frame.frame, "submitted_at")?;
+        let mut label_events: HashMap<&str, Vec<(i64, bool)>> = HashMap::new();
+        let l_ids = string_column(labels_df, "application_id")?;
+        let l_at = micros_column(labels_df, "labeled_at")?;
+        let l_fraud = bool_column(labels_df, "is_fraud")?;
+        for ((id, at), fraud) in l_ids.iter().zip(&l_at).zip(&l_fraud) {
+            label_events
+                .entry(id.as_str())
+                .or_default()
+                .push((*at, *fraud));
+        }
+        for events in label_events.values_mut() {
+            events.sort_unstable();
+        }
+        // Default split: by the quarters of labelled applications.
+        let labelled_times: Vec<i64> = ids
+            .iter()
+            .zip(&times)
+            .filter(|(id, _)| label_events.contains_key(id.as_str()))
+            .map(|(_, t)| *t)
+            .collect();
+        let (valid_from, test_from) = resolve_spec(spec, &labelled_times)?;
+
+        let mut summary = DatasetSummary {
+            input_rows: ids.len(),
+            valid_from: Some(valid_from),
+            test_from: Some(test_from),
+            ..DatasetSummary::default()
+        };
+        // Clusters that reach the validation or test window.
+        let late_clusters: std::collections::HashSet<u32> = times
+            .iter()
+            .zip(&frame.clusters)
+            .filter(|(t, _)| **t >= valid_from)
+            .map(|(_, c)| *c)
+            .collect();
+        let mut keep: Vec<(usize, bool, Split)> = Vec::new();
+        for (i, (id, t)) in ids.iter().zip(&times).enumerate() {
+            let split = split_of(*t, valid_from, test_from);
+            let cutoff = match split {
+                Split::Train => valid_from,
+                Split::Valid => test_from,
+                Split::Test => i64::MAX,
+            };
+            let events = label_events.get(id.as_str()).map_or(&[][..], Vec::as_slice);
+            let known = events.partition_point(|e| e.0 < cutoff);
+            if known == 0 {
+                if split == Split::Train && !events.is_empty() {
+                    summary.dropped_label_delay += 1;
+                } else {
+                    summary.unlabeled += 1;
+                }
+                continue;
+            }
+            if split == Split::Train && late_clusters.contains(&frame.clusters[i]) {
+                summary.dropped_cluster_overlap += 1;
+                continue;
+            }
+            keep.push((i, events[known - 1].1, split));
+        }
+        let feature_columns: Vec<Vec<f32>> = frame.frame.columns()[2..]
+            .iter()
+            .map(|c| {
+                let ca = c.f32().map_err(|e| data_error(e.to_string()))?;
+                let all: Vec<f32> = ca.iter().map(|v| v.unwrap_or(f32::NAN)).collect();
+                Ok(keep.iter().map(|(i, _, _)| all[*i]).collect())
+            })
+            .collect::<Result<_, TrainError>>()?;
+        let kept_times: Vec<i64> = keep.iter().map(|(i, _, _)| times[*i]).collect();
+        let dataset = Dataset {
+            feature_set: frame.feature_set,
+            columns: feature_columns,
+            labels: keep.iter().map(|k| k.1).collect(),
+            splits: keep.iter().map(|k| k.2).collect(),
+            ids: keep.iter().map(|(i, _, _)| ids[*i].clone()).collect(),
+            times: Some(kept_times),
+            summary,
+        };
+        dataset.finish()
+    }
+
+    /// Builds the dataset of a generic table (see the module docs).
+    pub fn from_table(
+        path: &Path,
+        label: &str,
+        time: Option<&str>,
+        id: Option<&str>,
+        spec: SplitSpec,
+    ) -> Result<Dataset, TrainError> {
+        let df = read_any_table(path)?;
+        let file = path.display().to_string();
+        let missing_col = |c: &str| TrainError::UnknownColumn {
+            file: file.clone(),
+            column: c.to_owned(),
+        };
+        let label_col = df.column(label).map_err(|_| missing_col(label))?;
+        let labels = parse_labels(label_col, &file)?;
+        let times = match time {
+            Some(t) => Some(time_values(
+                df.column(t).map_err(|_| missing_col(t))?,
+                &file,
+            )?),
+            None => None,
+        };
+        let ids: Vec<String> = match id {
+            Some(c) => df
+                .column(c)
+                .map_err(|_| missing_col(c))?
+                .cast(&DataType::String)
+                .map_err(|e| data_error(e.to_string()))?
+                .str()
+                .map_err(|e| data_error(e.to_string()))?
+                .iter()
+                .enumerate()
+                .map(|(i, v)| v.map_or_else(|| format!("row {i}"), str::to_owned))
+                .collect(),
+            None => (0..df.height()).map(|i| i.to_string()).collect(),
+        };
+        let mut summary = DatasetSummary {
+            input_rows: df.height(),
+            ..DatasetSummary::default()
+        };
+        let splits: Vec<Split> = match &times {
+            Some(ts) => {
+                let present: Vec<i64> = ts.iter().flatten().copied().collect();
+                let (valid_from, test_from) = resolve_spec(spec, &present)?;
+                summary.valid_from = Some(valid_from);
+                summary.test_from = Some(test_from);
+                ts.iter()
+                    .map(|t| split_of(t.unwrap_or(i64::MIN), valid_from, test_from))
+                    .collect()
+            }
+            None => ids.iter().map(|id| hash_split(id)).collect(),
+        };
+        // Rows with a label (and a time, when splitting by time).
+        let keep: Vec<usize> = (0..df.height())
+            .filter(|&i| labels[i].is_some() && times.as_ref().is_none_or(|t| t[i].is_some()))
+            .collect();
+        summary.unlabeled = df.height() - keep.len();
+        let train_rows: Vec<usize> = keep
+            .iter()
+            .copied()
+            .filter(|&i| splits[i] == Split::Train)
+            .collect();
+        let skip: Vec<&str> = [Some(label), time, id].into_iter().flatten().collect();
+        let mut defs = Vec::new();
+        let mut columns = Vec::new();
+        for c in df.columns() {
+            let name = c.name().as_str();
+            if skip.contains(&name) {
+                continue;
+            }
+            let (values, kind) = encode_column(c, &train_rows)?;
+            defs.push(FeatureDef::new(
+                name,
+                Family::Generic,
+                MissingPolicy::Informative,
+                format!("Column `{name}` of the input table ({kind})."),
+            ));
+            columns.push(keep.iter().map(|&i| values[i]).collect());
+        }
+        let feature_set = FeatureSet::new(defs).map_err(|e| data_error(e.to_string()))?;
+        let dataset = Dataset {
+            feature_set,
+            columns,
+            labels: keep.iter().map(|&i| labels[i].unwrap_or(false)).collect(),
+            splits: keep.iter().map(|&i| splits[i]).collect(),
+            ids: keep.iter().map(|&i| ids[i].clone()).collect(),
+            times: times.map(|t| keep.iter().map(|&i| t[i].unwrap_or_default()).collect()),
+            summary,
+        };
+        dataset.finish()
+    }
+
+    /// Fills the counts and checks that every split can be used.
+    fn finish(mut self) -> Result<Dataset, TrainError> {
+        self.summary.counts = Split::ALL
+            .iter()
+            .map(|s| {
+                let rows = self.splits.iter().filter(|x| *x == s).count();
+                let pos = self
+                    .splits
+                    .iter()
+                    .zip(&self.labels)
+                    .filter(|(x, l)| *x == s && **l)
+                    .count();
+                (*s, rows, pos)
+            })
+            .collect();
+        self.summary.window = self
+            .times
+            .as_ref()
+            .and_then(|t| Some((*t.iter().min()?, *t.iter().max()?)));
+        for &(split, rows, pos) in &self.summary.counts {
+            if rows == 0 || pos == 0 || pos == rows {
+                return Err(TrainError::SingleClass {
+                    metric: split.as_str(),
+                    positives: pos,
+                    negatives: rows - pos,
+                });
+            }
+        }
+        Ok(self)
+    }
+}
+
+fn split_of(t: i64, valid_from: i64, test_from: i64) -> Split {
+    if t < valid_from {
+        Split::Train
+    } else if t < test_from {
+        Split::Valid
+    } else {
+        Split::Test
+    }
+}
+
+/// 70 / 15 / 15 by an FNV-1a hash of the id: stable across runs and row orders.
+fn hash_split(id: &str) -> Split {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    match h % 100 {
+        0..70 => Split::Train,
+        70..85 => Split::Valid,
+        _ => Split::Test,
+    }
+}
+
+/// Start of the calendar quarter holding `t` (µs since the epoch, UTC).
+fn quarter_start(t: i64) -> Option<NaiveDate> {
+    let d = DateTime::from_timestamp_micros(t)?.date_naive();
+    NaiveDate::from_ymd_opt(d.year(), (d.month0() / 3) * 3 + 1, 1)
+}
+
+fn micros_of(d: NaiveDate) -> i64 {
+    d.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp_micros())
+        .unwrap_or_default()
+}
+
+/// The split boundaries: given ones, else the last quarter with a labelled row is test and the
+/// quarter before it validation.
+fn resolve_spec(spec: SplitSpec, labelled_times: &[i64]) -> Result<(i64, i64), TrainError> {
+    let last = labelled_times.iter().max().copied();
+    let default_test = last.and_then(quarter_start);
+    let test_from = match (spec.test_from, default_test) {
+        (Some(t), _) => t,
+        (None, Some(q)) => micros_of(q),
+        (None, None) => return Err(data_error("no labelled row to split")),
+    };
+    let valid_from = match spec.valid_from {
+        Some(v) => v,
+        None => {
+            let q = quarter_start(test_from - 1)
+                .ok_or_else(|| data_error("test start out of range"))?;
+            micros_of(q)
+        }
+    };
+    if valid_from >= test_from {
+        return Err(TrainError::InvalidArgument {
+            name: "valid_from",
+            value: fmt_micros(valid_from),
+            expected: format!("a date before the test start {}", fmt_micros(test_from)),
+        });
+    }
+    Ok((valid_from, test_from))
+}
+
+fn fmt_micros(t: i64) -> String {
+    DateTime::from_timestamp_micros(t).map_or_else(|| t.to_string(), |d| d.to_rfc3339())
+}
+
+fn string_column(df: &DataFrame, name: &str) -> Result<Vec<String>, TrainError> {
+    Ok(df
+        .column(name)
+        .and_then(|c| c.str().cloned())
+        .map_err(|e| data_error(e.to_string()))?
+        .iter()
+        .map(|v| v.unwrap_or_default().to_owned())
+        .collect())
+}
+
+fn micros_column(df: &DataFrame, name: &str) -> Result<Vec<i64>, TrainError> {
+    let c = df
+        .column(name)
+        .map_err(|e| data_error(e.to_string()))?
+        .to_physical_repr();
+    Ok(c.i64()
+        .map_err(|e| data_error(e.to_string()))?
+        .iter()
+        .map(Option::unwrap_or_default)
+        .collect())
+}
+
+fn bool_column(df: &DataFrame, name: &str) -> Result<Vec<bool>, TrainError> {
+    Ok(df
+        .column(name)
+        .and_then(|c| c.bool().cloned())
+        .map_err(|e| data_error(e.to_string()))?
+        .iter()
+        .map(Option::unwrap_or_default)
+        .collect())
+}
+
+fn read_any_table(path: &Path) -> Result<DataFrame, TrainError> {
+    let file = path.display().to_string();
+    let unreadable = |reason: String| TrainError::UnreadableTable {
+        file: file.clone(),
+        reason,
+    };
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    let f = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let df = match ext {
+        "parquet" => ParquetReader::new(f)
+            .finish()
+            .map_err(|e| unreadable(e.to_string()))?,
+        "csv" => CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(10_000))
+            .into_reader_with_file_handle(f)
+            .finish()
+            .map_err(|e| unreadable(e.to_string()))?,
+        _ => return Err(unreadable("expected a .parquet or .csv file".into())),
+    };
+    if df.height() == 0 {
+        return Err(unreadable("the table has no rows".into()));
+    }
+    Ok(df)
+}
+
+fn parse_labels(c: &Column, file: &str) -> Result<Vec<Option<bool>>, TrainError> {
+    let bad = |row: usize, value: String| TrainError::BadLabel {
+        file: file.to_owned(),
+        column: c.name().to_string(),
+        row,
+        value,
+    };
+    match c.dtype() {
+        DataType::Boolean => Ok(c
+            .bool()
+            .map_err(|e| data_error(e.to_string()))?
+            .iter()
+            .collect()),
+        DataType::String => c
+            .str()
+            .map_err(|e| data_error(e.to_string()))?
+            .iter()
+            .enumerate()
+            .map(|(row, v)| match v.map(|s| s.trim().to_ascii_lowercase()) {
+                None => Ok(None),
+                Some(s) => match s.as_str() {
+                    "true" | "1" | "yes" => Ok(Some(true)),
+                    "false" | "0" | "no" => Ok(Some(false)),
+                    "" => Ok(None),
+                    _ => Err(bad(row, s)),
+                },
+            })
+            .collect(),
+        dt if dt.is_primitive_numeric() => {
+            let f = c
+                .cast(&DataType::Float64)
+                .map_err(|e| data_error(e.to_string()))?;
+            f.f64()
+                .map_err(|e| data_error(e.to_string()))?
+                .iter()
+                .enumerate()
+                .map(|(row, v)| match v {
+                    None => Ok(None),
+                    Some(x) if x == 1.0 => Ok(Some(true)),
+                    Some(x) if x == 0.0 => Ok(Some(false)),
+                    Some(x) => Err(bad(row, x.to_string())),
+                })
+                .collect()
+        }
+        other => Err(bad(0, format!("a column of type {other}"))),
+    }
+}
+
+fn time_values(c: &Column, file: &str) -> Result<Vec<Option<i64>>, TrainError> {
+    let as_micros = match c.dtype() {
+        DataType::Datetime(unit, _) => {
+            let k = match unit {
+                TimeUnit::Nanoseconds => -1000,
+                TimeUnit::Microseconds => 1,
+                TimeUnit::Milliseconds => 1000,
+            };
+            let phys = c.to_physical_repr();
+            phys.i64()
+                .map_err(|e| data_error(e.to_string()))?
+                .iter()
+                .map(|v| v.map(|v| if k < 0 { v / 1000 } else { v * k }))
+                .collect()
+        }
+        DataType::Date => {
+            let phys = c.to_physical_repr();
+            phys.i32()
+                .map_err(|e| data_error(e.to_string()))?
+                .iter()
+                .map(|v| v.map(|d| i64::from(d) * 86_400_000_000))
+                .collect()
+        }
+        DataType::String => {
+            let s = c.str().map_err(|e| data_error(e.to_string()))?;
+            let mut out = Vec::with_capacity(s.len());
+            for (row, v) in s.iter().enumerate() {
+                out.push(match v {
+                    None => None,
+                    Some(text) => Some(parse_time(text).ok_or_else(|| TrainError::BadTime {
+                        file: file.to_owned(),
+                        column: c.name().to_string(),
+                        row,
+                        value: text.to_owned(),
+                    })?),
+                });
+            }
+            out
+        }
+        other => {
+            return Err(TrainError::BadTime {
+                file: file.to_owned(),
+                column: c.name().to_string(),
+                row: 0,
+                value: format!("a column of type {other}"),
+            });
+        }
+    };
+    Ok(as_micros)
+}
+
+fn parse_time(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if let Ok(d) = DateTime::parse_from_rfc3339(t) {
+        return Some(d.timestamp_micros());
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().map(micros_of)
+}
+
+/// A column as `f32` values and what kind of feature it became.
+fn encode_column(c: &Column, train_rows: &[usize]) -> Result<(Vec<f32>, &'static str), TrainError> {
+    match c.dtype() {
+        DataType::Boolean => Ok((
+            c.bool()
+                .map_err(|e| data_error(e.to_string()))?
+                .iter()
+                .map(|v| v.map_or(f32::NAN, |b| if b { 1.0 } else { 0.0 }))
+                .collect(),
+            "boolean as 0/1",
+        )),
+        DataType::String => {
+            let s = c.str().map_err(|e| data_error(e.to_string()))?;
+            let values: Vec<Option<&str>> = s.iter().collect();
+            let mut freq: HashMap<&str, usize> = HashMap::new();
+            for &i in train_rows {
+                if let Some(v) = values[i] {
+                    *freq.entry(v).or_default() += 1;
+                }
+            }
+            let mut ranked: Vec<(&str, usize)> = freq.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let code: HashMap<&str, f32> = ranked
+                .iter()
+                .enumerate()
+                .map(|(k, (v, _))| (*v, k as f32))
+                .collect();
+            Ok((
+                values
+                    .iter()
+                    .map(|v| v.and_then(|v| code.get(v).copied()).unwrap_or(f32::NAN))
+                    .collect(),
+                "categorical, coded by training frequency",
+            ))
+        }
+        dt if dt.is_primitive_numeric() => {
+            let f = c
+                .cast(&DataType::Float32)
+                .map_err(|e| data_error(e.to_string()))?;
+            Ok((
+                f.f32()
+                    .map_err(|e| data_error(e.to_string()))?
+                    .iter()
+                    .map(|v| v.filter(|x| x.is_finite()).unwrap_or(f32::NAN))
+                    .collect(),
+                "numeric",
+            ))
+        }
+        _ => {
+            let s = c
+                .cast(&DataType::String)
+                .map_err(|e| data_error(e.to_string()))?;
+            encode_column(&s, train_rows)
+        }
+    }
+}
