@@ -546,8 +546,8 @@ fn parse_labels(c: &Column, file: &str) -> Result<Vec<Option<bool>>, TrainError>
                 .enumerate()
                 .map(|(row, v)| match v {
                     None => Ok(None),
-                    Some(x) if x == 1.0 => Ok(Some(true)),
-                    Some(x) if x == 0.0 => Ok(Some(false)),
+                    Some(1.0) => Ok(Some(true)),
+                    Some(0.0) => Ok(Some(false)),
                     Some(x) => Err(bad(row, x.to_string())),
                 })
                 .collect()

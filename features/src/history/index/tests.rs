@@ -148,7 +148,13 @@ fn components_grow_through_chains_at_their_times() {
     assert_eq!(ask(&index, None, app(2, q, None, 14)).component_size, 1);
     // Clusters see every link: all four are one cluster; a stranger is its own.
     let with_stranger = HistoryIndex::build(
-        &[apps[0], apps[1], apps[2], apps[3], app(5, Some(7), None, 15)],
+        &[
+            apps[0],
+            apps[1],
+            apps[2],
+            apps[3],
+            app(5, Some(7), None, 15),
+        ],
         &[],
         &[],
     );
