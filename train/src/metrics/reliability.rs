@@ -8,7 +8,7 @@ use crate::TrainError;
 const MAX_BINS: usize = 10_000;
 
 /// One equal-width probability bin of a [`reliability`] table.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReliabilityBin {
     /// Lower edge. The bin holds probabilities `p` with `lower < p <= upper`; the first bin
     /// also holds `p = 0`.
