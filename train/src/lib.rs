@@ -31,6 +31,7 @@ mod dataset;
 mod error;
 mod matrix;
 mod metrics;
+mod plots;
 
 pub use dataset::{Dataset, DatasetSummary, Split, SplitRows, SplitSpec};
 pub use error::TrainError;
@@ -39,4 +40,7 @@ pub use metrics::{
     LOG_LOSS_CLIP, OperatingPoint, PrecisionRecallCurve, ReliabilityBin, RocCurve,
     average_precision, brier_score, fpr_at_threshold, log_loss, precision_at_k,
     precision_recall_curve, recall_at_fpr, recall_at_threshold, reliability, roc_auc, roc_curve,
+};
+pub use plots::{
+    MAX_IMPORTANCE_BARS, calibration_svg, importance_svg, precision_recall_svg, roc_svg,
 };
