@@ -27,14 +27,24 @@
 //!   out-of-range arguments return a [`TrainError`]; nothing panics on user data.
 #![warn(missing_docs)]
 
+mod bootstrap;
+mod calibration;
 mod error;
+mod logistic;
 mod matrix;
 mod metrics;
+mod params;
 
+pub use bootstrap::{Interval, bootstrap_ci};
+pub use calibration::{Calibrator, fit_isotonic, fit_platt};
 pub use error::TrainError;
+pub use logistic::{
+    FeatureStandardization, LogisticModel, LogisticParams, ValidLogisticParams, train_logistic,
+};
 pub use matrix::ColumnMatrix;
 pub use metrics::{
     LOG_LOSS_CLIP, OperatingPoint, PrecisionRecallCurve, ReliabilityBin, RocCurve,
     average_precision, brier_score, fpr_at_threshold, log_loss, precision_at_k,
     precision_recall_curve, recall_at_fpr, recall_at_threshold, reliability, roc_auc, roc_curve,
 };
+pub use params::ParamInfo;
