@@ -26,13 +26,15 @@ pub enum TrainError {
         found: usize,
     },
 
-    /// The labels hold only one class, and the metric is undefined without the other.
+    /// The labels hold only one class, and the metric (or the model being fitted) is undefined
+    /// without the other.
     #[error(
         "{metric} is undefined when the labels hold a single class \
          ({positives} positives, {negatives} negatives)"
     )]
     SingleClass {
-        /// The metric that was asked for (for example `"roc_auc"`).
+        /// The metric or fitting function that was asked for (for example `"roc_auc"`,
+        /// `"train_logistic"`).
         metric: &'static str,
         /// Number of positive labels seen.
         positives: usize,
@@ -133,6 +135,49 @@ pub enum TrainError {
     #[error("cannot build a dataset: {reason}")]
     Data {
         /// Why.
+        reason: String,
+    },
+
+    /// A feature value was infinite. Features must be finite numbers or `NaN` (missing).
+    #[error(
+        "feature {column} of row {row} is {value}; a finite number or NaN (missing) is required"
+    )]
+    InfiniteFeature {
+        /// Index of the feature (column).
+        column: usize,
+        /// Index of the row (0 for a single-row call).
+        row: usize,
+        /// The offending value.
+        value: f32,
+    },
+
+    /// A row or matrix has a different number of features than the model was trained on.
+    #[error("{what} has {found} features but the model was trained on {expected}")]
+    FeatureCountMismatch {
+        /// The input with the wrong width (for example `"row"`).
+        what: &'static str,
+        /// The number of features the model expects.
+        expected: usize,
+        /// The number of features given.
+        found: usize,
+    },
+
+    /// The numerical solver of a model failed.
+    #[error("fitting {model} failed: {reason}")]
+    FitFailed {
+        /// The model being fitted (for example `"logistic regression"`).
+        model: &'static str,
+        /// What the solver reported.
+        reason: String,
+    },
+
+    /// A model read from a file is internally inconsistent (wrong lengths, non-finite
+    /// parameters, ...).
+    #[error("invalid {model}: {reason}")]
+    InvalidModel {
+        /// The kind of model (for example `"logistic model"`).
+        model: &'static str,
+        /// What is inconsistent.
         reason: String,
     },
 }

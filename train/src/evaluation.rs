@@ -5,12 +5,12 @@
 
 use serde::Serialize;
 
+use crate::TrainError;
 use crate::bootstrap::{Interval, bootstrap_ci};
 use crate::metrics::{
     ReliabilityBin, average_precision, brier_score, fpr_at_threshold, log_loss, precision_at_k,
     recall_at_fpr, recall_at_threshold, reliability, roc_auc,
 };
-use crate::TrainError;
 
 /// The false-positive rates whose thresholds are chosen on validation.
 pub const TARGET_FPRS: [f64; 2] = [0.01, 0.05];
@@ -35,6 +35,9 @@ impl Thresholds {
     }
 }
 
+/// A metric over labels and scores, as the bootstrap resamples it.
+type Metric = dyn Fn(&[bool], &[f64]) -> Result<f64, TrainError> + Sync;
+
 /// How the confidence intervals are computed.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BootstrapSettings {
@@ -42,6 +45,7 @@ pub struct BootstrapSettings {
     pub resamples: usize,
     /// Confidence level, e.g. 0.95.
     pub level: f64,
+    /// Seed of the resampling.
     pub seed: u64,
 }
 
@@ -96,7 +100,7 @@ pub fn evaluate(
     bootstrap: BootstrapSettings,
 ) -> Result<Evaluation, TrainError> {
     let k = review_budget.clamp(1, labels.len().max(1));
-    let ci = |metric: &(dyn Fn(&[bool], &[f64]) -> Result<f64, TrainError> + Sync)| {
+    let ci = |metric: &Metric| {
         if bootstrap.resamples == 0 {
             let e = metric(labels, probabilities)?;
             return Ok(Interval {

@@ -27,20 +27,34 @@
 //!   out-of-range arguments return a [`TrainError`]; nothing panics on user data.
 #![warn(missing_docs)]
 
+mod bootstrap;
+mod calibration;
+mod card;
 mod dataset;
 mod error;
+mod evaluation;
+mod logistic;
 mod matrix;
 mod metrics;
+mod params;
 mod plots;
 
+pub use bootstrap::{Interval, bootstrap_ci};
+pub use calibration::{Calibrator, fit_isotonic, fit_platt};
+pub use card::{CardInputs, model_card};
 pub use dataset::{Dataset, DatasetSummary, Split, SplitRows, SplitSpec};
 pub use error::TrainError;
+pub use evaluation::{BootstrapSettings, Evaluation, TARGET_FPRS, Thresholds, evaluate};
+pub use logistic::{
+    FeatureStandardization, LogisticModel, LogisticParams, ValidLogisticParams, train_logistic,
+};
 pub use matrix::ColumnMatrix;
 pub use metrics::{
     LOG_LOSS_CLIP, OperatingPoint, PrecisionRecallCurve, ReliabilityBin, RocCurve,
     average_precision, brier_score, fpr_at_threshold, log_loss, precision_at_k,
     precision_recall_curve, recall_at_fpr, recall_at_threshold, reliability, roc_auc, roc_curve,
 };
+pub use params::ParamInfo;
 pub use plots::{
     MAX_IMPORTANCE_BARS, calibration_svg, importance_svg, precision_recall_svg, roc_svg,
 };

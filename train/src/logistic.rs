@@ -1,0 +1,529 @@
+//! L2-regularised logistic regression, the transparent baseline: preprocessing learned on the
+//! training rows (standardisation, mean imputation, missing indicators), the fit through
+//! `linfa-logistic`, and the fitted [`LogisticModel`], which predicts and explains margins.
+//! `ndarray` and linfa stay inside this file; the API takes plain slices.
+
+use linfa::DatasetBase;
+use linfa::ParamGuard;
+use linfa::traits::Fit;
+use linfa_logistic::LogisticRegression;
+use ndarray::{Array1, Array2};
+use serde::{Deserialize, Serialize};
+
+use crate::params::declare_params;
+use crate::{ColumnMatrix, TrainError};
+
+declare_params! {
+    /// Hyperparameters of [`train_logistic`]: build with the setters (or deserialise from a
+    /// config file; unknown keys are refused, missing keys take their defaults), then
+    /// [`check`](Self::check).
+    params LogisticParams;
+    /// Validated [`LogisticParams`], the only form [`train_logistic`] accepts.
+    valid ValidLogisticParams;
+    /// L2 penalty strength on the coefficients of the standardised features and of the
+    /// missing indicators (not on the intercept); scikit-learn's `C` is `1 / alpha`.
+    alpha: f64 = 1.0, "a finite number >= 0" if |v| v.is_finite() && v >= 0.0;
+    /// Maximum number of L-BFGS iterations.
+    max_iterations: u64 = 200, "an integer >= 1" if |v| v >= 1;
+    /// The solver stops when the Euclidean norm of the objective's gradient falls below this.
+    gradient_tolerance: f64 = 1e-5, "a finite number > 0" if |v| v.is_finite() && v > 0.0;
+}
+
+/// How one feature is standardised and imputed (see [`LogisticModel`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureStandardization {
+    /// Mean of the non-missing training values (0 if there were none).
+    pub mean: f64,
+    /// Divisor: the population standard deviation of the non-missing training values, or 1
+    /// when that was 0 (constant or all-missing feature). Always finite and > 0.
+    pub std: f64,
+    /// Whether the feature had a `NaN` in training and therefore has a missing indicator.
+    pub has_indicator: bool,
+}
+
+impl FeatureStandardization {
+    /// Learns the standardisation of one training column (no infinite values).
+    fn fit(column: &[f32]) -> Self {
+        let (mut sum, mut count) = (0.0f64, 0usize);
+        for &x in column.iter().filter(|x| !x.is_nan()) {
+            sum += f64::from(x);
+            count += 1;
+        }
+        let has_indicator = count < column.len();
+        if count == 0 {
+            return Self {
+                mean: 0.0,
+                std: 1.0,
+                has_indicator,
+            };
+        }
+        let mean = sum / count as f64;
+        let squares: f64 = column
+            .iter()
+            .filter(|x| !x.is_nan())
+            .map(|&x| (f64::from(x) - mean).powi(2))
+            .sum();
+        let std = (squares / count as f64).sqrt();
+        Self {
+            mean,
+            std: if std > 0.0 { std } else { 1.0 },
+            has_indicator,
+        }
+    }
+
+    /// The standardised value: `(x - mean) / std`, or 0 for a missing `x`.
+    fn standardize(&self, x: f32) -> f64 {
+        if x.is_nan() {
+            0.0
+        } else {
+            (f64::from(x) - self.mean) / self.std
+        }
+    }
+}
+
+/// A fitted logistic regression: the preprocessing and the linear model on top of it. Plain
+/// data: it serialises with serde, and deserialising checks that it is consistent.
+///
+/// For a row `x` of `p` features the margin (log-odds of fraud) is
+///
+/// ```text
+/// z_j    = 0                        if x_j is NaN
+///          (x_j - mean_j) / std_j   otherwise
+/// m_j    = 1 if x_j is NaN else 0   (only for features with an indicator)
+/// margin = intercept + Σ_j coefficient_j · z_j
+///                    + Σ_{j with indicator} indicator_coefficient_j · m_j
+/// p      = sigmoid(margin)
+/// ```
+///
+/// The preprocessing ([`FeatureStandardization`], one per feature) is learned on the training
+/// rows only:
+///
+/// - `mean_j` and `std_j` are the mean and the population standard deviation (divisor `n`, as
+///   scikit-learn's `StandardScaler`) of the non-missing training values of feature `j`. A
+///   feature whose training values are all equal (or all missing) gets `std_j = 1`: it is kept,
+///   only centred, and L2 gives it a zero coefficient since it is zero on every training row.
+///   A feature missing on every training row gets `mean_j = 0`.
+/// - A missing value is imputed with the training mean, which is `z_j = 0` after
+///   standardising.
+/// - A feature that had at least one `NaN` in training also gets a missing indicator `m_j`
+///   (0/1, not standardised), so the model can learn that missingness itself carries risk. A
+///   feature that was never missing in training gets no indicator: a `NaN` in it at prediction
+///   time is mean-imputed and contributes exactly 0 to the margin.
+/// - Infinite values are refused, in training and in prediction.
+///
+/// In ONNX the whole model is `IsNaN`, `Sub`, `Div`, `Where`, `MatMul` and `Add` (plus a
+/// `Cast` of the boolean mask): `Z = Where(IsNaN(X), 0, Div(Sub(X, mean), std))`,
+/// `margin = Add(Add(MatMul(Z, coefficients), MatMul(Cast(IsNaN(X)), v)), intercept)`, where `v`
+/// holds `indicator_coefficient_j` for features with an indicator and 0 elsewhere.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "LogisticModelData")]
+pub struct LogisticModel {
+    features: Vec<FeatureStandardization>,
+    coefficients: Vec<f64>,
+    indicator_coefficients: Vec<f64>,
+    intercept: f64,
+}
+
+/// The serialised form of [`LogisticModel`], checked before it becomes one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogisticModelData {
+    features: Vec<FeatureStandardization>,
+    coefficients: Vec<f64>,
+    indicator_coefficients: Vec<f64>,
+    intercept: f64,
+}
+
+impl TryFrom<LogisticModelData> for LogisticModel {
+    type Error = TrainError;
+
+    fn try_from(data: LogisticModelData) -> Result<Self, TrainError> {
+        let invalid = |reason: String| TrainError::InvalidModel {
+            model: "logistic model",
+            reason,
+        };
+        if data.features.is_empty() {
+            return Err(invalid("it has no features".to_owned()));
+        }
+        if data.coefficients.len() != data.features.len() {
+            return Err(invalid(format!(
+                "{} coefficients for {} features",
+                data.coefficients.len(),
+                data.features.len()
+            )));
+        }
+        let indicators = data.features.iter().filter(|f| f.has_indicator).count();
+        if data.indicator_coefficients.len() != indicators {
+            return Err(invalid(format!(
+                "{} indicator coefficients for {indicators} features with an indicator",
+                data.indicator_coefficients.len()
+            )));
+        }
+        if let Some((j, _)) = data
+            .features
+            .iter()
+            .enumerate()
+            .find(|(_, f)| !f.mean.is_finite() || !f.std.is_finite() || f.std <= 0.0)
+        {
+            return Err(invalid(format!(
+                "feature {j} needs a finite mean and a finite std > 0"
+            )));
+        }
+        if data
+            .coefficients
+            .iter()
+            .chain(&data.indicator_coefficients)
+            .chain([&data.intercept])
+            .any(|w| !w.is_finite())
+        {
+            return Err(invalid(
+                "a coefficient or the intercept is not finite".to_owned(),
+            ));
+        }
+        Ok(Self {
+            features: data.features,
+            coefficients: data.coefficients,
+            indicator_coefficients: data.indicator_coefficients,
+            intercept: data.intercept,
+        })
+    }
+}
+
+/// `1 / (1 + e^-margin)`, without overflow for large negative margins.
+pub(crate) fn sigmoid(margin: f64) -> f64 {
+    if margin >= 0.0 {
+        1.0 / (1.0 + (-margin).exp())
+    } else {
+        let e = margin.exp();
+        e / (1.0 + e)
+    }
+}
+
+impl LogisticModel {
+    /// Number of (original) features the model takes.
+    pub fn n_features(&self) -> usize {
+        self.features.len()
+    }
+
+    /// Standardisation and imputation of each feature, in feature order.
+    pub fn features(&self) -> &[FeatureStandardization] {
+        &self.features
+    }
+
+    /// Coefficient of each standardised feature, in feature order.
+    pub fn coefficients(&self) -> &[f64] {
+        &self.coefficients
+    }
+
+    /// Coefficient of each missing indicator, in the order of the features that have one.
+    pub fn indicator_coefficients(&self) -> &[f64] {
+        &self.indicator_coefficients
+    }
+
+    /// The intercept (margin of a row at the training means, with no indicator set).
+    pub fn intercept(&self) -> f64 {
+        self.intercept
+    }
+
+    /// Each feature's term of the margin for value `x`, in feature order: `coefficient_j · z_j`,
+    /// or `indicator_coefficient_j` for a missing value of a feature with an indicator (0 for
+    /// a missing value of a feature without one). Calls `add(j, term)` for every feature.
+    fn for_each_term(&self, mut value: impl FnMut(usize) -> f32, mut add: impl FnMut(usize, f64)) {
+        let mut indicators = self.indicator_coefficients.iter();
+        for (j, (feature, &coefficient)) in self.features.iter().zip(&self.coefficients).enumerate()
+        {
+            let indicator = if feature.has_indicator {
+                indicators.next().copied()
+            } else {
+                None
+            };
+            let x = value(j);
+            let term = match (x.is_nan(), indicator) {
+                (true, Some(indicator_coefficient)) => indicator_coefficient,
+                (true, None) => 0.0,
+                (false, _) => coefficient * feature.standardize(x),
+            };
+            add(j, term);
+        }
+    }
+
+    fn check_row(&self, row: &[f32]) -> Result<(), TrainError> {
+        if row.len() != self.n_features() {
+            return Err(TrainError::FeatureCountMismatch {
+                what: "row",
+                expected: self.n_features(),
+                found: row.len(),
+            });
+        }
+        if let Some((column, &value)) = row.iter().enumerate().find(|(_, x)| x.is_infinite()) {
+            return Err(TrainError::InfiniteFeature {
+                column,
+                row: 0,
+                value,
+            });
+        }
+        Ok(())
+    }
+
+    /// The margin (log-odds of fraud) of one row of features (`NaN` = missing).
+    ///
+    /// It equals `intercept()` plus the sum of [`contributions`](Self::contributions), added in
+    /// feature order.
+    ///
+    /// # Errors
+    ///
+    /// [`TrainError::FeatureCountMismatch`] if `row.len() != n_features()`,
+    /// [`TrainError::InfiniteFeature`] (with `row: 0`) for an infinite value.
+    pub fn predict_margin(&self, row: &[f32]) -> Result<f64, TrainError> {
+        self.check_row(row)?;
+        let mut margin = self.intercept;
+        self.for_each_term(|j| row[j], |_, term| margin += term);
+        Ok(margin)
+    }
+
+    /// The probability of fraud of one row: `sigmoid(predict_margin(row))`.
+    ///
+    /// # Errors
+    ///
+    /// As [`predict_margin`](Self::predict_margin).
+    pub fn predict_proba(&self, row: &[f32]) -> Result<f64, TrainError> {
+        self.predict_margin(row).map(sigmoid)
+    }
+
+    /// The margin of every row of `x`; bit-identical to [`predict_margin`](Self::predict_margin)
+    /// row by row.
+    ///
+    /// # Errors
+    ///
+    /// [`TrainError::FeatureCountMismatch`] if `x` has another number of features,
+    /// [`TrainError::InfiniteFeature`] for the first infinite value (column by column).
+    pub fn predict_margins(&self, x: &ColumnMatrix) -> Result<Vec<f64>, TrainError> {
+        if x.n_features() != self.n_features() {
+            return Err(TrainError::FeatureCountMismatch {
+                what: "feature matrix",
+                expected: self.n_features(),
+                found: x.n_features(),
+            });
+        }
+        check_finite_or_missing(x)?;
+        let mut margins = vec![self.intercept; x.n_rows()];
+        for (i, margin) in margins.iter_mut().enumerate() {
+            self.for_each_term(|j| x.column(j)[i], |_, term| *margin += term);
+        }
+        Ok(margins)
+    }
+
+    /// The probability of fraud of every row of `x`.
+    ///
+    /// # Errors
+    ///
+    /// As [`predict_margins`](Self::predict_margins).
+    pub fn predict_probas(&self, x: &ColumnMatrix) -> Result<Vec<f64>, TrainError> {
+        let mut margins = self.predict_margins(x)?;
+        for m in &mut margins {
+            *m = sigmoid(*m);
+        }
+        Ok(margins)
+    }
+
+    /// Each original feature's contribution to the margin of `row`, in feature order:
+    /// `coefficient_j · z_j` for a present value, the indicator's coefficient for a missing
+    /// value of a feature with an indicator, 0 for a missing value of a feature without one.
+    /// `intercept() + Σ contributions = predict_margin(row)` (up to the order of the
+    /// additions).
+    ///
+    /// # Errors
+    ///
+    /// As [`predict_margin`](Self::predict_margin).
+    pub fn contributions(&self, row: &[f32]) -> Result<Vec<f64>, TrainError> {
+        self.check_row(row)?;
+        let mut contributions = vec![0.0; self.n_features()];
+        self.for_each_term(|j| row[j], |j, term| contributions[j] = term);
+        Ok(contributions)
+    }
+}
+
+/// Refuses ±∞ anywhere in `x`, reporting the first one column by column.
+fn check_finite_or_missing(x: &ColumnMatrix) -> Result<(), TrainError> {
+    for (column, values) in x.columns().iter().enumerate() {
+        if let Some((row, &value)) = values.iter().enumerate().find(|(_, v)| v.is_infinite()) {
+            return Err(TrainError::InfiniteFeature { column, row, value });
+        }
+    }
+    Ok(())
+}
+
+/// Fits the preprocessing and an L2 logistic regression on `x` (column-major, `NaN` =
+/// missing) and `y` (`true` = fraud). [`LogisticModel`] describes the model and its
+/// preprocessing.
+///
+/// The coefficients minimise, over the preprocessed design matrix `[Z | M]` (standardised
+/// features, then the missing indicators) and labels `y ∈ {0, 1}`,
+///
+/// ```text
+/// Σ_i log-loss(y_i, margin_i) + alpha / 2 · (‖coefficients‖² + ‖indicator_coefficients‖²)
+/// ```
+///
+/// with the intercept not penalised, by L-BFGS in `linfa-logistic`. The penalty is not divided
+/// by the number of rows, so this is the minimiser of scikit-learn's
+/// `LogisticRegression(C = 1 / alpha)` (lbfgs, L2), whose objective `½‖w‖² + C Σ log-loss` is
+/// ours divided by `alpha`; `alpha = 0` is scikit-learn's unpenalised fit.
+///
+/// The solver stops after `max_iterations` even if the gradient tolerance was not reached
+/// (`linfa-logistic` does not report which), and returns its best iterate.
+///
+/// # Errors
+///
+/// Checked before any compute, in this order: [`TrainError::LengthMismatch`] when `x` has
+/// another number of rows than `y`, [`TrainError::EmptyInput`] without rows,
+/// [`TrainError::InfiniteFeature`] for a ±∞ feature value, [`TrainError::SingleClass`] when
+/// `y` holds one class only. [`TrainError::FitFailed`] if the solver fails.
+pub fn train_logistic(
+    params: &ValidLogisticParams,
+    x: &ColumnMatrix,
+    y: &[bool],
+) -> Result<LogisticModel, TrainError> {
+    if x.n_rows() != y.len() {
+        return Err(TrainError::LengthMismatch {
+            what: "features",
+            expected: y.len(),
+            found: x.n_rows(),
+        });
+    }
+    if y.is_empty() {
+        return Err(TrainError::EmptyInput { what: "labels" });
+    }
+    check_finite_or_missing(x)?;
+    let positives = y.iter().filter(|&&label| label).count();
+    if positives == 0 || positives == y.len() {
+        return Err(TrainError::SingleClass {
+            metric: "train_logistic",
+            positives,
+            negatives: y.len() - positives,
+        });
+    }
+
+    let features: Vec<FeatureStandardization> = x
+        .columns()
+        .iter()
+        .map(|column| FeatureStandardization::fit(column))
+        .collect();
+    let with_indicator: Vec<usize> = (0..features.len())
+        .filter(|&j| features[j].has_indicator)
+        .collect();
+    let width = features.len() + with_indicator.len();
+    let mut design = Array2::<f64>::zeros((y.len(), width));
+    for (j, feature) in features.iter().enumerate() {
+        for (i, &value) in x.column(j).iter().enumerate() {
+            design[[i, j]] = feature.standardize(value);
+        }
+    }
+    for (k, &j) in with_indicator.iter().enumerate() {
+        for (i, value) in x.column(j).iter().enumerate() {
+            if value.is_nan() {
+                design[[i, features.len() + k]] = 1.0;
+            }
+        }
+    }
+
+    let fit_failed = |error: linfa_logistic::error::Error| TrainError::FitFailed {
+        model: "logistic regression",
+        reason: error.to_string(),
+    };
+    let solver = LogisticRegression::<f64>::default()
+        .alpha(params.alpha())
+        .max_iterations(params.max_iterations())
+        .gradient_tolerance(params.gradient_tolerance())
+        .with_intercept(true)
+        .check()
+        .map_err(fit_failed)?;
+    let dataset = DatasetBase::new(design, Array1::from(y.to_vec()));
+    let fitted = solver.fit(&dataset).map_err(fit_failed)?;
+
+    // linfa models the probability of its "positive" class, which is the more frequent label;
+    // turn that into the probability of fraud.
+    let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
+    let weights: Vec<f64> = fitted.params().iter().map(|w| sign * w).collect();
+    let intercept = sign * fitted.intercept();
+    if let Some(w) = weights.iter().chain([&intercept]).find(|w| !w.is_finite()) {
+        return Err(TrainError::FitFailed {
+            model: "logistic regression",
+            reason: format!("the solver returned a non-finite parameter ({w})"),
+        });
+    }
+    let indicator_coefficients = weights[features.len()..].to_vec();
+    let mut coefficients = weights;
+    coefficients.truncate(features.len());
+    Ok(LogisticModel {
+        features,
+        coefficients,
+        indicator_coefficients,
+        intercept,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_are_declared_once_and_checked() {
+        let names: Vec<&str> = LogisticParams::PARAMETERS.iter().map(|p| p.name).collect();
+        assert_eq!(names, ["alpha", "max_iterations", "gradient_tolerance"]);
+        assert_eq!(LogisticParams::PARAMETERS[2].default, "1e-5");
+        let valid = LogisticParams::new().check().expect("defaults are valid");
+        assert_eq!(
+            (
+                valid.alpha(),
+                valid.max_iterations(),
+                valid.gradient_tolerance()
+            ),
+            (1.0, 200, 1e-5)
+        );
+        for bad in [
+            LogisticParams::new().alpha(-1.0),
+            LogisticParams::new().alpha(f64::NAN),
+            LogisticParams::new().max_iterations(0),
+            LogisticParams::new().gradient_tolerance(0.0),
+            LogisticParams::new().gradient_tolerance(f64::INFINITY),
+        ] {
+            assert!(matches!(
+                bad.check(),
+                Err(TrainError::InvalidArgument { .. })
+            ));
+        }
+        assert!(LogisticParams::new().alpha(0.0).check().is_ok());
+    }
+
+    #[test]
+    fn params_deserialize_with_defaults_and_refuse_unknown_keys() {
+        let params: LogisticParams = serde_json::from_str(r#"{"alpha": 0.5}"#).expect("valid");
+        assert_eq!(params, LogisticParams::new().alpha(0.5));
+        assert!(serde_json::from_str::<LogisticParams>(r#"{"C": 0.5}"#).is_err());
+    }
+
+    #[test]
+    fn standardization_handles_constant_missing_and_empty_columns() {
+        let constant = FeatureStandardization::fit(&[3.0, 3.0, 3.0]);
+        assert_eq!((constant.mean, constant.std), (3.0, 1.0));
+        assert!(!constant.has_indicator);
+        let missing = FeatureStandardization::fit(&[1.0, f32::NAN, 3.0]);
+        assert_eq!((missing.mean, missing.std), (2.0, 1.0));
+        assert!(missing.has_indicator);
+        assert_eq!(missing.standardize(f32::NAN), 0.0);
+        let empty = FeatureStandardization::fit(&[f32::NAN, f32::NAN]);
+        assert_eq!(
+            (empty.mean, empty.std, empty.has_indicator),
+            (0.0, 1.0, true)
+        );
+    }
+
+    #[test]
+    fn sigmoid_is_stable() {
+        assert_eq!(sigmoid(0.0), 0.5);
+        assert_eq!(sigmoid(-1000.0), 0.0);
+        assert_eq!(sigmoid(1000.0), 1.0);
+        assert!((sigmoid(2.0) + sigmoid(-2.0) - 1.0).abs() < 1e-15);
+    }
+}

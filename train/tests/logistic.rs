@@ -1,0 +1,447 @@
+//! Logistic regression: parity with scikit-learn and the model's contracts.
+//!
+//! Reference values were computed with **scikit-learn 1.9.1** (NumPy 2.4.6, SciPy 1.17.1,
+//! Python 3.11.7) by `train/tests/reference/models_reference.py`, which builds the same
+//! datasets with the same LCG, applies the same preprocessing (standardisation with the
+//! population standard deviation, mean imputation, one missing indicator per feature with a NaN
+//! in training) and fits `LogisticRegression(C = 1 / alpha, tol = 1e-12, max_iter = 100000)`.
+//!
+//! Objective mapping: scikit-learn (lbfgs, L2) minimises `½‖w‖² + C Σ log-loss` and linfa
+//! `Σ log-loss + alpha/2 ‖w‖²`, neither scales the penalty by the number of rows and neither
+//! penalises the intercept, so `C = 1 / alpha` gives the same minimiser. Two values of alpha are
+//! pinned; with any other mapping (for example a penalty scaled by `n`) at least one would fail.
+//!
+//! Tolerances: the standardisation (means, standard deviations) is a sum of floats in another
+//! order than NumPy's: `1e-12`. Coefficients, intercept and probabilities: `1e-5`. Our solver
+//! (L-BFGS in linfa-logistic) stops when the gradient norm falls below `1e-5`, and the
+//! objective's curvature is at least about `alpha ≥ 1` in every direction here, so the
+//! parameters lie within about `1e-5` of the exact minimum that scikit-learn approaches with
+//! `tol = 1e-12`; the sigmoid is ¼-Lipschitz. Observed differences are below `3e-8`.
+
+use appfraud_train::{ColumnMatrix, LogisticModel, LogisticParams, TrainError, train_logistic};
+
+const STANDARDIZATION_TOLERANCE: f64 = 1e-12;
+const SOLVER_TOLERANCE: f64 = 1e-5;
+const CONTRIBUTION_TOLERANCE: f64 = 1e-9;
+
+#[track_caller]
+fn assert_all_close(actual: &[f64], expected: &[f64], tolerance: f64) {
+    assert_eq!(actual.len(), expected.len(), "{actual:?} vs {expected:?}");
+    for (i, (&a, &e)) in actual.iter().zip(expected).enumerate() {
+        assert!(
+            (a - e).abs() <= tolerance,
+            "index {i}: got {a:?}, scikit-learn gives {e:?} (tolerance {tolerance:e})"
+        );
+    }
+}
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / 9007199254740992.0)
+    }
+}
+
+/// `logistic_dataset(seed, n)` of the Python script, as four feature columns and the labels.
+///
+/// f0: bell-shaped on [-3, 3], raises risk; f1: uniform on [0, 10), lowers risk, missing in
+/// about 15% of rows (missing raises risk); f2: the constant 3; f3: an integer 0..4, noise.
+fn logistic_dataset(seed: u64, n: usize) -> (Vec<Vec<f32>>, Vec<bool>) {
+    let mut rng = Lcg(seed);
+    let mut columns: Vec<Vec<f32>> = (0..4).map(|_| Vec::with_capacity(n)).collect();
+    let mut labels = Vec::with_capacity(n);
+    for _ in 0..n {
+        let f0 = (rng.unit() + rng.unit() + rng.unit() - 1.5) * 2.0;
+        let f1 = 10.0 * rng.unit();
+        let missing = rng.unit() < 0.15;
+        let f3 = ((rng.next_u64() >> 33) % 5) as f64;
+        let risk = if missing { f0 + 2.0 } else { f0 - 0.3 * f1 };
+        let p = (0.5 + 0.15 * risk).clamp(0.02, 0.98);
+        labels.push(rng.unit() < p);
+        columns[0].push(f0 as f32);
+        columns[1].push(if missing { f32::NAN } else { f1 as f32 });
+        columns[2].push(3.0);
+        columns[3].push(f3 as f32);
+    }
+    (columns, labels)
+}
+
+fn matrix(columns: &[Vec<f32>]) -> ColumnMatrix<'_> {
+    ColumnMatrix::new(columns.iter().map(Vec::as_slice).collect()).expect("equal columns")
+}
+
+fn train(alpha: f64) -> LogisticModel {
+    let (columns, labels) = logistic_dataset(21, 400);
+    let params = LogisticParams::new().alpha(alpha).check().expect("valid");
+    train_logistic(&params, &matrix(&columns), &labels).expect("trainable")
+}
+
+/// The prediction rows of the Python script: the first six rows of `logistic_dataset(22, 6)`,
+/// then f3 missing (no indicator), f1 missing (indicator), everything missing.
+fn test_rows() -> Vec<[f32; 4]> {
+    let (columns, _) = logistic_dataset(22, 6);
+    let mut rows: Vec<[f32; 4]> = (0..6)
+        .map(|i| [columns[0][i], columns[1][i], columns[2][i], columns[3][i]])
+        .collect();
+    rows.push([0.5, 2.0, 3.0, f32::NAN]);
+    rows.push([0.5, f32::NAN, 3.0, 1.0]);
+    rows.push([f32::NAN; 4]);
+    rows
+}
+
+fn training_rows() -> Vec<[f32; 4]> {
+    let (columns, _) = logistic_dataset(21, 400);
+    (0..400)
+        .map(|i| [columns[0][i], columns[1][i], columns[2][i], columns[3][i]])
+        .collect()
+}
+
+#[test]
+fn dataset_matches_the_python_script() {
+    let (columns, labels) = logistic_dataset(21, 400);
+    assert_eq!(columns[0][0], -0.008_237_188_f32);
+    assert!(columns[1][0].is_nan());
+    assert_eq!((columns[2][0], columns[3][0]), (3.0, 4.0));
+    assert_eq!(labels.iter().filter(|&&label| label).count(), 156);
+}
+
+/// `numpy.nanmean`, `numpy.nanstd` (ddof 0, std 0 replaced by 1), `isnan(X).any(axis=0)`.
+#[test]
+fn standardization_matches_numpy() {
+    let model = train(1.0);
+    let features = model.features();
+    let means: Vec<f64> = features.iter().map(|f| f.mean).collect();
+    let stds: Vec<f64> = features.iter().map(|f| f.std).collect();
+    assert_all_close(
+        &means,
+        &[0.016627493256819434, 4.816692952571845, 3.0, 2.025],
+        STANDARDIZATION_TOLERANCE,
+    );
+    assert_all_close(
+        &stds,
+        &[
+            0.9826688009988553,
+            2.860363651824514,
+            1.0,
+            1.3872184399005065,
+        ],
+        STANDARDIZATION_TOLERANCE,
+    );
+    let indicators: Vec<bool> = features.iter().map(|f| f.has_indicator).collect();
+    assert_eq!(indicators, [false, true, false, false]);
+}
+
+/// Expected (coefficients of f0..f3, indicator coefficient of f1, intercept, probabilities of
+/// the test rows) for `LogisticRegression(C = 1 / alpha)`.
+struct Reference {
+    alpha: f64,
+    coefficients: [f64; 4],
+    indicator_coefficient: f64,
+    intercept: f64,
+    probabilities: [f64; 9],
+}
+
+const REFERENCES: [Reference; 2] = [
+    Reference {
+        alpha: 1.0,
+        coefficients: [
+            0.7054167173687645,
+            -0.641738369365895,
+            0.0,
+            -0.1350809114140694,
+        ],
+        indicator_coefficient: 2.6255952489510657,
+        intercept: -1.0641506030296775,
+        probabilities: [
+            0.06739663151000568,
+            0.9231834875275543,
+            0.26176031185110243,
+            0.5876022417225867,
+            0.11213762186901785,
+            0.6879031617224626,
+            0.47870859648819253,
+            0.8816602706718119,
+            0.8265605525412372,
+        ],
+    },
+    Reference {
+        alpha: 10.0,
+        coefficients: [
+            0.5100349820562826,
+            -0.4918627748450513,
+            0.0,
+            -0.059874653471893406,
+        ],
+        indicator_coefficient: 1.4490206024357861,
+        intercept: -0.7924441682486425,
+        probabilities: [
+            0.12494692749618663,
+            0.7988552993905393,
+            0.33548126128082,
+            0.5679244381615366,
+            0.1765541322115769,
+            0.5109671643880885,
+            0.4857024241443296,
+            0.7214573680572508,
+            0.6584909130849756,
+        ],
+    },
+];
+
+/// `LogisticRegression(C=1/alpha).coef_`, `.intercept_` and `.predict_proba(test)[:, 1]` on
+/// the preprocessed design matrix, alpha = 1 and 10.
+#[test]
+fn coefficients_and_probabilities_match_sklearn() {
+    for reference in &REFERENCES {
+        let model = train(reference.alpha);
+        assert_all_close(
+            model.coefficients(),
+            &reference.coefficients,
+            SOLVER_TOLERANCE,
+        );
+        assert_all_close(
+            model.indicator_coefficients(),
+            &[reference.indicator_coefficient],
+            SOLVER_TOLERANCE,
+        );
+        assert_all_close(
+            &[model.intercept()],
+            &[reference.intercept],
+            SOLVER_TOLERANCE,
+        );
+        let probabilities: Vec<f64> = test_rows()
+            .iter()
+            .map(|row| model.predict_proba(row).expect("valid row"))
+            .collect();
+        assert_all_close(&probabilities, &reference.probabilities, SOLVER_TOLERANCE);
+    }
+}
+
+#[test]
+fn constant_feature_gets_a_zero_coefficient() {
+    // f2 is 3 on every row: centred to 0, so L2 leaves its coefficient at exactly 0.
+    assert_eq!(train(1.0).coefficients()[2], 0.0);
+}
+
+#[test]
+fn contributions_sum_to_the_margin() {
+    let model = train(1.0);
+    for row in training_rows().iter().chain(&test_rows()) {
+        let contributions = model.contributions(row).expect("valid row");
+        assert_eq!(contributions.len(), 4);
+        let margin = model.predict_margin(row).expect("valid row");
+        let sum = model.intercept() + contributions.iter().sum::<f64>();
+        assert!(
+            (sum - margin).abs() <= CONTRIBUTION_TOLERANCE,
+            "{row:?}: {sum} vs {margin}"
+        );
+    }
+}
+
+#[test]
+fn batch_predictions_equal_row_predictions_bitwise() {
+    let model = train(1.0);
+    let rows = test_rows();
+    let columns: Vec<Vec<f32>> = (0..4)
+        .map(|j| rows.iter().map(|r| r[j]).collect())
+        .collect();
+    let x = matrix(&columns);
+    let margins = model.predict_margins(&x).expect("valid matrix");
+    let probabilities = model.predict_probas(&x).expect("valid matrix");
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(margins[i], model.predict_margin(row).expect("valid row"));
+        assert_eq!(
+            probabilities[i],
+            model.predict_proba(row).expect("valid row")
+        );
+    }
+}
+
+#[test]
+fn missing_values_are_mean_imputed_or_use_their_indicator() {
+    let model = train(1.0);
+    let indicator = model.indicator_coefficients()[0];
+
+    // f3 was never missing in training: no indicator, a NaN contributes nothing (mean value).
+    let contributions = model
+        .contributions(&[0.5, 2.0, 3.0, f32::NAN])
+        .expect("valid row");
+    assert_eq!(contributions[3], 0.0);
+
+    // f1 was missing in training: a NaN contributes exactly the indicator's coefficient.
+    let contributions = model
+        .contributions(&[0.5, f32::NAN, 3.0, 1.0])
+        .expect("valid row");
+    assert_eq!(contributions[1], indicator);
+
+    // Everything missing: the intercept plus the one indicator.
+    let margin = model.predict_margin(&[f32::NAN; 4]).expect("valid row");
+    assert_eq!(margin, model.intercept() + indicator);
+}
+
+#[test]
+fn indicators_only_for_features_missing_in_training() {
+    let (mut columns, labels) = logistic_dataset(21, 400);
+    for value in &mut columns[1] {
+        if value.is_nan() {
+            *value = 5.0;
+        }
+    }
+    let params = LogisticParams::new().check().expect("valid");
+    let model = train_logistic(&params, &matrix(&columns), &labels).expect("trainable");
+    assert!(model.features().iter().all(|f| !f.has_indicator));
+    assert!(model.indicator_coefficients().is_empty());
+    // A NaN at prediction time is still accepted: mean imputation.
+    let contributions = model
+        .contributions(&[0.5, f32::NAN, 3.0, 1.0])
+        .expect("valid row");
+    assert_eq!(contributions[1], 0.0);
+}
+
+#[test]
+fn fraud_is_the_positive_class_whatever_the_majority() {
+    // 156 of 400 rows are fraud, so linfa's internal "positive" class is the majority (no
+    // fraud); flipping the labels must flip every parameter.
+    let (columns, labels) = logistic_dataset(21, 400);
+    let flipped: Vec<bool> = labels.iter().map(|label| !label).collect();
+    let params = LogisticParams::new().check().expect("valid");
+    let model = train_logistic(&params, &matrix(&columns), &labels).expect("trainable");
+    let mirror = train_logistic(&params, &matrix(&columns), &flipped).expect("trainable");
+    for (a, b) in model.coefficients().iter().zip(mirror.coefficients()) {
+        assert!((a + b).abs() <= SOLVER_TOLERANCE, "{a} vs {b}");
+    }
+    assert!((model.intercept() + mirror.intercept()).abs() <= SOLVER_TOLERANCE);
+    assert!(model.coefficients()[0] > 0.0, "f0 raises the risk of fraud");
+}
+
+#[test]
+fn bad_training_input_is_refused_before_fitting() {
+    let params = LogisticParams::new().check().expect("valid");
+    let (mut columns, labels) = logistic_dataset(21, 20);
+
+    assert!(matches!(
+        train_logistic(&params, &matrix(&columns), &labels[..19]),
+        Err(TrainError::LengthMismatch {
+            expected: 19,
+            found: 20,
+            ..
+        })
+    ));
+    let empty: Vec<Vec<f32>> = vec![Vec::new(); 4];
+    assert!(matches!(
+        train_logistic(&params, &matrix(&empty), &[]),
+        Err(TrainError::EmptyInput { .. })
+    ));
+    assert!(matches!(
+        train_logistic(&params, &matrix(&columns), &[true; 20]),
+        Err(TrainError::SingleClass {
+            positives: 20,
+            negatives: 0,
+            ..
+        })
+    ));
+    assert!(matches!(
+        train_logistic(&params, &matrix(&columns), &[false; 20]),
+        Err(TrainError::SingleClass {
+            positives: 0,
+            negatives: 20,
+            ..
+        })
+    ));
+    columns[3][7] = f32::NEG_INFINITY;
+    assert_eq!(
+        train_logistic(&params, &matrix(&columns), &labels),
+        Err(TrainError::InfiniteFeature {
+            column: 3,
+            row: 7,
+            value: f32::NEG_INFINITY
+        })
+    );
+}
+
+#[test]
+fn bad_prediction_input_is_refused() {
+    let model = train(1.0);
+    assert_eq!(
+        model.predict_margin(&[0.0; 3]),
+        Err(TrainError::FeatureCountMismatch {
+            what: "row",
+            expected: 4,
+            found: 3
+        })
+    );
+    assert_eq!(
+        model.contributions(&[0.0, f32::INFINITY, 0.0, 0.0]),
+        Err(TrainError::InfiniteFeature {
+            column: 1,
+            row: 0,
+            value: f32::INFINITY
+        })
+    );
+    let columns = vec![
+        vec![0.0f32, 1.0],
+        vec![2.0, f32::INFINITY],
+        vec![0.0; 2],
+        vec![0.0; 2],
+    ];
+    assert!(matches!(
+        model.predict_probas(&matrix(&columns)),
+        Err(TrainError::InfiniteFeature {
+            column: 1,
+            row: 1,
+            ..
+        })
+    ));
+    assert!(matches!(
+        model.predict_margins(&matrix(&columns[..2])),
+        Err(TrainError::FeatureCountMismatch {
+            expected: 4,
+            found: 2,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn model_round_trips_through_json_and_inconsistent_files_are_refused() {
+    let model = train(1.0);
+    let json = serde_json::to_string(&model).expect("serialisable");
+    let back: LogisticModel = serde_json::from_str(&json).expect("valid model");
+    assert_eq!(back, model);
+
+    let mut value: serde_json::Value = serde_json::from_str(&json).expect("json");
+    value["indicator_coefficients"] = serde_json::json!([]);
+    assert!(serde_json::from_value::<LogisticModel>(value.clone()).is_err());
+    value["indicator_coefficients"] = serde_json::json!([1.0]);
+    value["features"][0]["std"] = serde_json::json!(0.0);
+    assert!(serde_json::from_value::<LogisticModel>(value.clone()).is_err());
+    value["features"][0]["std"] = serde_json::json!(1.0);
+    value["unexpected"] = serde_json::json!(1);
+    assert!(serde_json::from_value::<LogisticModel>(value).is_err());
+}
+
+#[test]
+fn unpenalised_fit_is_allowed() {
+    let (columns, labels) = logistic_dataset(21, 400);
+    let params = LogisticParams::new().alpha(0.0).check().expect("valid");
+    let model = train_logistic(&params, &matrix(&columns), &labels).expect("trainable");
+    // Less shrinkage than alpha = 1.
+    assert!(model.coefficients()[0] > REFERENCES[0].coefficients[0]);
+}
+
+#[test]
+fn model_and_params_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<LogisticModel>();
+    assert_send_sync::<LogisticParams>();
+    assert_send_sync::<appfraud_train::ValidLogisticParams>();
+}
