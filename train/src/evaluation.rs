@@ -36,7 +36,7 @@ impl Thresholds {
 }
 
 /// A metric over labels and scores, as the bootstrap resamples it.
-type Metric = dyn Fn(&[bool], &[f64]) -> Result<f64, TrainError> + Sync;
+type Metric<'a> = dyn Fn(&[bool], &[f64]) -> Result<f64, TrainError> + Sync + 'a;
 
 /// How the confidence intervals are computed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -100,7 +100,7 @@ pub fn evaluate(
     bootstrap: BootstrapSettings,
 ) -> Result<Evaluation, TrainError> {
     let k = review_budget.clamp(1, labels.len().max(1));
-    let ci = |metric: &Metric| {
+    let ci = |metric: &Metric<'_>| {
         if bootstrap.resamples == 0 {
             let e = metric(labels, probabilities)?;
             return Ok(Interval {
