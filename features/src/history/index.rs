@@ -34,6 +34,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::slice::ParallelSliceMut;
+
 use super::keys::{EntityKeys, Key, KeyKind};
 
 /// Micro-seconds in one day.
@@ -127,11 +129,42 @@ struct Group {
     node: Option<u32>,
 }
 
+/// Keys are already FNV-1a hashes: a multiply-xorshift finish spreads them over the table
+/// without SipHash's cost (the map is never exposed to keys chosen to collide: they are hashed
+/// with a fixed function first, and a collision only slows a lookup).
+#[derive(Debug, Clone, Copy, Default)]
+struct KeyHasher;
+
+impl std::hash::BuildHasher for KeyHasher {
+    type Hasher = KeyHash;
+    fn build_hasher(&self) -> KeyHash {
+        KeyHash(0)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct KeyHash(u64);
+
+impl std::hash::Hasher for KeyHash {
+    fn finish(&self) -> u64 {
+        let x = self.0.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        x ^ (x >> 29)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | self.0 >> 56) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+}
+
 /// The history index. See the module documentation.
 #[derive(Debug, Default)]
 pub struct HistoryIndex {
     groups: Vec<Group>,
-    group_of: HashMap<Key, u32>,
+    group_of: HashMap<Key, u32, KeyHasher>,
     /// Per slot: its keys, its label events (time, is_fraud) sorted, its union–find node.
     apps: Vec<ApplicationKeys>,
     labels: Vec<Vec<(i64, bool)>>,
@@ -199,7 +232,7 @@ impl HistoryIndex {
                 push_keys(&mut raw, &s.keys, s.event_at, slot);
             }
         }
-        raw.sort_unstable();
+        raw.par_sort_unstable();
         raw.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
         // A run per key is a group; its entries are then ordered by (time, slot).
         let mut start = 0;
@@ -379,17 +412,26 @@ impl HistoryIndex {
     fn refresh_group(&mut self, g: u32) {
         let group = &mut self.groups[g as usize];
         let big = group.entries.len() >= IDENTITY_TABLE_MIN;
-        let mut seen: HashSet<Key> = HashSet::with_capacity(group.entries.len());
         let mut count = 0u32;
         group.identity_first.clear();
-        for e in &mut group.entries {
-            if seen.insert(e.identity) {
-                count += 1;
-                if big {
+        if big {
+            let mut seen: HashSet<Key> = HashSet::with_capacity(group.entries.len());
+            for e in &mut group.entries {
+                if seen.insert(e.identity) {
+                    count += 1;
                     group.identity_first.push((e.identity, e.time));
                 }
+                e.identities = count;
             }
-            e.identities = count;
+        } else {
+            // Small groups (nearly all): a scan of the earlier entries beats hashing.
+            for i in 0..group.entries.len() {
+                let id = group.entries[i].identity;
+                if !group.entries[..i].iter().any(|e| e.identity == id) {
+                    count += 1;
+                }
+                group.entries[i].identities = count;
+            }
         }
         group.identity_first.sort_unstable();
         self.refresh_fraud(g);

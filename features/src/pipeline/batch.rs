@@ -100,13 +100,18 @@ impl History {
             .enumerate()
             .flat_map(|(slot, o)| o.sample_keys.iter().map(move |s| (slot as Slot, *s)))
             .collect();
-        let entities = HistoryIndex::build(&keys, &samples, labels);
-        let mut documents = DocumentIndex::new();
-        for (slot, o) in own.iter().enumerate() {
-            if let Some(sig) = &o.resume {
-                documents.insert(slot as u32, o.keys.submitted_at, o.keys.identity, sig);
-            }
-        }
+        let (entities, documents) = rayon::join(
+            || HistoryIndex::build(&keys, &samples, labels),
+            || {
+                let mut documents = DocumentIndex::new();
+                for (slot, o) in own.iter().enumerate() {
+                    if let Some(sig) = &o.resume {
+                        documents.insert(slot as u32, o.keys.submitted_at, o.keys.identity, sig);
+                    }
+                }
+                documents
+            },
+        );
         History {
             entities,
             documents,
