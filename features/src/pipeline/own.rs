@@ -131,7 +131,9 @@ pub fn own_signals(
         identity,
         row,
     };
-    let sample_keys = samples
+    // Most samples of one application repeat its IP and device: keep the earliest sample of
+    // each distinct key combination, which is all the history reads (first appearances).
+    let mut sample_keys: Vec<SampleKeys> = samples
         .iter()
         .map(|s| SampleKeys {
             event_at: s.event_at_micros,
@@ -139,6 +141,8 @@ pub fn own_signals(
         })
         .filter(|s| s.keys != EntityKeys::default())
         .collect();
+    sample_keys.sort_unstable_by_key(|s| (s.keys.keys, s.event_at));
+    sample_keys.dedup_by(|later, first| later.keys == first.keys);
     let resume = app
         .resume_text
         .and_then(|text| resume_signature(text, &mut scratch.shingles));
