@@ -27,6 +27,10 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Compute the feature frame of a data directory (point in time, one row per application).
     Features(FeaturesArgs),
+    /// Train, calibrate and evaluate a model (GBDT or logistic) out of time; write it with its card.
+    Train(crate::train_cmd::TrainArgs),
+    /// Recompute a model's metrics on a labelled data directory.
+    Evaluate(crate::train_cmd::EvaluateArgs),
     /// Run the main job end to end on built-in data.
     Demo(crate::demo::DemoArgs),
 }
@@ -67,7 +71,7 @@ pub struct GenerateArgs {
     pub truth: Option<PathBuf>,
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|e| format!("{s:?} is not a date of the form YYYY-MM-DD ({e})"))
 }
@@ -133,6 +137,8 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Generate(args) => generate(args, &report),
         Command::Features(args) => features(args, &report),
+        Command::Train(args) => crate::train_cmd::train(args, &report),
+        Command::Evaluate(args) => crate::train_cmd::evaluate(args, &report),
         Command::Demo(args) => crate::demo::run(args, &report),
     }
 }

@@ -4,6 +4,7 @@
 
 mod cli;
 mod demo;
+mod train_cmd;
 
 use std::process::ExitCode;
 
@@ -44,6 +45,9 @@ fn exit_code(err: &anyhow::Error) -> u8 {
             return if e.is_user_error() { 2 } else { 1 };
         }
         if let Some(e) = cause.downcast_ref::<appfraud_serve::ServeError>() {
+            return if e.is_user_error() { 2 } else { 1 };
+        }
+        if let Some(e) = cause.downcast_ref::<appfraud_train::TrainError>() {
             return if e.is_user_error() { 2 } else { 1 };
         }
         if cause.downcast_ref::<cli::UsageError>().is_some() {

@@ -379,6 +379,21 @@ impl Dataset {
     }
 }
 
+/// The last label known per application (all labels; at equal times fraud wins).
+pub(crate) fn latest_labels(df: &DataFrame) -> Result<HashMap<String, bool>, TrainError> {
+    let ids = string_column(df, "application_id")?;
+    let at = micros_column(df, "labeled_at")?;
+    let fraud = bool_column(df, "is_fraud")?;
+    let mut best: HashMap<String, (i64, bool)> = HashMap::new();
+    for ((id, t), f) in ids.into_iter().zip(at).zip(fraud) {
+        let e = best.entry(id).or_insert((t, f));
+        if (t, f) > *e {
+            *e = (t, f);
+        }
+    }
+    Ok(best.into_iter().map(|(k, v)| (k, v.1)).collect())
+}
+
 fn split_of(t: i64, valid_from: i64, test_from: i64) -> Split {
     if t < valid_from {
         Split::Train

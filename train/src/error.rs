@@ -131,6 +131,27 @@ pub enum TrainError {
         value: String,
     },
 
+    /// The model was trained on another FeatureSet than the pipeline computes.
+    #[error(
+        "the model's FeatureSet hash is {model} but the feature pipeline's is {pipeline}; \
+         retrain the model with this version of appfraud"
+    )]
+    FeatureSetMismatch {
+        /// The hash in the model.
+        model: String,
+        /// The hash of the pipeline.
+        pipeline: String,
+    },
+
+    /// A file of a model directory could not be written.
+    #[error("{file}: cannot write: {reason}")]
+    Write {
+        /// The file.
+        file: String,
+        /// Why.
+        reason: String,
+    },
+
     /// The data cannot make a dataset (for example, nothing labelled).
     #[error("cannot build a dataset: {reason}")]
     Data {
@@ -183,6 +204,12 @@ pub enum TrainError {
 }
 
 impl TrainError {
+    /// Whether the user can fix it (input, arguments, files) rather than a failure inside a
+    /// solver.
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, TrainError::FitFailed { .. })
+    }
+
     /// Wraps a reader's error (ingest or feature pipeline) as [`TrainError::Input`].
     pub fn input(e: impl std::fmt::Display) -> TrainError {
         TrainError::Input {

@@ -1,0 +1,585 @@
+//! Training end to end: a [`Dataset`] in, a calibrated model with its evaluation out, and the
+//! native model directory (`model.json`, `metrics.json`, `model_card.md`, plots) written.
+//!
+//! Steps: fit the model on the training split (GBDT with early stopping on validation, or the
+//! logistic baseline), fit the calibrator on validation margins, choose the band thresholds on
+//! calibrated validation probabilities, then evaluate validation and test with bootstrap
+//! intervals.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::calibration::{Calibrator, fit_isotonic, fit_platt};
+use crate::card::{CardInputs, model_card};
+use crate::dataset::{Dataset, DatasetSummary, Split};
+use crate::evaluation::{BootstrapSettings, Evaluation, Thresholds, evaluate};
+use crate::gbdt::{GbdtModel, GbdtParams, RoundLoss, ValidGbdtParams, train_gbdt};
+use crate::logistic::{LogisticModel, LogisticParams, ValidLogisticParams, train_logistic};
+use crate::metrics::{precision_recall_curve, roc_curve};
+use crate::plots::{calibration_svg, importance_svg, precision_recall_svg, roc_svg};
+use crate::{ColumnMatrix, TrainError};
+
+/// Version of the native model format (`model.json`).
+pub const NATIVE_FORMAT_VERSION: u32 = 1;
+
+/// Which model to train.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Algorithm {
+    /// Our histogram gradient-boosted trees.
+    #[default]
+    Gbdt,
+    /// L2 logistic regression on standardised features with missing indicators.
+    Logistic,
+}
+
+impl Algorithm {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::Gbdt => "gbdt",
+            Algorithm::Logistic => "logistic",
+        }
+    }
+}
+
+/// How raw margins become probabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum CalibrationMethod {
+    /// A sigmoid of an affine function of the margin (smooth; two parameters).
+    #[default]
+    Platt,
+    /// A monotone piecewise-linear map (flexible; needs many validation positives).
+    Isotonic,
+}
+
+/// The training configuration, as read from `train.toml` (every key optional):
+///
+/// ```toml
+/// algorithm = "gbdt"          # or "logistic"
+/// calibration = "platt"       # or "isotonic"
+/// review_budget = 100         # k of precision at k
+/// bootstrap_resamples = 200   # 0: no intervals
+/// [gbdt]
+/// num_trees = 500
+/// [logistic]
+/// alpha = 1.0
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainConfig {
+    /// The model.
+    #[serde(default)]
+    pub algorithm: Algorithm,
+    /// The calibration.
+    #[serde(default)]
+    pub calibration: CalibrationMethod,
+    /// Precision is reported among this many highest scores.
+    #[serde(default = "default_review_budget")]
+    pub review_budget: usize,
+    /// Bootstrap resamples for the confidence intervals.
+    #[serde(default = "default_resamples")]
+    pub bootstrap_resamples: usize,
+    /// GBDT parameters.
+    #[serde(default)]
+    pub gbdt: GbdtParams,
+    /// Logistic-regression parameters.
+    #[serde(default)]
+    pub logistic: LogisticParams,
+}
+
+fn default_review_budget() -> usize {
+    100
+}
+
+fn default_resamples() -> usize {
+    200
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            algorithm: Algorithm::default(),
+            calibration: CalibrationMethod::default(),
+            review_budget: default_review_budget(),
+            bootstrap_resamples: default_resamples(),
+            gbdt: GbdtParams::default(),
+            logistic: LogisticParams::default(),
+        }
+    }
+}
+
+impl TrainConfig {
+    /// Reads a TOML configuration; unknown keys are refused.
+    pub fn from_toml_str(text: &str) -> Result<TrainConfig, TrainError> {
+        toml::from_str(text).map_err(|e| TrainError::InvalidArgument {
+            name: "config",
+            value: e.message().to_owned(),
+            expected: "a train.toml with the documented keys".to_owned(),
+        })
+    }
+
+    /// Checks every parameter before any compute.
+    pub fn check(self) -> Result<ValidTrainConfig, TrainError> {
+        if self.review_budget == 0 {
+            return Err(TrainError::InvalidArgument {
+                name: "review_budget",
+                value: "0".into(),
+                expected: "at least 1".into(),
+            });
+        }
+        Ok(ValidTrainConfig {
+            algorithm: self.algorithm,
+            calibration: self.calibration,
+            review_budget: self.review_budget,
+            bootstrap_resamples: self.bootstrap_resamples,
+            gbdt: self.gbdt.check()?,
+            logistic: self.logistic.check()?,
+        })
+    }
+}
+
+/// A checked [`TrainConfig`]: only this can train.
+#[derive(Debug, Clone)]
+pub struct ValidTrainConfig {
+    algorithm: Algorithm,
+    calibration: CalibrationMethod,
+    review_budget: usize,
+    bootstrap_resamples: usize,
+    gbdt: ValidGbdtParams,
+    logistic: ValidLogisticParams,
+}
+
+impl ValidTrainConfig {
+    /// The model to train.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+}
+
+/// A trained model of either kind.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "algorithm", content = "model", rename_all = "lowercase")]
+pub enum Model {
+    /// Gradient-boosted trees.
+    Gbdt(GbdtModel),
+    /// Logistic regression.
+    Logistic(LogisticModel),
+}
+
+impl Model {
+    /// Raw margins (log-odds before calibration) of every row.
+    pub fn margins(&self, x: &ColumnMatrix<'_>) -> Result<Vec<f64>, TrainError> {
+        match self {
+            Model::Gbdt(m) => m.predict_margins(x),
+            Model::Logistic(m) => m.predict_margins(x),
+        }
+    }
+
+    /// Which algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        match self {
+            Model::Gbdt(_) => Algorithm::Gbdt,
+            Model::Logistic(_) => Algorithm::Logistic,
+        }
+    }
+
+    /// Importance per feature, as shares of the total (gain for trees, |coefficient| of the
+    /// standardised feature plus its indicator's for logistic).
+    pub fn importance(&self) -> Vec<f64> {
+        let raw: Vec<f64> = match self {
+            Model::Gbdt(m) => m.feature_importance_gain(),
+            Model::Logistic(m) => {
+                let mut v: Vec<f64> = m.coefficients().iter().map(|c| c.abs()).collect();
+                let mut k = 0;
+                for (j, f) in m.features().iter().enumerate() {
+                    if f.has_indicator {
+                        v[j] += m.indicator_coefficients()[k].abs();
+                        k += 1;
+                    }
+                }
+                v
+            }
+        };
+        let total: f64 = raw.iter().sum();
+        raw.iter()
+            .map(|v| if total > 0.0 { v / total } else { 0.0 })
+            .collect()
+    }
+}
+
+/// The native model: everything needed to score, in `model.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NativeModel {
+    /// [`NATIVE_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Name and version, e.g. `appfraud-gbdt-20261122`.
+    pub model_id: String,
+    /// Feature names in input order.
+    pub feature_names: Vec<String>,
+    /// Hash of the FeatureSet the model was trained on.
+    pub feature_set_hash: String,
+    /// The model.
+    #[serde(flatten)]
+    pub model: Model,
+    /// Margin → probability.
+    pub calibrator: Calibrator,
+    /// Band thresholds on calibrated probabilities.
+    pub thresholds: Thresholds,
+}
+
+impl NativeModel {
+    /// Calibrated probabilities of every row.
+    pub fn probabilities(&self, x: &ColumnMatrix<'_>) -> Result<Vec<f64>, TrainError> {
+        if x.n_features() != self.feature_names.len() {
+            return Err(TrainError::FeatureCountMismatch {
+                what: "feature matrix",
+                expected: self.feature_names.len(),
+                found: x.n_features(),
+            });
+        }
+        Ok(self
+            .model
+            .margins(x)?
+            .into_iter()
+            .map(|m| self.calibrator.apply(m))
+            .collect())
+    }
+
+    /// Reads `model.json` from a model directory.
+    pub fn read(dir: &Path) -> Result<NativeModel, TrainError> {
+        let path = dir.join("model.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| TrainError::UnreadableTable {
+            file: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let m: NativeModel =
+            serde_json::from_str(&text).map_err(|e| TrainError::InvalidModel {
+                model: "model.json",
+                reason: e.to_string(),
+            })?;
+        if m.format_version != NATIVE_FORMAT_VERSION {
+            return Err(TrainError::InvalidModel {
+                model: "model.json",
+                reason: format!(
+                    "format version {} (this build reads {NATIVE_FORMAT_VERSION})",
+                    m.format_version
+                ),
+            });
+        }
+        Ok(m)
+    }
+}
+
+/// Curves of the test split, for the plots.
+#[derive(Debug, Clone)]
+pub struct TestCurves {
+    /// ROC curve.
+    pub roc: crate::metrics::RocCurve,
+    /// Precision–recall curve.
+    pub pr: crate::metrics::PrecisionRecallCurve,
+    /// Fraud share of the test split.
+    pub base_rate: f64,
+}
+
+/// A trained, calibrated, evaluated model.
+#[derive(Debug, Clone)]
+pub struct TrainedModel {
+    /// What `model.json` holds.
+    pub native: NativeModel,
+    /// Metrics on validation.
+    pub validation: Evaluation,
+    /// Metrics on test.
+    pub test: Evaluation,
+    /// (feature, share of importance), largest first.
+    pub importance: Vec<(String, f64)>,
+    /// How the dataset was made.
+    pub dataset: DatasetSummary,
+    /// Per boosting round log-loss (GBDT only).
+    pub history: Vec<RoundLoss>,
+    /// The parameters used, as (name, value).
+    pub parameters: Vec<(String, String)>,
+    /// Calibration method.
+    pub calibration: CalibrationMethod,
+    /// Test curves for the plots.
+    pub curves: TestCurves,
+}
+
+/// Trains, calibrates and evaluates on `dataset`. `model_id` names the model (manifest, card,
+/// scores).
+pub fn train(
+    dataset: &Dataset,
+    config: &ValidTrainConfig,
+    model_id: &str,
+) -> Result<TrainedModel, TrainError> {
+    let train_rows = dataset.rows(Split::Train);
+    let valid_rows = dataset.rows(Split::Valid);
+    let test_rows = dataset.rows(Split::Test);
+    let (xt, xv, xs) = (train_rows.matrix()?, valid_rows.matrix()?, test_rows.matrix()?);
+    let names: Vec<String> = dataset
+        .feature_set
+        .features()
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
+    let (model, history, parameters) = match config.algorithm {
+        Algorithm::Gbdt => {
+            let t = train_gbdt(
+                &config.gbdt,
+                &xt,
+                &train_rows.labels,
+                Some((&xv, &valid_rows.labels)),
+            )?;
+            let params = config.gbdt.as_params().describe();
+            (Model::Gbdt(t.model), t.history, params)
+        }
+        Algorithm::Logistic => {
+            let m = train_logistic(&config.logistic, &xt, &train_rows.labels)?;
+            let params = vec![
+                ("alpha".to_owned(), config.logistic.alpha().to_string()),
+                (
+                    "max_iterations".to_owned(),
+                    config.logistic.max_iterations().to_string(),
+                ),
+                (
+                    "gradient_tolerance".to_owned(),
+                    config.logistic.gradient_tolerance().to_string(),
+                ),
+            ];
+            (Model::Logistic(m), Vec::new(), params)
+        }
+    };
+    let valid_margins = model.margins(&xv)?;
+    let calibrator = match config.calibration {
+        CalibrationMethod::Platt => fit_platt(&valid_margins, &valid_rows.labels)?,
+        CalibrationMethod::Isotonic => fit_isotonic(&valid_margins, &valid_rows.labels)?,
+    };
+    let valid_p: Vec<f64> = valid_margins.iter().map(|m| calibrator.apply(*m)).collect();
+    let test_p: Vec<f64> = model
+        .margins(&xs)?
+        .iter()
+        .map(|m| calibrator.apply(*m))
+        .collect();
+    let thresholds = Thresholds::choose(&valid_rows.labels, &valid_p)?;
+    let bootstrap = BootstrapSettings {
+        resamples: config.bootstrap_resamples,
+        ..BootstrapSettings::default()
+    };
+    let validation = evaluate(
+        &valid_rows.labels,
+        &valid_p,
+        &thresholds,
+        config.review_budget,
+        bootstrap,
+    )?;
+    let test = evaluate(
+        &test_rows.labels,
+        &test_p,
+        &thresholds,
+        config.review_budget,
+        bootstrap,
+    )?;
+    let mut importance: Vec<(String, f64)> = names
+        .iter()
+        .cloned()
+        .zip(model.importance())
+        .collect();
+    importance.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let curves = TestCurves {
+        roc: roc_curve(&test_rows.labels, &test_p)?,
+        pr: precision_recall_curve(&test_rows.labels, &test_p)?,
+        base_rate: test.positives as f64 / test.rows.max(1) as f64,
+    };
+    Ok(TrainedModel {
+        native: NativeModel {
+            format_version: NATIVE_FORMAT_VERSION,
+            model_id: model_id.to_owned(),
+            feature_names: names,
+            feature_set_hash: dataset.feature_set.hash().to_string(),
+            model,
+            calibrator,
+            thresholds,
+        },
+        validation,
+        test,
+        importance,
+        dataset: dataset.summary.clone(),
+        history,
+        parameters,
+        calibration: config.calibration,
+        curves,
+    })
+}
+
+/// The files of a written model directory.
+pub const PLOTS: [(&str, &str); 4] = [
+    ("ROC curve (test)", "roc.svg"),
+    ("Precision-recall curve (test)", "precision_recall.svg"),
+    ("Calibration (test)", "calibration.svg"),
+    ("Feature importance", "importance.svg"),
+];
+
+impl TrainedModel {
+    /// Writes `model.json`, `metrics.json`, `model_card.md` and the plots into `dir` (created
+    /// if missing). Each file is written to a temporary name and renamed, so a crash never
+    /// leaves a half-written file.
+    pub fn write(&self, dir: &Path, data_source: &str) -> Result<(), TrainError> {
+        let io = |path: &Path, e: std::io::Error| TrainError::Write {
+            file: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let model_json =
+            serde_json::to_string_pretty(&self.native).map_err(|e| TrainError::Write {
+                file: "model.json".into(),
+                reason: e.to_string(),
+            })?;
+        let metrics = serde_json::json!({
+            "model_id": self.native.model_id,
+            "thresholds": self.native.thresholds,
+            "validation": self.validation,
+            "test": self.test,
+            "dataset": self.dataset,
+            "importance": self.importance,
+        });
+        let metrics_json = serde_json::to_string_pretty(&metrics).map_err(|e| TrainError::Write {
+            file: "metrics.json".into(),
+            reason: e.to_string(),
+        })?;
+        let top: Vec<(String, f64)> = self.importance.iter().take(20).cloned().collect();
+        let algorithm = self.native.model.algorithm();
+        let description = match algorithm {
+            Algorithm::Gbdt => {
+                "histogram gradient-boosted trees (binary log-loss, leaf-wise growth, learned default directions for missing values), early-stopped on validation"
+            }
+            Algorithm::Logistic => {
+                "L2 logistic regression on standardised features with a missing-value indicator per feature that had missing values in training"
+            }
+        };
+        let card = model_card(&CardInputs {
+            model_id: &self.native.model_id,
+            algorithm: algorithm.as_str(),
+            algorithm_description: description,
+            data_source,
+            feature_set_hash: &self.native.feature_set_hash,
+            n_features: self.native.feature_names.len(),
+            parameters: &self.parameters,
+            calibration: match self.calibration {
+                CalibrationMethod::Platt => "Platt scaling",
+                CalibrationMethod::Isotonic => "isotonic regression",
+            },
+            dataset: &self.dataset,
+            thresholds: &self.native.thresholds,
+            validation: &self.validation,
+            test: &self.test,
+            importance: &top,
+            importance_kind: match algorithm {
+                Algorithm::Gbdt => "share of total split gain",
+                Algorithm::Logistic => "share of |standardised coefficient|",
+            },
+            plots: &PLOTS,
+        });
+        let files: Vec<(&str, String)> = vec![
+            ("model.json", model_json),
+            ("metrics.json", metrics_json),
+            ("model_card.md", card),
+            (
+                PLOTS[0].1,
+                roc_svg(&self.curves.roc, self.test.roc_auc.estimate, PLOTS[0].0)?,
+            ),
+            (
+                PLOTS[1].1,
+                precision_recall_svg(
+                    &self.curves.pr,
+                    self.test.pr_auc.estimate,
+                    self.curves.base_rate,
+                    PLOTS[1].0,
+                )?,
+            ),
+            (
+                PLOTS[2].1,
+                calibration_svg(&self.test.reliability, PLOTS[2].0)?,
+            ),
+            (PLOTS[3].1, importance_svg(&self.importance, 20, PLOTS[3].0)?),
+        ];
+        for (name, text) in files {
+            let path = dir.join(name);
+            let tmp = dir.join(format!(".{name}.tmp"));
+            std::fs::write(&tmp, text).map_err(|e| io(&tmp, e))?;
+            std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Evaluates `model` on the applications of data directory `dir` submitted at or after `since`
+/// (all when `None`; earlier rows are history for the features), against every label known in
+/// the directory (the last one per application), with the model's own thresholds.
+///
+/// # Errors
+///
+/// [`TrainError::FeatureSetMismatch`] when the pipeline's FeatureSet is not the model's;
+/// [`TrainError::Input`] for unreadable data; [`TrainError::SingleClass`] when the labelled
+/// rows hold one class.
+pub fn evaluate_on_data_dir(
+    model: &NativeModel,
+    dir: &Path,
+    since: Option<i64>,
+    review_budget: usize,
+) -> Result<Evaluation, TrainError> {
+    use appfraud_features::{FeatureOptions, References, build_feature_frame, read_data_dir};
+    let raw = read_data_dir(dir).map_err(TrainError::input)?;
+    let refs = References::from_data_dir(dir).map_err(TrainError::input)?;
+    let frame = build_feature_frame(
+        &raw,
+        &refs,
+        FeatureOptions {
+            since_micros: since,
+        },
+        &|_| {},
+    )
+    .map_err(TrainError::input)?;
+    let pipeline_hash = frame.feature_set.hash().to_string();
+    if pipeline_hash != model.feature_set_hash {
+        return Err(TrainError::FeatureSetMismatch {
+            model: model.feature_set_hash.clone(),
+            pipeline: pipeline_hash,
+        });
+    }
+    let labels = raw.labels.as_ref().ok_or_else(|| TrainError::Data {
+        reason: format!("{}: labels are required to evaluate", dir.display()),
+    })?;
+    let latest = crate::dataset::latest_labels(labels)?;
+    let ids = frame
+        .frame
+        .column("application_id")
+        .and_then(|c| c.str().cloned())
+        .map_err(|e| TrainError::input(e))?;
+    let keep: Vec<(usize, bool)> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| Some((i, *latest.get(id?)?)))
+        .collect();
+    let columns: Vec<Vec<f32>> = frame.frame.columns()[2..]
+        .iter()
+        .map(|c| {
+            let ca = c.f32().map_err(|e| TrainError::input(e))?;
+            Ok(keep
+                .iter()
+                .map(|(i, _)| ca.get(*i).unwrap_or(f32::NAN))
+                .collect())
+        })
+        .collect::<Result<_, TrainError>>()?;
+    let x = ColumnMatrix::new(columns.iter().map(Vec::as_slice).collect())?;
+    let y: Vec<bool> = keep.iter().map(|k| k.1).collect();
+    let p = model.probabilities(&x)?;
+    evaluate(
+        &y,
+        &p,
+        &model.thresholds,
+        review_budget,
+        BootstrapSettings::default(),
+    )
+}
