@@ -129,19 +129,25 @@ pub fn train(args: TrainArgs, report: &Reporter) -> Result<()> {
                 "reading {} and computing its features",
                 dir.display()
             ));
-            (Dataset::from_data_dir(dir, spec)?, dir.display().to_string())
+            (
+                Dataset::from_data_dir(dir, spec)?,
+                dir.display().to_string(),
+            )
         }
         (None, Some(file)) => {
-            let label = args.label.as_deref().ok_or_else(|| {
-                UsageError("--table needs --label COL (the label column)".into())
-            })?;
+            let label = args
+                .label
+                .as_deref()
+                .ok_or_else(|| UsageError("--table needs --label COL (the label column)".into()))?;
             report.step(format!("reading {}", file.display()));
             (
                 Dataset::from_table(file, label, args.time.as_deref(), args.id.as_deref(), spec)?,
                 file.display().to_string(),
             )
         }
-        _ => return Err(UsageError("give exactly one of --data DIR or --table FILE".into()).into()),
+        _ => {
+            return Err(UsageError("give exactly one of --data DIR or --table FILE".into()).into());
+        }
     };
     let s = &dataset.summary;
     report.step(format!(
@@ -149,7 +155,10 @@ pub fn train(args: TrainArgs, report: &Reporter) -> Result<()> {
         s.input_rows, s.unlabeled, s.dropped_label_delay, s.dropped_cluster_overlap
     ));
     for (split, rows, pos) in &s.counts {
-        report.step(format!("  {:<5} {rows:>8} rows, {pos:>6} fraud", split.as_str()));
+        report.step(format!(
+            "  {:<5} {rows:>8} rows, {pos:>6} fraud",
+            split.as_str()
+        ));
     }
     let algo = config.algorithm().as_str();
     let model_id = format!(

@@ -201,6 +201,68 @@ pub enum TrainError {
         /// What is inconsistent.
         reason: String,
     },
+
+    /// A model parameter lay outside its valid range (see `parameter_docs`).
+    #[error("parameter {name} = {value} is invalid; expected {expected}")]
+    InvalidParameter {
+        /// The parameter's name as in the configuration file.
+        name: &'static str,
+        /// The value given, formatted.
+        value: String,
+        /// The valid range, in words.
+        expected: String,
+    },
+
+    /// A configuration text could not be read as parameters (syntax, unknown key, wrong type).
+    #[error("invalid model configuration: {message}")]
+    InvalidConfig {
+        /// What the parser reported, with the offending key or line.
+        message: String,
+    },
+
+    /// A feature value was infinite; only finite values and `NaN` (missing) are accepted.
+    #[error("{what}: feature {feature}, row {row} is {value}; a finite value or NaN is required")]
+    NonFiniteFeature {
+        /// The matrix holding the value (for example `"training features"`).
+        what: &'static str,
+        /// Column index of the feature.
+        feature: usize,
+        /// Row index of the first offending value in that column.
+        row: usize,
+        /// The offending value.
+        value: f32,
+    },
+
+    /// More rows than a model can index (row indices are 32-bit).
+    #[error("{what} has {found} rows; at most {max} are supported")]
+    TooManyRows {
+        /// The input that is too large.
+        what: &'static str,
+        /// The number of rows given.
+        found: usize,
+        /// The largest supported number of rows.
+        max: usize,
+    },
+
+    /// A model (for example one read from a file) is not a well-formed tree ensemble.
+    #[error("invalid tree ensemble: tree {tree}, node {node}: {reason}")]
+    InvalidTree {
+        /// Index of the tree.
+        tree: usize,
+        /// Index of the node in that tree.
+        node: usize,
+        /// What is wrong.
+        reason: &'static str,
+    },
+
+    /// The worker thread pool requested by `num_threads` could not be built.
+    #[error("could not start {threads} training threads: {message}")]
+    ThreadPool {
+        /// The number of threads requested.
+        threads: usize,
+        /// The reason the pool could not be built.
+        message: String,
+    },
 }
 
 impl TrainError {

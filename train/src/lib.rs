@@ -7,16 +7,24 @@
 //! and ONNX export. The model package is the only contract with `appfraud-serve`: serving never
 //! links this crate, so nothing here is needed to score.
 //!
-//! Today it holds the evaluation metrics for binary classifiers that training and
-//! `appfraud evaluate` use (the protocol is in `SIGNALS.md`, "Evaluation protocol"):
+//! Today it holds:
 //!
-//! - rank metrics: [`roc_auc`], [`roc_curve`], [`average_precision`], [`precision_recall_curve`];
-//! - operating points: [`recall_at_fpr`] chooses a threshold on one split,
-//!   [`recall_at_threshold`] and [`fpr_at_threshold`] report it on another; [`precision_at_k`]
-//!   measures a review budget;
-//! - probability quality: [`brier_score`], [`log_loss`], and the [`reliability`] table.
+//! - a histogram gradient-boosted tree classifier: [`GbdtParams`] → [`ValidGbdtParams`] →
+//!   [`train_gbdt`] → [`GbdtModel`], a plain serialisable model with documented prediction
+//!   semantics (`x <= threshold` in `f32`, `NaN` to `default_left`) that the ONNX export,
+//!   TreeSHAP and serving read. Its design, one stage per file, is described in the `gbdt`
+//!   module and on [`train_gbdt`];
+//! - the evaluation metrics for binary classifiers that training and `appfraud evaluate` use
+//!   (the protocol is in `SIGNALS.md`, "Evaluation protocol"):
 //!
-//! Design:
+//!   - rank metrics: [`roc_auc`], [`roc_curve`], [`average_precision`],
+//!     [`precision_recall_curve`];
+//!   - operating points: [`recall_at_fpr`] chooses a threshold on one split,
+//!     [`recall_at_threshold`] and [`fpr_at_threshold`] report it on another;
+//!     [`precision_at_k`] measures a review budget;
+//!   - probability quality: [`brier_score`], [`log_loss`], and the [`reliability`] table.
+//!
+//! Design of the metrics:
 //!
 //! - Metrics take plain slices, `labels: &[bool]` (`true` = fraud) and `scores: &[f64]`, so
 //!   they do not care where the scores came from (native model, ONNX Runtime, another tool).
@@ -33,11 +41,13 @@ mod card;
 mod dataset;
 mod error;
 mod evaluation;
+mod gbdt;
 mod logistic;
 mod matrix;
 mod metrics;
 mod params;
 mod plots;
+mod trainer;
 
 pub use bootstrap::{Interval, bootstrap_ci};
 pub use calibration::{Calibrator, fit_isotonic, fit_platt};
@@ -45,6 +55,10 @@ pub use card::{CardInputs, model_card};
 pub use dataset::{Dataset, DatasetSummary, Split, SplitRows, SplitSpec};
 pub use error::TrainError;
 pub use evaluation::{BootstrapSettings, Evaluation, TARGET_FPRS, Thresholds, evaluate};
+pub use gbdt::{
+    GbdtModel, GbdtParams, GbdtTraining, LeafNode, Node, ParamDoc, RoundLoss, SplitNode, Tree,
+    ValidGbdtParams, parameter_docs as gbdt_parameter_docs, train_gbdt,
+};
 pub use logistic::{
     FeatureStandardization, LogisticModel, LogisticParams, ValidLogisticParams, train_logistic,
 };
@@ -57,4 +71,8 @@ pub use metrics::{
 pub use params::ParamInfo;
 pub use plots::{
     MAX_IMPORTANCE_BARS, calibration_svg, importance_svg, precision_recall_svg, roc_svg,
+};
+pub use trainer::{
+    Algorithm, CalibrationMethod, Model, NATIVE_FORMAT_VERSION, NativeModel, PLOTS, TestCurves,
+    TrainConfig, TrainedModel, ValidTrainConfig, evaluate_on_data_dir, train,
 };

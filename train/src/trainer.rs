@@ -255,11 +255,10 @@ impl NativeModel {
             file: path.display().to_string(),
             reason: e.to_string(),
         })?;
-        let m: NativeModel =
-            serde_json::from_str(&text).map_err(|e| TrainError::InvalidModel {
-                model: "model.json",
-                reason: e.to_string(),
-            })?;
+        let m: NativeModel = serde_json::from_str(&text).map_err(|e| TrainError::InvalidModel {
+            model: "model.json",
+            reason: e.to_string(),
+        })?;
         if m.format_version != NATIVE_FORMAT_VERSION {
             return Err(TrainError::InvalidModel {
                 model: "model.json",
@@ -317,7 +316,11 @@ pub fn train(
     let train_rows = dataset.rows(Split::Train);
     let valid_rows = dataset.rows(Split::Valid);
     let test_rows = dataset.rows(Split::Test);
-    let (xt, xv, xs) = (train_rows.matrix()?, valid_rows.matrix()?, test_rows.matrix()?);
+    let (xt, xv, xs) = (
+        train_rows.matrix()?,
+        valid_rows.matrix()?,
+        test_rows.matrix()?,
+    );
     let names: Vec<String> = dataset
         .feature_set
         .features()
@@ -332,7 +335,7 @@ pub fn train(
                 &train_rows.labels,
                 Some((&xv, &valid_rows.labels)),
             )?;
-            let params = config.gbdt.as_params().describe();
+            let params = describe(config.gbdt.as_params());
             (Model::Gbdt(t.model), t.history, params)
         }
         Algorithm::Logistic => {
@@ -381,11 +384,8 @@ pub fn train(
         config.review_budget,
         bootstrap,
     )?;
-    let mut importance: Vec<(String, f64)> = names
-        .iter()
-        .cloned()
-        .zip(model.importance())
-        .collect();
+    let mut importance: Vec<(String, f64)> =
+        names.iter().cloned().zip(model.importance()).collect();
     importance.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let curves = TestCurves {
         roc: roc_curve(&test_rows.labels, &test_p)?,
@@ -411,6 +411,16 @@ pub fn train(
         calibration: config.calibration,
         curves,
     })
+}
+
+/// A parameter struct as (name, value) pairs, in declaration order.
+fn describe(params: &impl Serialize) -> Vec<(String, String)> {
+    match serde_json::to_value(params) {
+        Ok(serde_json::Value::Object(map)) => {
+            map.into_iter().map(|(k, v)| (k, v.to_string())).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The files of a written model directory.
@@ -444,10 +454,11 @@ impl TrainedModel {
             "dataset": self.dataset,
             "importance": self.importance,
         });
-        let metrics_json = serde_json::to_string_pretty(&metrics).map_err(|e| TrainError::Write {
-            file: "metrics.json".into(),
-            reason: e.to_string(),
-        })?;
+        let metrics_json =
+            serde_json::to_string_pretty(&metrics).map_err(|e| TrainError::Write {
+                file: "metrics.json".into(),
+                reason: e.to_string(),
+            })?;
         let top: Vec<(String, f64)> = self.importance.iter().take(20).cloned().collect();
         let algorithm = self.native.model.algorithm();
         let description = match algorithm {
@@ -502,7 +513,10 @@ impl TrainedModel {
                 PLOTS[2].1,
                 calibration_svg(&self.test.reliability, PLOTS[2].0)?,
             ),
-            (PLOTS[3].1, importance_svg(&self.importance, 20, PLOTS[3].0)?),
+            (
+                PLOTS[3].1,
+                importance_svg(&self.importance, 20, PLOTS[3].0)?,
+            ),
         ];
         for (name, text) in files {
             let path = dir.join(name);
@@ -556,7 +570,7 @@ pub fn evaluate_on_data_dir(
         .frame
         .column("application_id")
         .and_then(|c| c.str().cloned())
-        .map_err(|e| TrainError::input(e))?;
+        .map_err(TrainError::input)?;
     let keep: Vec<(usize, bool)> = ids
         .iter()
         .enumerate()
@@ -565,7 +579,7 @@ pub fn evaluate_on_data_dir(
     let columns: Vec<Vec<f32>> = frame.frame.columns()[2..]
         .iter()
         .map(|c| {
-            let ca = c.f32().map_err(|e| TrainError::input(e))?;
+            let ca = c.f32().map_err(TrainError::input)?;
             Ok(keep
                 .iter()
                 .map(|(i, _)| ca.get(*i).unwrap_or(f32::NAN))

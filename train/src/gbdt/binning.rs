@@ -1,0 +1,262 @@
+//! Quantile binning: each feature's values are mapped once to small bin numbers (`u8`), and
+//! the trees are grown on those.
+//!
+//! A feature with `v` value bins has `v - 1` ascending upper bounds `u_0 < u_1 < …`, all exact
+//! `f32` values, and one extra bin (number `v`) for missing values (`NaN`). A value `x` falls in
+//! the first bin `k` with `x <= u_k` (the last value bin when there is none). So for every `f32`
+//! `x` (not only the training values), `bin(x) <= k` exactly when `x <= u_k` in `f32`: a split
+//! "bins `0..=k` left" is the same rule as the prediction-time test `x <= u_k`, and the ONNX
+//! export with `BRANCH_LEQ` and `f32` thresholds routes every row as training did.
+//!
+//! Bounds lie between neighbouring distinct training values `a < b`: the largest `f32` not above
+//! their midpoint (so `a <= u < b`). With more distinct values than bins, the cut points are
+//! chosen greedily by count, as LightGBM's `GreedyFindBin` does: values as frequent as a whole
+//! bin get a bin of their own, the rest share the remaining bins evenly.
+
+/// How one feature's values map to bins.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BinMapper {
+    /// Ascending upper bounds of value bins `0..n_value_bins - 1` (the last value bin has none).
+    upper_bounds: Vec<f32>,
+}
+
+impl BinMapper {
+    /// Bins for the values of one feature, at most `max_value_bins` of them (≥ 1).
+    /// `values` must hold no infinities; `NaN` (missing) is skipped.
+    pub fn fit(values: &[f32], max_value_bins: usize) -> Self {
+        // -0.0 + 0.0 = +0.0: the two zeros compare equal, so they must share a bin.
+        let mut present: Vec<f32> = values
+            .iter()
+            .filter(|v| !v.is_nan())
+            .map(|&v| v + 0.0)
+            .collect();
+        present.sort_unstable_by(f32::total_cmp);
+        let mut distinct: Vec<f32> = Vec::new();
+        let mut counts: Vec<usize> = Vec::new();
+        for v in present {
+            if distinct.last() == Some(&v) {
+                *counts.last_mut().expect("pushed with distinct") += 1;
+            } else {
+                distinct.push(v);
+                counts.push(1);
+            }
+        }
+        BinMapper {
+            upper_bounds: greedy_upper_bounds(&distinct, &counts, max_value_bins.max(1)),
+        }
+    }
+
+    /// Number of value bins (at least 1); the missing bin is number `n_value_bins()`.
+    pub fn n_value_bins(&self) -> usize {
+        self.upper_bounds.len() + 1
+    }
+
+    /// The bin of `value`: the missing bin for `NaN`, else the first bin whose upper bound is
+    /// `>= value`.
+    pub fn bin(&self, value: f32) -> u8 {
+        let bin = if value.is_nan() {
+            self.n_value_bins()
+        } else {
+            self.upper_bounds.partition_point(|&bound| bound < value)
+        };
+        // n_value_bins <= 254 (max_bins <= 255 includes the missing bin), so this fits.
+        bin as u8
+    }
+
+    /// The `f32` threshold `t` of the split "value bins `0..=bin` left": `x <= t` exactly for
+    /// the values in those bins. For the last value bin (every present value left, missing
+    /// right) it is `f32::MAX`.
+    pub fn threshold(&self, bin: usize) -> f32 {
+        self.upper_bounds.get(bin).copied().unwrap_or(f32::MAX)
+    }
+}
+
+/// The largest `f32` not above the midpoint of `a < b`; always `a <= t < b`.
+fn threshold_between(a: f32, b: f32) -> f32 {
+    let midpoint = (f64::from(a) + f64::from(b)) * 0.5;
+    let mut t = midpoint as f32;
+    if f64::from(t) > midpoint {
+        t = t.next_down();
+    }
+    t.clamp(a, b.next_down())
+}
+
+/// Upper bounds of at most `max_bins` bins over sorted distinct values with their counts.
+fn greedy_upper_bounds(distinct: &[f32], counts: &[usize], max_bins: usize) -> Vec<f32> {
+    let n = distinct.len();
+    if n <= max_bins {
+        return distinct
+            .windows(2)
+            .map(|w| threshold_between(w[0], w[1]))
+            .collect();
+    }
+    let total: usize = counts.iter().sum();
+    let whole_bin = total as f64 / max_bins as f64;
+    let is_big: Vec<bool> = counts.iter().map(|&c| c as f64 >= whole_bin).collect();
+    let big_bins = is_big.iter().filter(|&&b| b).count();
+    let big_rows: usize = counts
+        .iter()
+        .zip(&is_big)
+        .filter(|(_, b)| **b)
+        .map(|(c, _)| c)
+        .sum();
+    let mut rest_bins = max_bins.saturating_sub(big_bins);
+    let mut rest_rows = total - big_rows;
+    let mean_of = |rows: usize, bins: usize| {
+        if bins == 0 {
+            f64::INFINITY
+        } else {
+            rows as f64 / bins as f64
+        }
+    };
+    let mut mean = mean_of(rest_rows, rest_bins);
+    let mut bounds = Vec::with_capacity(max_bins - 1);
+    let mut in_bin = 0usize;
+    for i in 0..n - 1 {
+        if !is_big[i] {
+            rest_rows -= counts[i];
+        }
+        in_bin += counts[i];
+        let close = is_big[i]
+            || in_bin as f64 >= mean
+            || (is_big[i + 1] && in_bin as f64 >= (mean * 0.5).max(1.0));
+        if close {
+            bounds.push(threshold_between(distinct[i], distinct[i + 1]));
+            in_bin = 0;
+            if !is_big[i] {
+                rest_bins = rest_bins.saturating_sub(1);
+                mean = mean_of(rest_rows, rest_bins);
+            }
+            if bounds.len() >= max_bins - 1 {
+                break;
+            }
+        }
+    }
+    bounds
+}
+
+/// The training matrix as bins: `bins[feature * n_rows + row]`, with each feature's mapper.
+#[derive(Debug, Clone)]
+pub(crate) struct BinnedMatrix {
+    pub n_rows: usize,
+    pub bins: Vec<u8>,
+    pub mappers: Vec<BinMapper>,
+}
+
+impl BinnedMatrix {
+    /// Bins every column of `columns` (all of length `n_rows`) into at most `max_bins` bins,
+    /// one of them reserved for missing values.
+    pub fn new(columns: &[&[f32]], n_rows: usize, max_bins: usize) -> Self {
+        use rayon::prelude::*;
+        let per_feature: Vec<(BinMapper, Vec<u8>)> = columns
+            .par_iter()
+            .map(|column| {
+                let mapper = BinMapper::fit(column, max_bins - 1);
+                let bins = column.iter().map(|&v| mapper.bin(v)).collect();
+                (mapper, bins)
+            })
+            .collect();
+        let mut bins = Vec::with_capacity(columns.len() * n_rows);
+        let mut mappers = Vec::with_capacity(columns.len());
+        for (mapper, column_bins) in per_feature {
+            bins.extend_from_slice(&column_bins);
+            mappers.push(mapper);
+        }
+        BinnedMatrix {
+            n_rows,
+            bins,
+            mappers,
+        }
+    }
+
+    /// The bins of feature `feature`, one per row.
+    pub fn column(&self, feature: usize) -> &[u8] {
+        &self.bins[feature * self.n_rows..(feature + 1) * self.n_rows]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threshold_between_neighbours_is_exact() {
+        let one = 1.0_f32;
+        let next = one.next_up();
+        // Adjacent f32 values: the midpoint is not an f32, the lower value is the threshold.
+        assert_eq!(threshold_between(one, next), one);
+        assert_eq!(threshold_between(1.0, 2.0), 1.5);
+        for (a, b) in [
+            (0.1_f32, 0.3_f32),
+            (-7.25, 1e30),
+            (-1e30, 1e-30),
+            (3.0, 3.0_f32.next_up()),
+        ] {
+            let t = threshold_between(a, b);
+            assert!(a <= t && t < b, "{a} {t} {b}");
+        }
+    }
+
+    #[test]
+    fn few_distinct_values_get_one_bin_each() {
+        let values = [3.0, 1.0, f32::NAN, 2.0, 1.0, -0.0, 0.0, 3.0];
+        let mapper = BinMapper::fit(&values, 10);
+        assert_eq!(mapper.upper_bounds, vec![0.5, 1.5, 2.5]);
+        let bins: Vec<u8> = values.iter().map(|&v| mapper.bin(v)).collect();
+        assert_eq!(bins, vec![3, 1, 4, 2, 1, 0, 0, 3]);
+        assert_eq!(mapper.threshold(3), f32::MAX);
+    }
+
+    #[test]
+    fn bins_agree_with_float_comparison_for_any_value() {
+        // Many distinct values, so the greedy quantile path is taken.
+        let values: Vec<f32> = (0..5000)
+            .map(|i| ((i * 7919) % 1013) as f32 * 0.37 - 50.0)
+            .collect();
+        let mapper = BinMapper::fit(&values, 31);
+        assert!(mapper.n_value_bins() <= 31 && mapper.n_value_bins() >= 25);
+        let mut probes: Vec<f32> = values.clone();
+        for &u in &mapper.upper_bounds {
+            probes.extend([u, u.next_up(), u.next_down()]);
+        }
+        for &x in &probes {
+            let bin = mapper.bin(x) as usize;
+            for k in 0..mapper.n_value_bins() {
+                assert_eq!(bin <= k, x <= mapper.threshold(k), "x = {x}, k = {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn quantile_bins_are_roughly_even_and_frequent_values_stand_alone() {
+        let mut values: Vec<f32> = (0..1000).map(|i| i as f32).collect();
+        values.extend(std::iter::repeat_n(500.0, 300));
+        let mapper = BinMapper::fit(&values, 10);
+        assert!(mapper.n_value_bins() <= 10);
+        let mut counts = vec![0usize; mapper.n_value_bins()];
+        for &v in &values {
+            counts[mapper.bin(v) as usize] += 1;
+        }
+        let big = counts[mapper.bin(500.0) as usize];
+        // The frequent value's bin holds it (300 + itself) and nothing else.
+        assert_eq!(big, 301);
+        assert!(counts.iter().all(|&c| c > 50), "{counts:?}");
+    }
+
+    #[test]
+    fn all_missing_and_constant_features_have_one_value_bin() {
+        let mapper = BinMapper::fit(&[f32::NAN, f32::NAN], 254);
+        assert_eq!((mapper.n_value_bins(), mapper.bin(f32::NAN)), (1, 1));
+        let mapper = BinMapper::fit(&[4.0, 4.0, f32::NAN], 254);
+        assert_eq!((mapper.bin(4.0), mapper.bin(f32::NAN)), (0, 1));
+    }
+
+    #[test]
+    fn matrix_is_column_major() {
+        let a = [1.0, 2.0, 3.0];
+        let b = [f32::NAN, 5.0, 5.0];
+        let m = BinnedMatrix::new(&[&a, &b], 3, 255);
+        assert_eq!(m.column(0), &[0, 1, 2]);
+        assert_eq!(m.column(1), &[1, 0, 0]);
+    }
+}
