@@ -40,6 +40,9 @@ pub struct CardInputs<'a> {
     pub importance: &'a [(String, f64)],
     /// What the importance measures ("gain" or "|coefficient| × std").
     pub importance_kind: &'a str,
+    /// Logistic only: (feature, coefficient of the standardised value, coefficient of its
+    /// missing indicator), largest |coefficient| first; empty for trees.
+    pub coefficients: &'a [(String, f64, Option<f64>)],
     /// The plots written next to the card (file names).
     pub plots: &'a [(&'a str, &'a str)],
 }
@@ -212,6 +215,19 @@ pub fn model_card(c: &CardInputs<'_>) -> String {
     );
     for (name, share) in c.importance {
         let _ = writeln!(s, "| `{name}` | {:.3} |", share);
+    }
+    if !c.coefficients.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n## Coefficients (logistic, per standard deviation)\n\n| feature | coefficient | missing indicator |\n|---|---:|---:|"
+        );
+        for (name, coef, ind) in c.coefficients {
+            let _ = writeln!(
+                s,
+                "| `{name}` | {coef:+.4} | {} |",
+                ind.map_or_else(|| "–".to_owned(), |v| format!("{v:+.4}"))
+            );
+        }
     }
     if !c.plots.is_empty() {
         let _ = writeln!(s, "\n## Plots\n");

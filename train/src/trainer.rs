@@ -432,6 +432,32 @@ pub const PLOTS: [(&str, &str); 4] = [
 ];
 
 impl TrainedModel {
+    /// Logistic coefficients as (feature, coefficient, indicator coefficient), largest
+    /// |coefficient| first; empty for trees.
+    pub fn coefficients(&self) -> Vec<(String, f64, Option<f64>)> {
+        let Model::Logistic(m) = &self.native.model else {
+            return Vec::new();
+        };
+        let mut indicators = m.indicator_coefficients().iter();
+        let mut out: Vec<(String, f64, Option<f64>)> = self
+            .native
+            .feature_names
+            .iter()
+            .zip(m.coefficients())
+            .zip(m.features())
+            .map(|((name, c), f)| {
+                let ind = if f.has_indicator {
+                    indicators.next().copied()
+                } else {
+                    None
+                };
+                (name.clone(), *c, ind)
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+
     /// Writes `model.json`, `metrics.json`, `model_card.md` and the plots into `dir` (created
     /// if missing). Each file is written to a temporary name and renamed, so a crash never
     /// leaves a half-written file.
@@ -446,7 +472,9 @@ impl TrainedModel {
                 file: "model.json".into(),
                 reason: e.to_string(),
             })?;
+        let coefficients = self.coefficients();
         let metrics = serde_json::json!({
+            "coefficients": coefficients,
             "model_id": self.native.model_id,
             "thresholds": self.native.thresholds,
             "validation": self.validation,
@@ -490,6 +518,7 @@ impl TrainedModel {
                 Algorithm::Gbdt => "share of total split gain",
                 Algorithm::Logistic => "share of |standardised coefficient|",
             },
+            coefficients: &coefficients,
             plots: &PLOTS,
         });
         let files: Vec<(&str, String)> = vec![

@@ -1,0 +1,207 @@
+//! End-to-end tests of `appfraud train` and `appfraud evaluate` on the built-in sample: the
+//! model directory's files, determinism, the logistic baseline, generic tables, and exit code 2
+//! with a clear message for bad parameters before any compute.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_appfraud");
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("the appfraud binary runs")
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("notebooks-data/sample")
+}
+
+fn config(dir: &Path, text: &str) -> PathBuf {
+    let p = dir.join("train.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn train_writes_a_deterministic_model_directory_and_evaluate_reads_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = config(
+        tmp.path(),
+        "bootstrap_resamples = 50\n[gbdt]\nnum_trees = 60\nlearning_rate = 0.1\n",
+    );
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for out in [&a, &b] {
+        ok(&run(&[
+            "--quiet",
+            "train",
+            "--data",
+            sample().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+        ]));
+    }
+    for f in [
+        "model.json",
+        "metrics.json",
+        "model_card.md",
+        "roc.svg",
+        "precision_recall.svg",
+        "calibration.svg",
+        "importance.svg",
+    ] {
+        let meta = std::fs::metadata(a.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert!(meta.len() > 500, "{f} is {} bytes", meta.len());
+    }
+    // Same data, same parameters: the same bytes.
+    let read = |d: &Path| std::fs::read(d.join("model.json")).unwrap();
+    assert_eq!(read(&a), read(&b));
+    let card = std::fs::read_to_string(a.join("model_card.md")).unwrap();
+    for needle in ["never", "ROC AUC", "label delay", "verify", "Limits"] {
+        assert!(card.contains(needle), "card lacks {needle:?}");
+    }
+    let metrics: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("metrics.json")).unwrap()).unwrap();
+    let auc = metrics["test"]["roc_auc"]["estimate"].as_f64().unwrap();
+    assert!(auc > 0.85, "test ROC AUC {auc}");
+
+    // evaluate recomputes the metrics on the data with the model's thresholds.
+    let out = ok(&run(&[
+        "--quiet",
+        "evaluate",
+        "--model",
+        a.to_str().unwrap(),
+        "--data",
+        sample().to_str().unwrap(),
+        "--since",
+        "2025-10-01",
+    ]));
+    let e: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(e["roc_auc"]["estimate"].as_f64().unwrap() > 0.85, "{out}");
+    assert!(e["rows"].as_u64().unwrap() > 1000);
+}
+
+#[test]
+fn the_logistic_baseline_reports_its_coefficients() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = config(
+        tmp.path(),
+        "bootstrap_resamples = 20\n[logistic]\nmax_iterations = 60\n",
+    );
+    let out = tmp.path().join("m");
+    ok(&run(&[
+        "--quiet",
+        "train",
+        "--data",
+        sample().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--algo",
+        "logistic",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]));
+    let card = std::fs::read_to_string(out.join("model_card.md")).unwrap();
+    assert!(card.contains("## Coefficients"), "{card}");
+    let metrics: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();
+    assert!(metrics["coefficients"].as_array().unwrap().len() > 50);
+}
+
+#[test]
+fn a_generic_table_trains_as_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,amount,channel,label\n");
+    for i in 0..3000u32 {
+        // The label follows amount and channel, with noise from a multiplicative hash.
+        let noise = (i.wrapping_mul(2_654_435_761) >> 24) % 10;
+        let channel = ["web", "app", "phone"][(i % 3) as usize];
+        let amount = (i * 37) % 100;
+        let fraud = amount > 80 && (channel == "app" || noise > 6);
+        csv.push_str(&format!("t{i},{amount},{channel},{fraud}\n"));
+    }
+    let table = tmp.path().join("t.csv");
+    std::fs::write(&table, csv).unwrap();
+    let cfg = config(
+        tmp.path(),
+        "bootstrap_resamples = 0\n[gbdt]\nnum_trees = 30\nmin_data_in_leaf = 5\n",
+    );
+    ok(&run(&[
+        "--quiet",
+        "train",
+        "--table",
+        table.to_str().unwrap(),
+        "--label",
+        "label",
+        "--id",
+        "id",
+        "--out",
+        tmp.path().join("m").to_str().unwrap(),
+        "--config",
+        cfg.to_str().unwrap(),
+    ]));
+}
+
+#[test]
+fn bad_parameters_exit_with_2_before_reading_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The data directory does not exist: a parameter error must come first.
+    let nowhere = tmp.path().join("nowhere");
+    for (text, needle) in [
+        ("[gbdt]\nlearning_rate = -0.1\n", "learning_rate"),
+        ("[gbdt]\nmax_leaves = 1\n", "max_leaves"),
+        ("[gbdt]\nnum_leaves = 8\n", "num_leaves"),
+        ("review_budget = 0\n", "review_budget"),
+    ] {
+        let cfg = config(tmp.path(), text);
+        let out = run(&[
+            "train",
+            "--data",
+            nowhere.to_str().unwrap(),
+            "--out",
+            tmp.path().join("m").to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{text}: {err}");
+    }
+    // An unknown label column of a table.
+    let table = tmp.path().join("t.csv");
+    std::fs::write(&table, "x,y\n1,0\n2,1\n").unwrap();
+    let out = run(&[
+        "train",
+        "--table",
+        table.to_str().unwrap(),
+        "--label",
+        "is_fraud",
+        "--out",
+        tmp.path().join("m").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is_fraud"));
+    // --help lists every GBDT parameter with its default.
+    let help = ok(&run(&["train", "--help"]));
+    for p in [
+        "num_trees",
+        "max_leaves",
+        "learning_rate",
+        "monotone_constraints",
+        "alpha",
+    ] {
+        assert!(help.contains(p), "{p} missing from --help");
+    }
+}
