@@ -338,8 +338,19 @@ pub struct DocumentIndex {
     docs: Vec<DocId>,
     /// Per band: band key → the bucket's only slot, or `LIST_FLAG | index` into `lists`.
     bands: [BandMap; LSH_BANDS],
-    /// Buckets with more than one entry: slots sorted by (time, doc id, insertion).
-    lists: Vec<Vec<u32>>,
+    /// Buckets with more than one entry, sorted by (time, doc id, insertion). Each entry
+    /// carries its time and identity, so scanning a bucket reads one contiguous run of memory
+    /// instead of three random ones per entry (what dominated queries at a million documents).
+    lists: Vec<Vec<BucketEntry>>,
+}
+
+/// One document in a multi-entry bucket.
+#[derive(Debug, Clone, Copy)]
+struct BucketEntry {
+    time: i64,
+    identity: u64,
+    doc: DocId,
+    slot: u32,
 }
 
 impl DocumentIndex {
@@ -373,8 +384,13 @@ impl DocumentIndex {
         self.times.push(time_micros);
         self.identities.push(identity);
         self.docs.push(doc);
-        let (times, docs) = (&self.times, &self.docs);
-        let order = |s: u32| (times[s as usize], docs[s as usize]);
+        let entry_of = |s: u32, times: &[i64], identities: &[u64], docs: &[DocId]| BucketEntry {
+            time: times[s as usize],
+            identity: identities[s as usize],
+            doc: docs[s as usize],
+            slot: s,
+        };
+        let new = entry_of(slot, &self.times, &self.identities, &self.docs);
         for (band, map) in self.bands.iter_mut().enumerate() {
             match map.entry(band_key(sig, band)) {
                 Entry::Vacant(v) => {
@@ -385,17 +401,22 @@ impl DocumentIndex {
                     let list = if value & LIST_FLAG == 0 {
                         // `lists` grows by at most one per document, so it fits in 31 bits too.
                         *o.get_mut() = LIST_FLAG | self.lists.len() as u32;
-                        self.lists.push(vec![value]);
+                        self.lists.push(vec![entry_of(
+                            value,
+                            &self.times,
+                            &self.identities,
+                            &self.docs,
+                        )]);
                         self.lists.last_mut().expect("just pushed")
                     } else {
                         &mut self.lists[(value & !LIST_FLAG) as usize]
                     };
                     let key = (time_micros, doc);
-                    if list.last().is_none_or(|&s| order(s) <= key) {
-                        list.push(slot);
+                    if list.last().is_none_or(|e| (e.time, e.doc) <= key) {
+                        list.push(new);
                     } else {
-                        let at = list.partition_point(|&s| order(s) <= key);
-                        list.insert(at, slot);
+                        let at = list.partition_point(|e| (e.time, e.doc) <= key);
+                        list.insert(at, new);
                     }
                 }
             }
@@ -429,30 +450,37 @@ impl DocumentIndex {
         candidates.clear();
         identities.clear();
         for (band, map) in self.bands.iter().enumerate() {
-            let Some(value) = map.get(&band_key(sig, band)) else {
+            let Some(&value) = map.get(&band_key(sig, band)) else {
                 continue;
             };
-            let entries: &[u32] = if value & LIST_FLAG == 0 {
-                std::slice::from_ref(value)
-            } else {
-                &self.lists[(value & !LIST_FLAG) as usize]
-            };
-            let end = entries.partition_point(|&s| self.times[s as usize] < t_micros);
-            let start = end.saturating_sub(MAX_CANDIDATES_PER_BUCKET);
-            for &s in entries[start..end].iter().rev() {
-                let i = s as usize;
-                if self.identities[i] != identity && self.signatures[i].band(band) == sig.band(band)
-                {
-                    candidates.push(s);
+            if value & LIST_FLAG == 0 {
+                let i = value as usize;
+                if self.times[i] < t_micros && self.identities[i] != identity {
+                    candidates.push(value);
                 }
+                continue;
             }
+            let entries = &self.lists[(value & !LIST_FLAG) as usize];
+            let end = entries.partition_point(|e| e.time < t_micros);
+            let start = end.saturating_sub(MAX_CANDIDATES_PER_BUCKET);
+            candidates.extend(
+                entries[start..end]
+                    .iter()
+                    .filter(|e| e.identity != identity)
+                    .map(|e| e.slot),
+            );
         }
         candidates.sort_unstable();
         candidates.dedup();
         let mut best: Option<f32> = None;
         for &s in candidates.iter() {
             let i = s as usize;
-            let similarity = self.signatures[i].similarity(sig);
+            let other = &self.signatures[i];
+            // A 32-bit band key can collide; a real candidate shares a whole band.
+            if !(0..LSH_BANDS).any(|b| other.band(b) == sig.band(b)) {
+                continue;
+            }
+            let similarity = other.similarity(sig);
             best = Some(best.map_or(similarity, |b| b.max(similarity)));
             if similarity >= NEAR_DUPLICATE_SIMILARITY {
                 identities.push(self.identities[i]);
