@@ -10,13 +10,14 @@ use rayon::prelude::*;
 
 use super::catalog::{CATALOG, RowSignals, feature_set, write_row};
 use super::columns::{ApplicationColumns, TelemetryBySlot, labels_by_slot};
-use super::own::{OwnRow, OwnScratch, References, own_signals};
+use super::own::{OwnRow, OwnScratch, References, own_signals_without_phone, phone_of, set_phone};
 use super::record::{ApplicationRecord, TelemetryRecord};
 use crate::history::documents::DocumentIndex;
 use crate::history::index::{HistoryIndex, HistoryQuery, SampleKeys, Slot};
 use crate::ingest::{IngestReport, RawFrames};
 use crate::reference::institutions::HighRiskInstitutions;
 use crate::reference::ip_ranges::IpRangeTable;
+use crate::signals::phone::PhoneSignals;
 use crate::{FeatureError, IngestError};
 
 impl References {
@@ -156,12 +157,22 @@ pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, Fe
         .collect();
     let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, n)?;
     let labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
-    let own: Vec<OwnRow> = (0..n)
-        .into_par_iter()
-        .map_init(OwnScratch::default, |scratch, i| {
-            own_signals(&cols.row(i), telemetry.of(i), refs, scratch)
-        })
-        .collect();
+    // Phones on one thread (their library serialises on a lock) while every other family
+    // runs in parallel beside them; then each row gets its phone.
+    let (phones, mut own): (Vec<PhoneSignals>, Vec<OwnRow>) = rayon::join(
+        || (0..n).map(|i| phone_of(&cols.row(i))).collect(),
+        || {
+            (0..n)
+                .into_par_iter()
+                .map_init(OwnScratch::default, |scratch, i| {
+                    own_signals_without_phone(&cols.row(i), telemetry.of(i), refs, scratch)
+                })
+                .collect()
+        },
+    );
+    for (i, (row, phone)) in own.iter_mut().zip(phones).enumerate() {
+        set_phone(row, &cols.row(i), phone);
+    }
     Ok(Prepared {
         ids: cols.ids().iter().map(|s| (*s).to_owned()).collect(),
         submitted_at: own.iter().map(|o| o.keys.submitted_at).collect(),
@@ -192,13 +203,33 @@ pub fn build_feature_frame(
         })
         .collect();
     let width = CATALOG.len();
-    let mut values = vec![0f32; selected.len() * width];
-    values
-        .par_chunks_mut(width)
-        .zip(selected.par_iter())
-        .for_each(|(out, &i)| {
-            let row = history.row_signals(&prepared.own[i], Some(i as Slot));
-            write_row(&row, out);
+    // Column-major output, filled block by block: a block's rows are computed into one small
+    // row buffer and scattered into that block's slice of every column (a block's slices stay
+    // in cache), so no full-size row-major copy is ever transposed.
+    const BLOCK: usize = 2048;
+    let m = selected.len();
+    let mut values: Vec<Vec<f32>> = (0..width).map(|_| vec![0f32; m]).collect();
+    let mut blocks: Vec<Vec<&mut [f32]>> = (0..m.div_ceil(BLOCK))
+        .map(|_| Vec::with_capacity(width))
+        .collect();
+    for column in &mut values {
+        for (block, chunk) in blocks.iter_mut().zip(column.chunks_mut(BLOCK)) {
+            block.push(chunk);
+        }
+    }
+    blocks
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(b, mut columns)| {
+            let mut row = vec![0f32; width];
+            let rows = &selected[b * BLOCK..(b * BLOCK + BLOCK).min(m)];
+            for (k, &i) in rows.iter().enumerate() {
+                let signals = history.row_signals(&prepared.own[i], Some(i as Slot));
+                write_row(&signals, &mut row);
+                for (column, v) in columns.iter_mut().zip(&row) {
+                    column[k] = *v;
+                }
+            }
         });
     let feature_set = feature_set();
     let ids: Vec<&str> = selected.iter().map(|&i| prepared.ids[i].as_str()).collect();
@@ -211,14 +242,10 @@ pub fn build_feature_frame(
             .into_column(),
     );
     let feature_columns: Vec<Column> = CATALOG
-        .par_iter()
-        .enumerate()
-        .map(|(j, feature)| {
-            let col: Vec<f32> = values.iter().skip(j).step_by(width).copied().collect();
-            Column::new(feature.def.name.as_str().into(), col)
-        })
+        .iter()
+        .zip(values)
+        .map(|(feature, col)| Column::new(feature.def.name.as_str().into(), col))
         .collect();
-    drop(values);
     columns.extend(feature_columns);
     let frame = DataFrame::new(selected.len(), columns)?;
     let clusters = selected
