@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Trains our GBDT and LightGBM (Python package, from PyPI) back to back on the same feature
+# table, built from N generated applications (default 1,000,000), with the same parameters:
+# 500 trees, 63 leaves, learning rate 0.05, 2 threads, min_data_in_leaf 20, 255 bins. Prints
+# each one's training time (binning included on both sides), the ratio ours / LightGBM, each
+# one's ROC AUC on the same out-of-time test split and their difference.
+# Usage: bench/gbdt_vs_lightgbm.sh [N]. The data directory is cached under
+# ${XDG_CACHE_HOME:-~/.cache}/appfraud/bench-data-N (shared with bench/features.sh) and the
+# Python environment under ${XDG_CACHE_HOME:-~/.cache}/appfraud/venv-lightgbm.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+n="${1:-1000000}"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/appfraud"
+venv="$cache/venv-lightgbm"
+if ! "$venv/bin/python" -c "import lightgbm, numpy, sklearn" 2>/dev/null; then
+  echo "creating the LightGBM environment in $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet lightgbm numpy scikit-learn
+fi
+cargo build --quiet --release --bin appfraud
+bin="${CARGO_TARGET_DIR:-$root/target}/release/appfraud"
+data="$cache/bench-data-$n"
+if [ ! -f "$data/applications.parquet" ]; then
+  echo "generating $n applications into $data"
+  "$bin" --quiet generate --out "$data" --applications "$n"
+fi
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+cargo bench --quiet -p appfraud-train --bench gbdt_vs_lightgbm -- "$data" "$out" | tee "$out/ours.log"
+"$venv/bin/python" bench/gbdt_vs_lightgbm.py "$out" | tee "$out/lightgbm.log"
+# "NAME: train X s, test ROC AUC Y" → "X Y"
+figures() { sed -n "s/^$1: train \([0-9.]*\) s, test ROC AUC \([0-9.]*\)$/\1 \2/p" "$out/$1.log"; }
+read -r ours_time ours_auc <<<"$(figures ours)"
+read -r lgb_time lgb_auc <<<"$(figures lightgbm)"
+if [ -z "$ours_time" ] || [ -z "$lgb_time" ]; then
+  echo "could not read the figures of both runs" >&2
+  exit 1
+fi
+echo "our GBDT vs LightGBM, $n applications:"
+awk -v ot="$ours_time" -v oa="$ours_auc" -v lt="$lgb_time" -v la="$lgb_auc" 'BEGIN {
+  printf "  train time: ours %.2f s, LightGBM %.2f s, ratio ours/LightGBM %.2f (target <= 1)\n", ot, lt, ot / lt
+  printf "  test AUC:   ours %.6f, LightGBM %.6f, difference %+.6f (target |d| <= 0.002)\n", oa, la, oa - la
+}'
