@@ -5,64 +5,15 @@
 //! and the distribution is printed (run with `--nocapture`), by label, for inspection.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 use appfraud_core::IpKind;
 use appfraud_features::{
     IpRangeTable, NetworkSignals, TelemetrySample, network_signals, parse_ip, read_data_dir,
 };
-use polars::prelude::*;
 
-fn sample_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../notebooks-data/sample")
-}
-
-fn micros(column: &Column) -> Vec<Option<i64>> {
-    column
-        .cast(&DataType::Datetime(TimeUnit::Microseconds, None))
-        .unwrap()
-        .datetime()
-        .unwrap()
-        .physical()
-        .iter()
-        .collect()
-}
-
-/// Counts of one signal among the labeled fraud, labeled legitimate and unlabeled applications.
-#[derive(Debug, Default)]
-struct ByLabel {
-    fraud: (usize, usize),
-    legit: (usize, usize),
-    unlabeled: (usize, usize),
-}
-
-impl ByLabel {
-    fn add(&mut self, label: Option<bool>, known: bool, hit: bool) {
-        let slot = match label {
-            Some(true) => &mut self.fraud,
-            Some(false) => &mut self.legit,
-            None => &mut self.unlabeled,
-        };
-        slot.0 += usize::from(known && hit);
-        slot.1 += usize::from(known);
-    }
-
-    fn show(&self) -> String {
-        let rate = |(n, of): (usize, usize)| n as f64 / of.max(1) as f64;
-        format!(
-            "fraud {}/{} ({:.3}), legitimate {}/{} ({:.3}), unlabeled {}/{} ({:.3})",
-            self.fraud.0,
-            self.fraud.1,
-            rate(self.fraud),
-            self.legit.0,
-            self.legit.1,
-            rate(self.legit),
-            self.unlabeled.0,
-            self.unlabeled.1,
-            rate(self.unlabeled)
-        )
-    }
-}
+#[path = "support/sample.rs"]
+mod sample;
+use sample::{ByLabel, micros, sample_dir};
 
 #[test]
 fn every_sample_application_gets_sane_network_signals() {

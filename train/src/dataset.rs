@@ -233,14 +233,8 @@ impl Dataset {
             }
             keep.push((i, events[known - 1].1, split));
         }
-        let feature_columns: Vec<Vec<f32>> = frame.frame.columns()[2..]
-            .iter()
-            .map(|c| {
-                let ca = c.f32().map_err(|e| data_error(e.to_string()))?;
-                let all: Vec<f32> = ca.iter().map(|v| v.unwrap_or(f32::NAN)).collect();
-                Ok(keep.iter().map(|(i, _, _)| all[*i]).collect())
-            })
-            .collect::<Result<_, TrainError>>()?;
+        let rows: Vec<usize> = keep.iter().map(|(i, _, _)| *i).collect();
+        let feature_columns = feature_rows(&frame.frame, &rows)?;
         let kept_times: Vec<i64> = keep.iter().map(|(i, _, _)| times[*i]).collect();
         let dataset = Dataset {
             feature_set: frame.feature_set,
@@ -377,6 +371,19 @@ impl Dataset {
         }
         Ok(self)
     }
+}
+
+/// The feature columns of a feature frame (everything after `application_id` and
+/// `submitted_at`) restricted to `rows`, in that order.
+pub(crate) fn feature_rows(frame: &DataFrame, rows: &[usize]) -> Result<Vec<Vec<f32>>, TrainError> {
+    frame.columns()[2..]
+        .iter()
+        .map(|c| {
+            let values = c.f32().map_err(|e| data_error(e.to_string()))?;
+            let all: Vec<f32> = values.iter().map(|v| v.unwrap_or(f32::NAN)).collect();
+            Ok(rows.iter().map(|&i| all[i]).collect())
+        })
+        .collect()
 }
 
 /// The last label known per application (all labels; at equal times fraud wins).

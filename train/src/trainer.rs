@@ -605,16 +605,8 @@ pub fn evaluate_on_data_dir(
         .enumerate()
         .filter_map(|(i, id)| Some((i, *latest.get(id?)?)))
         .collect();
-    let columns: Vec<Vec<f32>> = frame.frame.columns()[2..]
-        .iter()
-        .map(|c| {
-            let ca = c.f32().map_err(TrainError::input)?;
-            Ok(keep
-                .iter()
-                .map(|(i, _)| ca.get(*i).unwrap_or(f32::NAN))
-                .collect())
-        })
-        .collect::<Result<_, TrainError>>()?;
+    let rows: Vec<usize> = keep.iter().map(|(i, _)| *i).collect();
+    let columns = crate::dataset::feature_rows(&frame.frame, &rows)?;
     let x = ColumnMatrix::new(columns.iter().map(Vec::as_slice).collect())?;
     let y: Vec<bool> = keep.iter().map(|k| k.1).collect();
     let p = model.probabilities(&x)?;

@@ -12,7 +12,7 @@ use super::catalog::{CATALOG, RowSignals, feature_set, write_row};
 use super::columns::{ApplicationColumns, TelemetryBySlot, labels_by_slot};
 use super::own::{OwnRow, OwnScratch, References, own_signals_without_phone, phone_of, set_phone};
 use super::record::{ApplicationRecord, TelemetryRecord};
-use crate::history::documents::DocumentIndex;
+use crate::history::documents::{DocumentIndex, DocumentQueryScratch};
 use crate::history::index::{HistoryIndex, HistoryQuery, SampleKeys, Slot};
 use crate::ingest::{IngestReport, RawFrames};
 use crate::reference::institutions::HighRiskInstitutions;
@@ -120,7 +120,12 @@ impl History {
     }
 
     /// The signals of one application (`slot` when the history holds it).
-    pub(crate) fn row_signals(&self, own: &OwnRow, slot: Option<Slot>) -> RowSignals {
+    pub(crate) fn row_signals(
+        &self,
+        own: &OwnRow,
+        slot: Option<Slot>,
+        scratch: &mut DocumentQueryScratch,
+    ) -> RowSignals {
         let history = self.entities.query(&HistoryQuery {
             slot,
             keys: own.keys,
@@ -128,7 +133,7 @@ impl History {
         });
         let documents = own.resume.as_ref().map(|sig| {
             self.documents
-                .query(sig, own.keys.submitted_at, own.keys.identity)
+                .query_with(sig, own.keys.submitted_at, own.keys.identity, scratch)
         });
         RowSignals {
             own: own.signals,
@@ -222,9 +227,10 @@ pub fn build_feature_frame(
         .enumerate()
         .for_each(|(b, mut columns)| {
             let mut row = vec![0f32; width];
+            let mut scratch = DocumentQueryScratch::default();
             let rows = &selected[b * BLOCK..(b * BLOCK + BLOCK).min(m)];
             for (k, &i) in rows.iter().enumerate() {
-                let signals = history.row_signals(&prepared.own[i], Some(i as Slot));
+                let signals = history.row_signals(&prepared.own[i], Some(i as Slot), &mut scratch);
                 write_row(&signals, &mut row);
                 for (column, v) in columns.iter_mut().zip(&row) {
                     column[k] = *v;

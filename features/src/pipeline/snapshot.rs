@@ -12,6 +12,7 @@ use super::catalog::{CATALOG, feature_set, write_row};
 use super::own::{OwnScratch, References, own_signals};
 use super::record::Application;
 use crate::FeatureError;
+use crate::history::documents::DocumentQueryScratch;
 use crate::history::index::Slot;
 use crate::ingest::{RawFrames, read_data_dir};
 use crate::signals::remote_control::TelemetrySample;
@@ -20,6 +21,7 @@ use crate::signals::remote_control::TelemetrySample;
 #[derive(Debug, Default)]
 pub struct SnapshotScratch {
     own: OwnScratch,
+    documents: DocumentQueryScratch,
 }
 
 /// The history of a data directory, ready to compute the features of one new application.
@@ -99,7 +101,7 @@ impl HistorySnapshot {
     ) {
         let own = own_signals(app, samples, &self.refs, &mut scratch.own);
         let slot = self.slot_of.get(app.application_id).copied();
-        let row = self.history.row_signals(&own, slot);
+        let row = self.history.row_signals(&own, slot, &mut scratch.documents);
         write_row(&row, out);
     }
 
