@@ -21,11 +21,13 @@
 //! user input or on a missing library: ort itself panics when no library is reachable, so the
 //! library is located and checked before ort is touched.
 
+mod ensemble;
 mod error;
 mod model;
 mod runtime;
 mod self_check;
 
+pub use ensemble::{Branch, InvalidEnsemble, Leaf, Node, Tree, TreeEnsemble};
 pub use error::ServeError;
 pub use model::{INPUT_NAME, OUTPUT_NAME, OnnxModel};
 pub use runtime::{
