@@ -11,12 +11,20 @@
 //! - [`features`] describes features: [`FeatureDef`] (name, family, missing-value policy) and
 //!   the ordered [`FeatureSet`] whose SHA-256 [`FeatureSetHash`] ties a model to the pipeline
 //!   that computes its inputs.
+//! - [`manifest`] is the model package contract (`manifest.json`) between `train` and
+//!   `serve`, with the score [`Band`]s and [`ReasonCode`]s.
 //! - Errors are typed per crate ([`CoreError`] here); binaries decide exit codes.
 
 mod error;
 pub mod features;
+pub mod manifest;
 pub mod schema;
 
 pub use error::CoreError;
 pub use features::{Family, FeatureDef, FeatureSet, FeatureSetHash, MissingPolicy, sha256_hex};
+pub use manifest::{
+    Band, Bands, Explainer, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestFeature,
+    ManifestFeatureSet, MetricInterval, Metrics, ModelManifest, ONNX_FILE, OnnxFile, ReasonCode,
+    SplitCounts, SplitMetrics, TrainingSummary,
+};
 pub use schema::{ColumnSpec, ColumnType, IpKind, ReferenceSpec, TableSpec};

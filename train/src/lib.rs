@@ -41,6 +41,7 @@ mod card;
 mod dataset;
 mod error;
 mod evaluation;
+mod export;
 mod gbdt;
 mod logistic;
 mod matrix;
@@ -55,6 +56,7 @@ pub use card::{CardInputs, model_card};
 pub use dataset::{Dataset, DatasetSummary, Split, SplitRows, SplitSpec};
 pub use error::TrainError;
 pub use evaluation::{BootstrapSettings, Evaluation, TARGET_FPRS, Thresholds, evaluate};
+pub use export::{BATCH_DIM, INPUT as ONNX_INPUT, OUTPUT as ONNX_OUTPUT, export_onnx, tree_covers};
 pub use gbdt::{
     GbdtModel, GbdtParams, GbdtTraining, LeafNode, Node, ParamDoc, RoundLoss, SplitNode, Tree,
     ValidGbdtParams, parameter_docs as gbdt_parameter_docs, train_gbdt,

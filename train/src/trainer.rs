@@ -1,5 +1,6 @@
 //! Training end to end: a [`Dataset`] in, a calibrated model with its evaluation out, and the
-//! native model directory (`model.json`, `metrics.json`, `model_card.md`, plots) written.
+//! model package (`model.onnx`, `manifest.json`, `model.json`, `metrics.json`, `model_card.md`,
+//! plots) written.
 //!
 //! Steps: fit the model on the training split (GBDT with early stopping on validation, or the
 //! logistic baseline), fit the calibrator on validation margins, choose the band thresholds on
@@ -14,11 +15,17 @@ use crate::calibration::{Calibrator, fit_isotonic, fit_platt};
 use crate::card::{CardInputs, model_card};
 use crate::dataset::{Dataset, DatasetSummary, Split};
 use crate::evaluation::{BootstrapSettings, Evaluation, Thresholds, evaluate};
+use crate::export::{export_onnx, tree_covers};
 use crate::gbdt::{GbdtModel, GbdtParams, RoundLoss, ValidGbdtParams, train_gbdt};
 use crate::logistic::{LogisticModel, LogisticParams, ValidLogisticParams, train_logistic};
 use crate::metrics::{precision_recall_curve, roc_curve};
 use crate::plots::{calibration_svg, importance_svg, precision_recall_svg, roc_svg};
 use crate::{ColumnMatrix, TrainError};
+use appfraud_core::{
+    Bands, Explainer, FeatureSet, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestFeature,
+    ManifestFeatureSet, MetricInterval, Metrics, ModelManifest, ONNX_FILE, OnnxFile, SplitCounts,
+    SplitMetrics, TrainingSummary,
+};
 
 /// Version of the native model format (`model.json`).
 pub const NATIVE_FORMAT_VERSION: u32 = 1;
@@ -304,6 +311,8 @@ pub struct TrainedModel {
     pub calibration: CalibrationMethod,
     /// Test curves for the plots.
     pub curves: TestCurves,
+    /// The FeatureSet the model was trained on (names, families, missing policies).
+    pub feature_set: FeatureSet,
 }
 
 /// Trains, calibrates and evaluates on `dataset`. `model_id` names the model (manifest, card,
@@ -410,6 +419,7 @@ pub fn train(
         parameters,
         calibration: config.calibration,
         curves,
+        feature_set: dataset.feature_set.clone(),
     })
 }
 
@@ -467,28 +477,31 @@ impl TrainedModel {
             reason: e.to_string(),
         };
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-        let model_json =
-            serde_json::to_string_pretty(&self.native).map_err(|e| TrainError::Write {
-                file: "model.json".into(),
-                reason: e.to_string(),
-            })?;
+        let onnx_bytes = appfraud_onnx::encode(&export_onnx(&self.native)?);
+        let onnx_sha = appfraud_core::sha256_hex(&onnx_bytes);
+        // The version of the model is its ONNX file: the id ends with the start of its hash.
+        let native = NativeModel {
+            model_id: format!("{}-{}", self.native.model_id, &onnx_sha[..8]),
+            ..self.native.clone()
+        };
+        let model_json = pretty_json("model.json", &native)?;
+        let manifest_json = pretty_json(
+            MANIFEST_FILE,
+            &self.manifest(&native, &onnx_sha, data_source),
+        )?;
         let coefficients = self.coefficients();
         let metrics = serde_json::json!({
             "coefficients": coefficients,
-            "model_id": self.native.model_id,
-            "thresholds": self.native.thresholds,
+            "model_id": native.model_id,
+            "thresholds": native.thresholds,
             "validation": self.validation,
             "test": self.test,
             "dataset": self.dataset,
             "importance": self.importance,
         });
-        let metrics_json =
-            serde_json::to_string_pretty(&metrics).map_err(|e| TrainError::Write {
-                file: "metrics.json".into(),
-                reason: e.to_string(),
-            })?;
+        let metrics_json = pretty_json("metrics.json", &metrics)?;
         let top: Vec<(String, f64)> = self.importance.iter().take(20).cloned().collect();
-        let algorithm = self.native.model.algorithm();
+        let algorithm = native.model.algorithm();
         let description = match algorithm {
             Algorithm::Gbdt => {
                 "histogram gradient-boosted trees (binary log-loss, leaf-wise growth, learned default directions for missing values), early-stopped on validation"
@@ -498,19 +511,19 @@ impl TrainedModel {
             }
         };
         let card = model_card(&CardInputs {
-            model_id: &self.native.model_id,
+            model_id: &native.model_id,
             algorithm: algorithm.as_str(),
             algorithm_description: description,
             data_source,
-            feature_set_hash: &self.native.feature_set_hash,
-            n_features: self.native.feature_names.len(),
+            feature_set_hash: &native.feature_set_hash,
+            n_features: native.feature_names.len(),
             parameters: &self.parameters,
             calibration: match self.calibration {
                 CalibrationMethod::Platt => "Platt scaling",
                 CalibrationMethod::Isotonic => "isotonic regression",
             },
             dataset: &self.dataset,
-            thresholds: &self.native.thresholds,
+            thresholds: &native.thresholds,
             validation: &self.validation,
             test: &self.test,
             importance: &top,
@@ -521,13 +534,14 @@ impl TrainedModel {
             coefficients: &coefficients,
             plots: &PLOTS,
         });
-        let files: Vec<(&str, String)> = vec![
-            ("model.json", model_json),
-            ("metrics.json", metrics_json),
-            ("model_card.md", card),
+        let files: Vec<(&str, Vec<u8>)> = vec![
+            (ONNX_FILE, onnx_bytes),
+            ("model.json", model_json.into_bytes()),
+            ("metrics.json", metrics_json.into_bytes()),
+            ("model_card.md", card.into_bytes()),
             (
                 PLOTS[0].1,
-                roc_svg(&self.curves.roc, self.test.roc_auc.estimate, PLOTS[0].0)?,
+                roc_svg(&self.curves.roc, self.test.roc_auc.estimate, PLOTS[0].0)?.into_bytes(),
             ),
             (
                 PLOTS[1].1,
@@ -536,25 +550,122 @@ impl TrainedModel {
                     self.test.pr_auc.estimate,
                     self.curves.base_rate,
                     PLOTS[1].0,
-                )?,
+                )?
+                .into_bytes(),
             ),
             (
                 PLOTS[2].1,
-                calibration_svg(&self.test.reliability, PLOTS[2].0)?,
+                calibration_svg(&self.test.reliability, PLOTS[2].0)?.into_bytes(),
             ),
             (
                 PLOTS[3].1,
-                importance_svg(&self.importance, 20, PLOTS[3].0)?,
+                importance_svg(&self.importance, 20, PLOTS[3].0)?.into_bytes(),
             ),
+            // Last: a directory with a manifest is a complete package.
+            (MANIFEST_FILE, manifest_json.into_bytes()),
         ];
-        for (name, text) in files {
+        for (name, bytes) in files {
             let path = dir.join(name);
             let tmp = dir.join(format!(".{name}.tmp"));
-            std::fs::write(&tmp, text).map_err(|e| io(&tmp, e))?;
+            std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
             std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))?;
         }
         Ok(())
     }
+
+    /// The package manifest of `native` (the model as written) whose `model.onnx` has SHA-256
+    /// `onnx_sha`.
+    fn manifest(&self, native: &NativeModel, onnx_sha: &str, data_source: &str) -> ModelManifest {
+        let time = |t: i64| {
+            chrono::DateTime::from_timestamp_micros(t)
+                .map_or_else(|| t.to_string(), |d| d.to_rfc3339())
+        };
+        let interval = |i: &crate::Interval| MetricInterval {
+            estimate: i.estimate,
+            low: i.low,
+            high: i.high,
+        };
+        let split_metrics = |e: &Evaluation| SplitMetrics {
+            rows: e.rows,
+            positives: e.positives,
+            roc_auc: interval(&e.roc_auc),
+            pr_auc: interval(&e.pr_auc),
+            recall_at_verify: interval(&e.recall_at_fpr_1pct),
+            recall_at_review: interval(&e.recall_at_fpr_5pct),
+            review_budget: e.review_budget,
+            precision_at_k: interval(&e.precision_at_k),
+            brier: interval(&e.brier),
+        };
+        let d = &self.dataset;
+        ModelManifest {
+            format_version: MANIFEST_FORMAT_VERSION,
+            model_id: native.model_id.clone(),
+            algorithm: native.model.algorithm().as_str().to_owned(),
+            producer: format!("appfraud {}", env!("CARGO_PKG_VERSION")),
+            feature_set: ManifestFeatureSet {
+                hash: native.feature_set_hash.clone(),
+                features: self
+                    .feature_set
+                    .features()
+                    .iter()
+                    .map(|f| ManifestFeature {
+                        name: f.name.clone(),
+                        family: f.family.as_str().to_owned(),
+                        missing: f.missing.as_str().to_owned(),
+                    })
+                    .collect(),
+            },
+            calibration: match self.calibration {
+                CalibrationMethod::Platt => "platt",
+                CalibrationMethod::Isotonic => "isotonic",
+            }
+            .to_owned(),
+            bands: Bands {
+                review: native.thresholds.fpr_5pct,
+                verify: native.thresholds.fpr_1pct,
+            },
+            onnx: OnnxFile {
+                file: ONNX_FILE.to_owned(),
+                sha256: onnx_sha.to_owned(),
+                input: crate::export::INPUT.to_owned(),
+                output: crate::export::OUTPUT.to_owned(),
+            },
+            training: TrainingSummary {
+                data_source: data_source.to_owned(),
+                window: d.window.map(|(a, b)| (time(a), time(b))),
+                valid_from: d.valid_from.map(time),
+                test_from: d.test_from.map(time),
+                label_counts: d
+                    .counts
+                    .iter()
+                    .map(|(split, rows, fraud)| SplitCounts {
+                        split: split.as_str().to_owned(),
+                        rows: *rows,
+                        fraud: *fraud,
+                    })
+                    .collect(),
+                unlabeled: d.unlabeled,
+                dropped_label_delay: d.dropped_label_delay,
+                dropped_cluster_overlap: d.dropped_cluster_overlap,
+            },
+            metrics: Metrics {
+                validation: split_metrics(&self.validation),
+                test: split_metrics(&self.test),
+            },
+            explainer: match tree_covers(&native.model) {
+                Some(covers) => Explainer::TreeShap { covers },
+                None => Explainer::Linear,
+            },
+        }
+    }
+}
+
+/// `value` as pretty JSON, for file `file`.
+fn pretty_json(file: &str, value: &impl Serialize) -> Result<String, TrainError> {
+    serde_json::to_string_pretty(value).map_err(|e| TrainError::Write {
+        file: file.into(),
+        reason: e.to_string(),
+    })
 }
 
 /// Evaluates `model` on the applications of data directory `dir` submitted at or after `since`
