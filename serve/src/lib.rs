@@ -13,6 +13,9 @@
 //! - [`OnnxModel`] is one ONNX Runtime session over a model with input `features` (float32
 //!   `[N, F]`) and output `probability` (float32 `[N]`). `predict` takes `&mut self`: for
 //!   parallel scoring hold one model per worker thread, each with one intra-op thread.
+//! - [`TreeEnsemble::shap_values`] (or [`TreeEnsemble::shap_values_with`] and a reusable
+//!   [`ShapScratch`]) computes exact path-dependent TreeSHAP contributions of each feature to a
+//!   row's margin; [`top_reasons`] picks the features that pushed the score up most.
 //! - [`self_check`] builds a tiny logistic model in memory, runs it through ONNX Runtime and
 //!   compares with the same arithmetic in plain Rust; `appfraud demo` prints its result.
 //!
@@ -26,6 +29,7 @@ mod error;
 mod model;
 mod runtime;
 mod self_check;
+mod treeshap;
 
 pub use ensemble::{Branch, InvalidEnsemble, Leaf, Node, Tree, TreeEnsemble};
 pub use error::ServeError;
@@ -35,3 +39,4 @@ pub use runtime::{
     locate_onnx_runtime,
 };
 pub use self_check::{SELF_CHECK_TOLERANCE, SelfCheck, self_check};
+pub use treeshap::{ShapScratch, top_reasons};
