@@ -31,6 +31,8 @@ pub enum Command {
     Train(crate::train_cmd::TrainArgs),
     /// Recompute a model's metrics on a labelled data directory.
     Evaluate(crate::train_cmd::EvaluateArgs),
+    /// Score applications with a model package: probability, band and reason codes.
+    Score(crate::score_cmd::ScoreArgs),
     /// Run the main job end to end on built-in data.
     Demo(crate::demo::DemoArgs),
 }
@@ -106,6 +108,11 @@ impl Reporter {
         }
     }
 
+    /// Whether progress output is off.
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// Reports that `msg` starts (or happened).
     pub fn step(&self, msg: impl AsRef<str>) {
         let line = format!(
@@ -139,6 +146,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Features(args) => features(args, &report),
         Command::Train(args) => crate::train_cmd::train(args, &report),
         Command::Evaluate(args) => crate::train_cmd::evaluate(args, &report),
+        Command::Score(args) => crate::score_cmd::score(args, &report),
         Command::Demo(args) => crate::demo::run(args, &report),
     }
 }

@@ -4,6 +4,7 @@
 
 mod cli;
 mod demo;
+mod score_cmd;
 mod train_cmd;
 
 use std::process::ExitCode;

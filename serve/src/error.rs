@@ -81,6 +81,83 @@ pub enum ServeError {
         found: String,
     },
 
+    /// A file of the model package is missing or unreadable.
+    #[error("cannot read model package file {}: {reason}", path.display())]
+    PackageUnreadable {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        reason: String,
+    },
+
+    /// `manifest.json` does not parse, or is of a format version this build does not read.
+    #[error("invalid model manifest {}: {reason}", path.display())]
+    ManifestInvalid {
+        /// The manifest file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// `model.onnx` is not the file the manifest was written for (changed or damaged).
+    #[error(
+        "{} has SHA-256 {actual} but the manifest expects {manifest}: the model file was changed or damaged; retrain or restore the package",
+        file.display()
+    )]
+    ChecksumMismatch {
+        /// The model file.
+        file: PathBuf,
+        /// The checksum the manifest records.
+        manifest: String,
+        /// The checksum of the file on disk.
+        actual: String,
+    },
+
+    /// The model was trained on another FeatureSet than the pipeline computes.
+    #[error(
+        "the model was trained on FeatureSet {model} but this pipeline computes FeatureSet {pipeline}; retrain the model with this version of appfraud"
+    )]
+    FeatureSetMismatch {
+        /// The hash in the manifest.
+        model: String,
+        /// The hash of the pipeline.
+        pipeline: String,
+    },
+
+    /// The package's graph and manifest do not fit together, or the graph is not one appfraud
+    /// writes.
+    #[error("inconsistent model package: {reason}")]
+    PackageInconsistent {
+        /// What does not fit.
+        reason: String,
+    },
+
+    /// The requested scoring engine cannot run this package.
+    #[error("scoring engine unavailable: {reason}")]
+    EngineUnavailable {
+        /// Why.
+        reason: String,
+    },
+
+    /// The data to score could not be read or turned into features (a user error when
+    /// `user_error`).
+    #[error("{message}")]
+    Input {
+        /// The pipeline's message (names file, column and row).
+        message: String,
+        /// Whether the user can fix it.
+        user_error: bool,
+    },
+
+    /// Writing the scores failed.
+    #[error("cannot write {}: {reason}", file.display())]
+    Write {
+        /// The output file.
+        file: PathBuf,
+        /// Why.
+        reason: String,
+    },
+
     /// ONNX Runtime and the plain-Rust reference disagree in the self-check.
     #[error(
         "ONNX Runtime self-check failed: max |onnx - reference| = {max_abs_diff:e} exceeds {tolerance:e}"
@@ -105,7 +182,15 @@ impl ServeError {
             | Self::OnnxRuntimeUnloadable { .. }
             | Self::InvalidModel { .. }
             | Self::ModelContract { .. }
-            | Self::Shape { .. } => true,
+            | Self::Shape { .. }
+            | Self::PackageUnreadable { .. }
+            | Self::ManifestInvalid { .. }
+            | Self::ChecksumMismatch { .. }
+            | Self::FeatureSetMismatch { .. }
+            | Self::PackageInconsistent { .. }
+            | Self::EngineUnavailable { .. }
+            | Self::Write { .. } => true,
+            Self::Input { user_error, .. } => *user_error,
             Self::Session { .. } | Self::Inference { .. } | Self::SelfCheckMismatch { .. } => false,
         }
     }

@@ -24,19 +24,29 @@
 //! user input or on a missing library: ort itself panics when no library is reachable, so the
 //! library is located and checked before ort is touched.
 
+mod batch;
 mod ensemble;
 mod error;
+mod graph;
 mod model;
+mod native;
+mod package;
 mod runtime;
+mod scorer;
 mod self_check;
 mod treeshap;
 
+pub use batch::{ScoreOptions, ScoreProgress, ScoreRun, score_data_dir, write_scores};
 pub use ensemble::{Branch, InvalidEnsemble, Leaf, Node, Tree, TreeEnsemble};
 pub use error::ServeError;
+pub use graph::{Calibration, LinearModel};
 pub use model::{INPUT_NAME, OUTPUT_NAME, OnnxModel};
+pub use native::NativeTrees;
+pub use package::{Explanation, ModelPackage, ReasonScratch};
 pub use runtime::{
     LIBRARY_DIR, LIBRARY_FILE, ORT_DYLIB_PATH, OnnxRuntime, default_search_dirs,
     locate_onnx_runtime,
 };
+pub use scorer::{BatchScorer, CHUNK_ROWS, EngineChoice};
 pub use self_check::{SELF_CHECK_TOLERANCE, SelfCheck, self_check};
 pub use treeshap::{ShapScratch, top_reasons};

@@ -1,0 +1,380 @@
+//! Batch scoring of a data directory (`appfraud score`): the one feature pipeline, then the
+//! model and reason codes in parallel chunks, then one output row per application, written
+//! atomically.
+//!
+//! Output columns, one row per application in input order (rows in = rows out):
+//!
+//! | column | type | |
+//! |---|---|---|
+//! | `application_id` | string | |
+//! | `submitted_at` | datetime[µs, UTC] | |
+//! | `probability` | float32 | calibrated probability of fraud; null if unscored |
+//! | `band` | string | `clear`, `review` or `verify` (thresholds from the manifest); null if unscored |
+//! | `reasons` | list<struct{feature: string, value: float32, contribution: float64}> | the features that pushed the score up most, largest first |
+//! | `model` | string | the manifest's `model_id` |
+//! | `error` | string | why the application could not be scored; null if scored |
+//!
+//! An application is unscored, never dropped, when one of its features breaks the model's
+//! contract: a `NaN` in a feature whose missing policy is `never`, or an infinite value.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use appfraud_core::ReasonCode;
+use appfraud_features::{
+    FeatureError, FeatureOptions, IngestReport, References, Stage, build_feature_frame,
+    read_data_dir,
+};
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use crate::package::ReasonScratch;
+use crate::{BatchScorer, CHUNK_ROWS, EngineChoice, ModelPackage, ServeError};
+
+/// What to score and how.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScoreOptions {
+    /// Only applications submitted at or after this instant (µs since the epoch, UTC) are
+    /// scored; earlier ones are history.
+    pub since_micros: Option<i64>,
+    /// Reason codes per application.
+    pub reasons: usize,
+    /// The engine.
+    pub engine: EngineChoice,
+}
+
+/// Progress of a scoring run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScoreProgress {
+    /// The feature pipeline entered a stage.
+    Features(Stage),
+    /// Scoring started on `total` applications with the named engine.
+    ScoringStarted {
+        /// Applications to score.
+        total: usize,
+        /// `native` or `onnxruntime`.
+        engine: &'static str,
+    },
+    /// `done` more applications were scored.
+    Scored {
+        /// Applications in the chunk just finished.
+        done: usize,
+    },
+}
+
+/// The result of a scoring run.
+#[derive(Debug, Clone)]
+pub struct ScoreRun {
+    /// The output rows (see the module docs).
+    pub frame: DataFrame,
+    /// What ingest found questionable.
+    pub report: IngestReport,
+    /// The engine that computed the probabilities.
+    pub engine: &'static str,
+    /// Applications per band, `[clear, review, verify]`.
+    pub bands: [usize; 3],
+    /// Applications that could not be scored: (row, reason).
+    pub unscored: Vec<(usize, String)>,
+}
+
+fn input_error(e: impl Into<FeatureError>) -> ServeError {
+    let e: FeatureError = e.into();
+    ServeError::Input {
+        user_error: e.is_user_error(),
+        message: e.to_string(),
+    }
+}
+
+/// The outcome for one application.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Scored {
+        probability: f32,
+        reasons: Vec<ReasonCode>,
+    },
+    Unscored(String),
+}
+
+/// Scores the applications of data directory `dir` with `package`.
+///
+/// # Errors
+///
+/// [`ServeError::Input`] for data the pipeline refuses (naming file, column and row),
+/// [`ServeError::FeatureSetMismatch`] when the pipeline's FeatureSet is not the model's, and
+/// the engine's errors.
+pub fn score_data_dir(
+    package: &ModelPackage,
+    dir: &Path,
+    options: ScoreOptions,
+    progress: &(dyn Fn(ScoreProgress) + Sync),
+) -> Result<ScoreRun, ServeError> {
+    // Fail on the package and engine before the long feature computation.
+    let scorer = BatchScorer::new(package, options.engine)?;
+    let raw = read_data_dir(dir).map_err(input_error)?;
+    let refs = References::from_data_dir(dir).map_err(input_error)?;
+    let features = build_feature_frame(
+        &raw,
+        &refs,
+        FeatureOptions {
+            since_micros: options.since_micros,
+        },
+        &|stage| progress(ScoreProgress::Features(stage)),
+    )
+    .map_err(input_error)?;
+    package.check_feature_set(features.feature_set.hash().as_str())?;
+    let frame = &features.frame;
+    let rows = row_major(frame, package.n_features())?;
+    let never: Vec<bool> = package
+        .manifest()
+        .feature_set
+        .features
+        .iter()
+        .map(|f| f.missing == "never")
+        .collect();
+    progress(ScoreProgress::ScoringStarted {
+        total: frame.height(),
+        engine: scorer.engine_name(),
+    });
+    let outcomes = score_rows(package, &scorer, &rows, &never, options.reasons, progress)?;
+
+    let bands = package.manifest().bands;
+    let mut counts = [0usize; 3];
+    let mut unscored = Vec::new();
+    for (i, o) in outcomes.iter().enumerate() {
+        match o {
+            Outcome::Scored { probability, .. } => {
+                counts[bands.band(f64::from(*probability)) as usize] += 1;
+            }
+            Outcome::Unscored(reason) => unscored.push((i, reason.clone())),
+        }
+    }
+    let out = output_frame(frame, &outcomes, package)?;
+    Ok(ScoreRun {
+        frame: out,
+        report: features.report,
+        engine: scorer.engine_name(),
+        bands: counts,
+        unscored,
+    })
+}
+
+/// The feature columns (2.. of a feature frame) as one row-major matrix.
+fn row_major(frame: &DataFrame, n_features: usize) -> Result<Vec<f32>, ServeError> {
+    let columns = &frame.columns()[2..];
+    if columns.len() != n_features {
+        return Err(ServeError::Shape {
+            expected: format!("{n_features} feature columns"),
+            found: format!("{} feature columns", columns.len()),
+        });
+    }
+    let n = frame.height();
+    let mut rows = vec![f32::NAN; n * n_features];
+    for (j, c) in columns.iter().enumerate() {
+        let values = c.f32().map_err(|e| ServeError::Input {
+            message: format!("feature column {}: {e}", c.name()),
+            user_error: false,
+        })?;
+        for (i, v) in values.iter().enumerate() {
+            if let Some(v) = v {
+                rows[i * n_features + j] = v;
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Why a row breaks the model's input contract, if it does.
+fn contract_violation(row: &[f32], never: &[bool], package: &ModelPackage) -> Option<String> {
+    row.iter()
+        .zip(never)
+        .enumerate()
+        .find_map(|(j, (x, &never))| {
+            let name = &package.feature_names()[j];
+            if x.is_infinite() {
+                Some(format!("feature {name} is infinite"))
+            } else if x.is_nan() && never {
+                Some(format!(
+                    "feature {name} is missing but the model requires it on every application"
+                ))
+            } else {
+                None
+            }
+        })
+}
+
+fn score_rows(
+    package: &ModelPackage,
+    scorer: &BatchScorer,
+    rows: &[f32],
+    never: &[bool],
+    reasons: usize,
+    progress: &(dyn Fn(ScoreProgress) + Sync),
+) -> Result<Vec<Outcome>, ServeError> {
+    let f = package.n_features();
+    let done = AtomicUsize::new(0);
+    let parts: Vec<Vec<Outcome>> = rows
+        .par_chunks(CHUNK_ROWS * f)
+        .map_init(ReasonScratch::default, |scratch, chunk| {
+            let p = scorer.probabilities_here(chunk)?;
+            let out = chunk
+                .chunks_exact(f)
+                .zip(p)
+                .map(|(row, probability)| {
+                    if let Some(reason) = contract_violation(row, never, package) {
+                        Outcome::Unscored(reason)
+                    } else if !probability.is_finite() {
+                        Outcome::Unscored(format!("the model returned {probability}"))
+                    } else {
+                        Outcome::Scored {
+                            probability,
+                            reasons: package.reasons(row, reasons, scratch),
+                        }
+                    }
+                })
+                .collect::<Vec<_>>();
+            done.fetch_add(out.len(), Ordering::Relaxed);
+            progress(ScoreProgress::Scored { done: out.len() });
+            Ok(out)
+        })
+        .collect::<Result<_, ServeError>>()?;
+    Ok(parts.concat())
+}
+
+fn polars_error(e: PolarsError) -> ServeError {
+    ServeError::Input {
+        message: format!("building the score table: {e}"),
+        user_error: false,
+    }
+}
+
+/// The output table (see the module docs).
+fn output_frame(
+    features: &DataFrame,
+    outcomes: &[Outcome],
+    package: &ModelPackage,
+) -> Result<DataFrame, ServeError> {
+    let bands = package.manifest().bands;
+    let probability: Float32Chunked = outcomes
+        .iter()
+        .map(|o| match o {
+            Outcome::Scored { probability, .. } => Some(*probability),
+            Outcome::Unscored(_) => None,
+        })
+        .collect();
+    let band: StringChunked = outcomes
+        .iter()
+        .map(|o| match o {
+            Outcome::Scored { probability, .. } => {
+                Some(bands.band(f64::from(*probability)).as_str())
+            }
+            Outcome::Unscored(_) => None,
+        })
+        .collect();
+    let error: StringChunked = outcomes
+        .iter()
+        .map(|o| match o {
+            Outcome::Scored { .. } => None,
+            Outcome::Unscored(reason) => Some(reason.as_str()),
+        })
+        .collect();
+    let model = StringChunked::full("model".into(), &package.manifest().model_id, outcomes.len());
+    let reasons = reasons_column(outcomes)?;
+    DataFrame::new(
+        outcomes.len(),
+        vec![
+            features
+                .column("application_id")
+                .map_err(polars_error)?
+                .clone(),
+            features
+                .column("submitted_at")
+                .map_err(polars_error)?
+                .clone(),
+            probability.with_name("probability".into()).into_column(),
+            band.with_name("band".into()).into_column(),
+            reasons.into_column(),
+            model.into_column(),
+            error.with_name("error".into()).into_column(),
+        ],
+    )
+    .map_err(polars_error)
+}
+
+/// `reasons` as list<struct{feature, value, contribution}>: one flat struct series of every
+/// reason, sliced per application.
+fn reasons_column(outcomes: &[Outcome]) -> Result<Series, ServeError> {
+    let all = || {
+        outcomes.iter().flat_map(|o| match o {
+            Outcome::Scored { reasons, .. } => reasons.as_slice(),
+            Outcome::Unscored(_) => &[],
+        })
+    };
+    let feature: StringChunked = all().map(|r| Some(r.feature.as_str())).collect();
+    let value: Float32Chunked = all().map(|r| Some(r.value)).collect();
+    let contribution: Float64Chunked = all().map(|r| Some(r.contribution)).collect();
+    let total = feature.len();
+    let flat = StructChunked::from_series(
+        "reason".into(),
+        total,
+        [
+            feature.with_name("feature".into()).into_series(),
+            value.with_name("value".into()).into_series(),
+            contribution.with_name("contribution".into()).into_series(),
+        ]
+        .iter(),
+    )
+    .map_err(polars_error)?
+    .into_series();
+    let mut builder = polars::chunked_array::builder::get_list_builder(
+        flat.dtype(),
+        total,
+        outcomes.len(),
+        "reasons".into(),
+    );
+    let mut offset = 0i64;
+    for o in outcomes {
+        let len = match o {
+            Outcome::Scored { reasons, .. } => reasons.len(),
+            Outcome::Unscored(_) => 0,
+        };
+        builder
+            .append_series(&flat.slice(offset, len))
+            .map_err(polars_error)?;
+        offset += len as i64;
+    }
+    Ok(builder.finish().into_series())
+}
+
+/// Writes `frame` to the Parquet file `path` atomically: into a temporary file in the same
+/// directory, renamed into place only when complete, so an interrupted run leaves either no
+/// file or the previous one intact.
+///
+/// # Errors
+///
+/// [`ServeError::Write`].
+pub fn write_scores(frame: &mut DataFrame, path: &Path) -> Result<(), ServeError> {
+    let fail = |reason: String| ServeError::Write {
+        file: path.to_path_buf(),
+        reason,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| fail("not a file path".into()))?
+        .to_string_lossy();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let file = std::fs::File::create(&tmp).map_err(|e| fail(e.to_string()))?;
+        ParquetWriter::new(file)
+            .finish(frame)
+            .map_err(|e| fail(e.to_string()))?;
+        std::fs::rename(&tmp, path).map_err(|e| fail(e.to_string()))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,147 @@
+//! `appfraud score`: batch scoring with a model package, with reason codes.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Result;
+use appfraud_serve::{EngineChoice, ModelPackage, ScoreOptions, ScoreProgress};
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::{Reporter, UsageError, date_micros, parse_date};
+
+/// The scoring engine, as given on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// Native evaluator for tree models, ONNX Runtime for every other model.
+    Auto,
+    /// ONNX Runtime on model.onnx, one session per worker thread.
+    Onnxruntime,
+    /// The native tree evaluator compiled from model.onnx (tree models only).
+    Native,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Model package directory (model.onnx + manifest.json), as `appfraud train --out` writes it.
+    #[arg(long, value_name = "DIR")]
+    pub model: PathBuf,
+    /// Input data directory (SCHEMA.md: applications, telemetry, labels, reference/).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Output Parquet file: application_id, submitted_at, probability, band, reasons, model,
+    /// error. Written atomically (a temporary file, then a rename).
+    #[arg(long, value_name = "FILE.parquet")]
+    pub out: PathBuf,
+    /// Score only applications submitted on or after DATE (YYYY-MM-DD, UTC); earlier rows are
+    /// history.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<NaiveDate>,
+    /// Reason codes per application: the features that pushed its score up most.
+    #[arg(long, value_name = "K", default_value_t = 3)]
+    pub reasons: usize,
+    /// Scoring engine.
+    #[arg(long, value_enum, default_value_t = Engine::Auto)]
+    pub engine: Engine,
+}
+
+pub fn score(args: ScoreArgs, report: &Reporter) -> Result<()> {
+    if args.out.extension().and_then(|e| e.to_str()) != Some("parquet") {
+        return Err(UsageError(format!(
+            "--out {}: scores are written as Parquet; give a path ending in .parquet",
+            args.out.display()
+        ))
+        .into());
+    }
+    let Some(data) = args.data.as_deref() else {
+        return Err(UsageError("give --data DIR, the applications to score".into()).into());
+    };
+    let package = ModelPackage::load(&args.model)?;
+    let m = package.manifest();
+    report.step(format!(
+        "model {} ({}, {} features, bands: review >= {:.4}, verify >= {:.4})",
+        m.model_id,
+        m.algorithm,
+        package.n_features(),
+        m.bands.review,
+        m.bands.verify
+    ));
+    report.step(format!("reading {}", data.display()));
+    let options = ScoreOptions {
+        since_micros: args.since.map(date_micros),
+        reasons: args.reasons,
+        engine: match args.engine {
+            Engine::Auto => EngineChoice::Auto,
+            Engine::Onnxruntime => EngineChoice::OnnxRuntime,
+            Engine::Native => EngineChoice::Native,
+        },
+    };
+    let bar = ProgressSlot::default();
+    let run = appfraud_serve::score_data_dir(&package, data, options, &|p| match p {
+        ScoreProgress::Features(stage) => report.step(stage.describe()),
+        ScoreProgress::ScoringStarted { total, engine } => {
+            report.step(format!("scoring {total} applications ({engine} engine)"));
+            bar.start(report, total);
+        }
+        ScoreProgress::Scored { done } => bar.advance(done),
+    });
+    bar.finish();
+    let mut run = run?;
+    for line in run.report.to_string().lines() {
+        report.step(format!("  {line}"));
+    }
+    let [clear, review, verify] = run.bands;
+    report.step(format!(
+        "bands: {clear} clear, {review} review, {verify} verify ({} engine)",
+        run.engine
+    ));
+    if !run.unscored.is_empty() {
+        report.step(format!(
+            "{} applications could not be scored (their rows carry the reason in column error); first: row {}: {}",
+            run.unscored.len(),
+            run.unscored[0].0,
+            run.unscored[0].1
+        ));
+    }
+    appfraud_serve::write_scores(&mut run.frame, &args.out)?;
+    report.step(format!(
+        "wrote {} ({} rows)",
+        args.out.display(),
+        run.frame.height()
+    ));
+    Ok(())
+}
+
+/// A progress bar over scored applications, drawn only on a terminal and when not quiet.
+#[derive(Default)]
+struct ProgressSlot(std::sync::OnceLock<ProgressBar>);
+
+impl ProgressSlot {
+    fn start(&self, report: &Reporter, total: usize) {
+        if report.is_quiet() || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} applications ({per_sec}, {eta} left)",
+        ) {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(Duration::from_millis(200));
+        let _ = self.0.set(bar);
+    }
+
+    fn advance(&self, n: usize) {
+        if let Some(bar) = self.0.get() {
+            bar.inc(n as u64);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = self.0.get() {
+            bar.finish_and_clear();
+        }
+    }
+}
