@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Result;
-use appfraud_serve::{EngineChoice, ModelPackage, ScoreOptions, ScoreProgress};
+use appfraud_serve::{EngineChoice, ModelPackage, ReasonScope, ScoreOptions, ScoreProgress};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -21,6 +21,15 @@ pub enum Engine {
     Onnxruntime,
     /// The native tree evaluator compiled from model.onnx (tree models only).
     Native,
+}
+
+/// Which applications get reason codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReasonsFor {
+    /// Applications in the review or verify band (exact TreeSHAP costs far more than a score).
+    Flagged,
+    /// Every scored application.
+    All,
 }
 
 #[derive(Debug, Args)]
@@ -42,9 +51,31 @@ pub struct ScoreArgs {
     /// Reason codes per application: the features that pushed its score up most.
     #[arg(long, value_name = "K", default_value_t = 3)]
     pub reasons: usize,
+    /// Which applications get reason codes: flagged (review and verify bands) or all.
+    #[arg(long, value_enum, default_value_t = ReasonsFor::Flagged)]
+    pub reasons_for: ReasonsFor,
     /// Scoring engine.
     #[arg(long, value_enum, default_value_t = Engine::Auto)]
     pub engine: Engine,
+}
+
+impl ScoreArgs {
+    /// `score --model MODEL --data DATA --out OUT`, everything else by default.
+    pub fn for_data_dir(
+        model: &std::path::Path,
+        data: &std::path::Path,
+        out: &std::path::Path,
+    ) -> Self {
+        ScoreArgs {
+            model: model.to_path_buf(),
+            data: Some(data.to_path_buf()),
+            out: out.to_path_buf(),
+            since: None,
+            reasons: 3,
+            reasons_for: ReasonsFor::Flagged,
+            engine: Engine::Auto,
+        }
+    }
 }
 
 pub fn score(args: ScoreArgs, report: &Reporter) -> Result<()> {
@@ -72,6 +103,10 @@ pub fn score(args: ScoreArgs, report: &Reporter) -> Result<()> {
     let options = ScoreOptions {
         since_micros: args.since.map(date_micros),
         reasons: args.reasons,
+        reasons_for: match args.reasons_for {
+            ReasonsFor::Flagged => ReasonScope::Flagged,
+            ReasonsFor::All => ReasonScope::All,
+        },
         engine: match args.engine {
             Engine::Auto => EngineChoice::Auto,
             Engine::Onnxruntime => EngineChoice::OnnxRuntime,

@@ -51,7 +51,8 @@ pub struct TrainArgs {
     /// With --table: an id column.
     #[arg(long, value_name = "COL", requires = "table")]
     pub id: Option<String>,
-    /// Output model directory (model.json, metrics.json, model_card.md, plots).
+    /// Output model package directory (model.onnx, manifest.json, model.json, metrics.json,
+    /// model_card.md, plots).
     #[arg(long, value_name = "MODEL_DIR")]
     pub out: PathBuf,
     /// The model (overrides the config file).
@@ -69,6 +70,31 @@ pub struct TrainArgs {
     /// First day of the test split (YYYY-MM-DD); default: the last quarter with labels.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub test_from: Option<NaiveDate>,
+}
+
+impl TrainArgs {
+    /// `train --data DIR --out OUT --config CONFIG`, everything else by default.
+    pub fn for_data_dir(
+        data: &std::path::Path,
+        out: &std::path::Path,
+        config: &std::path::Path,
+    ) -> Self {
+        TrainArgs {
+            source: Source {
+                data: Some(data.to_path_buf()),
+                table: None,
+            },
+            label: None,
+            time: None,
+            id: None,
+            out: out.to_path_buf(),
+            algo: None,
+            calibration: None,
+            config: Some(config.to_path_buf()),
+            valid_from: None,
+            test_from: None,
+        }
+    }
 }
 
 fn parameter_help() -> String {
@@ -179,7 +205,7 @@ pub fn train(args: TrainArgs, report: &Reporter) -> Result<()> {
     }
     print_metrics(report, "validation", &trained.validation);
     print_metrics(report, "test", &trained.test);
-    trained
+    let model_id = trained
         .write(&args.out, &source)
         .with_context(|| format!("writing {}", args.out.display()))?;
     report.step(format!("wrote {} ({model_id})", args.out.display()));

@@ -10,7 +10,7 @@
 //! | `submitted_at` | datetime[µs, UTC] | |
 //! | `probability` | float32 | calibrated probability of fraud; null if unscored |
 //! | `band` | string | `clear`, `review` or `verify` (thresholds from the manifest); null if unscored |
-//! | `reasons` | list<struct{feature: string, value: float32, contribution: float64}> | the features that pushed the score up most, largest first |
+//! | `reasons` | list<struct{feature: string, value: float32, contribution: float64}> | the features that pushed the score up most, largest first; by default only for the `review` and `verify` bands ([`ReasonScope`]), empty otherwise |
 //! | `model` | string | the manifest's `model_id` |
 //! | `error` | string | why the application could not be scored; null if scored |
 //!
@@ -20,7 +20,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use appfraud_core::ReasonCode;
+use appfraud_core::{Band, ReasonCode};
 use appfraud_features::{
     FeatureError, FeatureOptions, IngestReport, References, Stage, build_feature_frame,
     read_data_dir,
@@ -39,8 +39,24 @@ pub struct ScoreOptions {
     pub since_micros: Option<i64>,
     /// Reason codes per application.
     pub reasons: usize,
+    /// Which applications get reason codes.
+    pub reasons_for: ReasonScope,
     /// The engine.
     pub engine: EngineChoice,
+}
+
+/// Which applications get reason codes.
+///
+/// Exact TreeSHAP costs far more than the score itself (for a 500-tree, 63-leaf model, about
+/// 1 ms per application against a few µs), and reasons exist for the reviewer who acts on a
+/// flagged application; so by default only the `review` and `verify` bands get them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ReasonScope {
+    /// Applications in the `review` or `verify` band.
+    #[default]
+    Flagged,
+    /// Every scored application.
+    All,
 }
 
 /// Progress of a scoring run.
@@ -135,7 +151,7 @@ pub fn score_data_dir(
         total: frame.height(),
         engine: scorer.engine_name(),
     });
-    let outcomes = score_rows(package, &scorer, &rows, &never, options.reasons, progress)?;
+    let outcomes = score_rows(package, &scorer, &rows, &never, options, progress)?;
 
     let bands = package.manifest().bands;
     let mut counts = [0usize; 3];
@@ -207,10 +223,11 @@ fn score_rows(
     scorer: &BatchScorer,
     rows: &[f32],
     never: &[bool],
-    reasons: usize,
+    options: ScoreOptions,
     progress: &(dyn Fn(ScoreProgress) + Sync),
 ) -> Result<Vec<Outcome>, ServeError> {
     let f = package.n_features();
+    let bands = package.manifest().bands;
     let done = AtomicUsize::new(0);
     let parts: Vec<Vec<Outcome>> = rows
         .par_chunks(CHUNK_ROWS * f)
@@ -225,9 +242,15 @@ fn score_rows(
                     } else if !probability.is_finite() {
                         Outcome::Unscored(format!("the model returned {probability}"))
                     } else {
+                        let flagged = bands.band(f64::from(probability)) != Band::Clear;
+                        let k = match options.reasons_for {
+                            ReasonScope::All => options.reasons,
+                            ReasonScope::Flagged if flagged => options.reasons,
+                            ReasonScope::Flagged => 0,
+                        };
                         Outcome::Scored {
                             probability,
-                            reasons: package.reasons(row, reasons, scratch),
+                            reasons: package.reasons(row, k, scratch),
                         }
                     }
                 })

@@ -95,7 +95,7 @@ fn tensor_doubles(t: &TensorProto) -> Result<Vec<f64>, ServeError> {
         return Ok(t.double_data.clone());
     }
     let raw = t.raw_data.as_deref().unwrap_or_default();
-    if raw.len() % 8 != 0 {
+    if !raw.len().is_multiple_of(8) {
         return Err(inconsistent(format!(
             "initializer {name:?} has {} raw bytes, not a multiple of 8",
             raw.len()

@@ -183,7 +183,7 @@ impl BatchScorer {
 
     fn rows_in(&self, rows: &[f32]) -> Result<usize, ServeError> {
         let f = self.n_features;
-        if f == 0 || rows.len() % f != 0 {
+        if f == 0 || !rows.len().is_multiple_of(f) {
             return Err(ServeError::Shape {
                 expected: format!("a multiple of {f} values ({f} features per row)"),
                 found: format!("{} values", rows.len()),

@@ -468,10 +468,12 @@ impl TrainedModel {
         out
     }
 
-    /// Writes `model.json`, `metrics.json`, `model_card.md` and the plots into `dir` (created
-    /// if missing). Each file is written to a temporary name and renamed, so a crash never
-    /// leaves a half-written file.
-    pub fn write(&self, dir: &Path, data_source: &str) -> Result<(), TrainError> {
+    /// Writes the model package into `dir` (created if missing): `model.onnx`, `manifest.json`,
+    /// `model.json` (the native model, for `evaluate`), `metrics.json`, `model_card.md` and the
+    /// plots. Each file is written to a temporary name and renamed, the manifest last, so a
+    /// crash never leaves a half-written file. Returns the model id: the native id followed by
+    /// the first 8 hex digits of `model.onnx`'s SHA-256.
+    pub fn write(&self, dir: &Path, data_source: &str) -> Result<String, TrainError> {
         let io = |path: &Path, e: std::io::Error| TrainError::Write {
             file: path.display().to_string(),
             reason: e.to_string(),
@@ -570,7 +572,7 @@ impl TrainedModel {
             std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
             std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))?;
         }
-        Ok(())
+        Ok(native.model_id)
     }
 
     /// The package manifest of `native` (the model as written) whose `model.onnx` has SHA-256
