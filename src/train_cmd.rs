@@ -97,6 +97,15 @@ impl TrainArgs {
     }
 }
 
+/// The name a package records for its training data: the last path component, so that the
+/// package is the same whatever directory training ran from (and holds no machine path).
+fn source_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
 fn parameter_help() -> String {
     let mut s = String::from(
         "Parameters (train.toml: top-level algorithm, calibration, review_budget, \
@@ -155,10 +164,7 @@ pub fn train(args: TrainArgs, report: &Reporter) -> Result<()> {
                 "reading {} and computing its features",
                 dir.display()
             ));
-            (
-                Dataset::from_data_dir(dir, spec)?,
-                dir.display().to_string(),
-            )
+            (Dataset::from_data_dir(dir, spec)?, source_name(dir))
         }
         (None, Some(file)) => {
             let label = args
@@ -168,7 +174,7 @@ pub fn train(args: TrainArgs, report: &Reporter) -> Result<()> {
             report.step(format!("reading {}", file.display()));
             (
                 Dataset::from_table(file, label, args.time.as_deref(), args.id.as_deref(), spec)?,
-                file.display().to_string(),
+                source_name(file),
             )
         }
         _ => {
