@@ -37,9 +37,20 @@ pub struct ScoreArgs {
     /// Model package directory (model.onnx + manifest.json), as `appfraud train --out` writes it.
     #[arg(long, value_name = "DIR")]
     pub model: PathBuf,
-    /// Input data directory (SCHEMA.md: applications, telemetry, labels, reference/).
-    #[arg(long, value_name = "DIR")]
+    /// Input data directory (SCHEMA.md: applications, telemetry, labels, reference/); the
+    /// features are computed with the pipeline the model was trained with.
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with = "table",
+        required_unless_present = "table"
+    )]
     pub data: Option<PathBuf>,
+    /// Instead of --data: a Parquet or CSV table of precomputed features, one column per model
+    /// feature named as in manifest.json (as `appfraud features` writes them); application_id
+    /// and submitted_at are carried over when present.
+    #[arg(long, value_name = "FILE")]
+    pub table: Option<PathBuf>,
     /// Output Parquet file: application_id, submitted_at, probability, band, reasons, model,
     /// error. Written atomically (a temporary file, then a rename).
     #[arg(long, value_name = "FILE.parquet")]
@@ -69,6 +80,7 @@ impl ScoreArgs {
         ScoreArgs {
             model: model.to_path_buf(),
             data: Some(data.to_path_buf()),
+            table: None,
             out: out.to_path_buf(),
             since: None,
             reasons: 3,
@@ -86,9 +98,13 @@ pub fn score(args: ScoreArgs, report: &Reporter) -> Result<()> {
         ))
         .into());
     }
-    let Some(data) = args.data.as_deref() else {
-        return Err(UsageError("give --data DIR, the applications to score".into()).into());
-    };
+    if args.table.is_some() && args.since.is_some() {
+        return Err(UsageError(
+            "--since applies to --data (features are computed from history); a --table already holds its features"
+                .into(),
+        )
+        .into());
+    }
     let package = ModelPackage::load(&args.model)?;
     let m = package.manifest();
     report.step(format!(
@@ -99,7 +115,6 @@ pub fn score(args: ScoreArgs, report: &Reporter) -> Result<()> {
         m.bands.review,
         m.bands.verify
     ));
-    report.step(format!("reading {}", data.display()));
     let options = ScoreOptions {
         since_micros: args.since.map(date_micros),
         reasons: args.reasons,
@@ -114,14 +129,27 @@ pub fn score(args: ScoreArgs, report: &Reporter) -> Result<()> {
         },
     };
     let bar = ProgressSlot::default();
-    let run = appfraud_serve::score_data_dir(&package, data, options, &|p| match p {
+    let on_progress = |p: ScoreProgress| match p {
         ScoreProgress::Features(stage) => report.step(stage.describe()),
         ScoreProgress::ScoringStarted { total, engine } => {
             report.step(format!("scoring {total} applications ({engine} engine)"));
             bar.start(report, total);
         }
         ScoreProgress::Scored { done } => bar.advance(done),
-    });
+    };
+    let run = match (&args.data, &args.table) {
+        (Some(data), None) => {
+            report.step(format!("reading {}", data.display()));
+            appfraud_serve::score_data_dir(&package, data, options, &on_progress)
+        }
+        (None, Some(table)) => {
+            report.step(format!("reading {}", table.display()));
+            appfraud_serve::score_table(&package, table, options, &on_progress)
+        }
+        _ => {
+            return Err(UsageError("give exactly one of --data DIR or --table FILE".into()).into());
+        }
+    };
     bar.finish();
     let mut run = run?;
     for line in run.report.to_string().lines() {

@@ -71,7 +71,9 @@ pub use history::index::{
     HistoryIndex, HistoryQuery, HistorySignals, KeyStats, MICROS_PER_DAY, WINDOWS_DAYS,
 };
 pub use history::keys::{EntityKeys, KeyKind, normalize_address, normalize_email};
-pub use ingest::{IngestReport, Policy, RawFrames, ValueIssue, read_data_dir, read_table};
+pub use ingest::{
+    IngestReport, Policy, RawFrames, ValueIssue, read_data_dir, read_generic_table, read_table,
+};
 pub use pipeline::batch::{
     FeatureFrame, FeatureOptions, Stage, StoredApplication, build_feature_frame,
     stored_applications, write_feature_frame,

@@ -139,7 +139,106 @@ pub fn score_data_dir(
     .map_err(input_error)?;
     package.check_feature_set(features.feature_set.hash().as_str())?;
     let frame = &features.frame;
-    let rows = row_major(frame, package.n_features())?;
+    let rows = row_major(&frame.columns()[2..], package.n_features())?;
+    let ids = frame
+        .column("application_id")
+        .map_err(polars_error)?
+        .clone();
+    let submitted = frame.column("submitted_at").map_err(polars_error)?.clone();
+    score_matrix(
+        package,
+        &scorer,
+        &rows,
+        [ids, submitted],
+        features.report,
+        options,
+        progress,
+    )
+}
+
+/// Scores a table of precomputed features (`--table`): any Parquet or CSV file with one column
+/// per model feature, named as in the manifest (as `appfraud features` writes them; other
+/// columns are ignored), numeric or boolean (null = missing). `application_id` and
+/// `submitted_at` are carried over when present (else the row number and null). `since_micros`
+/// does not apply: the features are already computed.
+///
+/// # Errors
+///
+/// [`ServeError::Input`] naming the file and column for an unreadable table, a missing feature
+/// column or a column of another type; the engine's errors.
+pub fn score_table(
+    package: &ModelPackage,
+    path: &Path,
+    options: ScoreOptions,
+    progress: &(dyn Fn(ScoreProgress) + Sync),
+) -> Result<ScoreRun, ServeError> {
+    let scorer = BatchScorer::new(package, options.engine)?;
+    let df = appfraud_features::read_generic_table(path).map_err(input_error)?;
+    let file = path.display();
+    let bad = |message: String| ServeError::Input {
+        message,
+        user_error: true,
+    };
+    let mut columns = Vec::with_capacity(package.n_features());
+    for name in package.feature_names() {
+        let c = df.column(name).map_err(|_| {
+            bad(format!(
+                "{file}: column `{name}` is missing; the model needs its {} feature columns (see manifest.json), as `appfraud features` writes them",
+                package.n_features()
+            ))
+        })?;
+        let numeric = c.dtype().is_primitive_numeric() || c.dtype() == &DataType::Boolean;
+        if !numeric {
+            return Err(bad(format!(
+                "{file}: column `{name}` has type {}, expected numbers or booleans",
+                c.dtype()
+            )));
+        }
+        columns.push(c.cast(&DataType::Float32).map_err(polars_error)?);
+    }
+    let rows = row_major(&columns, package.n_features())?;
+    let n = df.height();
+    let ids = match df.column("application_id") {
+        Ok(c) => c
+            .cast(&DataType::String)
+            .map_err(polars_error)?
+            .with_name("application_id".into()),
+        Err(_) => StringChunked::from_iter_values(
+            "application_id".into(),
+            (0..n).map(|i| format!("row {i}")),
+        )
+        .into_column(),
+    };
+    let submitted = match df.column("submitted_at") {
+        Ok(c) => c.clone(),
+        Err(_) => Column::full_null(
+            "submitted_at".into(),
+            n,
+            &DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC)),
+        ),
+    };
+    score_matrix(
+        package,
+        &scorer,
+        &rows,
+        [ids, submitted],
+        IngestReport::default(),
+        options,
+        progress,
+    )
+}
+
+/// Scores row-major `rows` and assembles the output with the `[application_id, submitted_at]`
+/// columns.
+fn score_matrix(
+    package: &ModelPackage,
+    scorer: &BatchScorer,
+    rows: &[f32],
+    keys: [Column; 2],
+    report: IngestReport,
+    options: ScoreOptions,
+    progress: &(dyn Fn(ScoreProgress) + Sync),
+) -> Result<ScoreRun, ServeError> {
     let never: Vec<bool> = package
         .manifest()
         .feature_set
@@ -147,11 +246,12 @@ pub fn score_data_dir(
         .iter()
         .map(|f| f.missing == "never")
         .collect();
+    let n_rows = keys[0].len();
     progress(ScoreProgress::ScoringStarted {
-        total: frame.height(),
+        total: n_rows,
         engine: scorer.engine_name(),
     });
-    let outcomes = score_rows(package, &scorer, &rows, &never, options, progress)?;
+    let outcomes = score_rows(package, scorer, rows, &never, options, progress)?;
 
     let bands = package.manifest().bands;
     let mut counts = [0usize; 3];
@@ -164,26 +264,25 @@ pub fn score_data_dir(
             Outcome::Unscored(reason) => unscored.push((i, reason.clone())),
         }
     }
-    let out = output_frame(frame, &outcomes, package)?;
+    let out = output_frame(keys, &outcomes, package)?;
     Ok(ScoreRun {
         frame: out,
-        report: features.report,
+        report,
         engine: scorer.engine_name(),
         bands: counts,
         unscored,
     })
 }
 
-/// The feature columns (2.. of a feature frame) as one row-major matrix.
-fn row_major(frame: &DataFrame, n_features: usize) -> Result<Vec<f32>, ServeError> {
-    let columns = &frame.columns()[2..];
+/// Float32 feature columns as one row-major matrix (null = `NaN`).
+fn row_major(columns: &[Column], n_features: usize) -> Result<Vec<f32>, ServeError> {
     if columns.len() != n_features {
         return Err(ServeError::Shape {
             expected: format!("{n_features} feature columns"),
             found: format!("{} feature columns", columns.len()),
         });
     }
-    let n = frame.height();
+    let n = columns.first().map_or(0, Column::len);
     let mut rows = vec![f32::NAN; n * n_features];
     for (j, c) in columns.iter().enumerate() {
         let values = c.f32().map_err(|e| ServeError::Input {
@@ -272,7 +371,7 @@ fn polars_error(e: PolarsError) -> ServeError {
 
 /// The output table (see the module docs).
 fn output_frame(
-    features: &DataFrame,
+    keys: [Column; 2],
     outcomes: &[Outcome],
     package: &ModelPackage,
 ) -> Result<DataFrame, ServeError> {
@@ -302,17 +401,12 @@ fn output_frame(
         .collect();
     let model = StringChunked::full("model".into(), &package.manifest().model_id, outcomes.len());
     let reasons = reasons_column(outcomes)?;
+    let [ids, submitted] = keys;
     DataFrame::new(
         outcomes.len(),
         vec![
-            features
-                .column("application_id")
-                .map_err(polars_error)?
-                .clone(),
-            features
-                .column("submitted_at")
-                .map_err(polars_error)?
-                .clone(),
+            ids,
+            submitted,
             probability.with_name("probability".into()).into_column(),
             band.with_name("band".into()).into_column(),
             reasons.into_column(),

@@ -36,7 +36,9 @@ mod scorer;
 mod self_check;
 mod treeshap;
 
-pub use batch::{ReasonScope, ScoreOptions, ScoreProgress, ScoreRun, score_data_dir, write_scores};
+pub use batch::{
+    ReasonScope, ScoreOptions, ScoreProgress, ScoreRun, score_data_dir, score_table, write_scores,
+};
 pub use ensemble::{Branch, InvalidEnsemble, Leaf, Node, Tree, TreeEnsemble};
 pub use error::ServeError;
 pub use graph::{Calibration, LinearModel};

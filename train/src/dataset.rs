@@ -502,32 +502,14 @@ fn bool_column(df: &DataFrame, name: &str) -> Result<Vec<bool>, TrainError> {
 }
 
 fn read_any_table(path: &Path) -> Result<DataFrame, TrainError> {
-    let file = path.display().to_string();
-    let unreadable = |reason: String| TrainError::UnreadableTable {
-        file: file.clone(),
-        reason,
-    };
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default();
-    let f = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
-    let df = match ext {
-        "parquet" => ParquetReader::new(f)
-            .finish()
-            .map_err(|e| unreadable(e.to_string()))?,
-        "csv" => CsvReadOptions::default()
-            .with_has_header(true)
-            .with_infer_schema_length(Some(10_000))
-            .into_reader_with_file_handle(f)
-            .finish()
-            .map_err(|e| unreadable(e.to_string()))?,
-        _ => return Err(unreadable("expected a .parquet or .csv file".into())),
-    };
-    if df.height() == 0 {
-        return Err(unreadable("the table has no rows".into()));
-    }
-    Ok(df)
+    appfraud_features::read_generic_table(path).map_err(|e| TrainError::UnreadableTable {
+        file: path.display().to_string(),
+        reason: match e {
+            appfraud_features::IngestError::Empty { .. } => "the table has no rows".to_owned(),
+            appfraud_features::IngestError::Unreadable { reason, .. } => reason,
+            other => other.to_string(),
+        },
+    })
 }
 
 fn parse_labels(c: &Column, file: &str) -> Result<Vec<Option<bool>>, TrainError> {

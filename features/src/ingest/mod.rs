@@ -169,3 +169,37 @@ fn validate(file: &Path, df: DataFrame, spec: &TableSpec) -> Result<DataFrame, I
         reason: e.to_string(),
     })
 }
+
+/// Reads any Parquet or CSV table (by extension; CSV with a header, types inferred from the
+/// first 10,000 rows), without a contract: the generic `--table` mode of training and scoring.
+/// [`IngestError::Unreadable`] for another extension or unreadable contents,
+/// [`IngestError::Empty`] for a table without rows.
+pub fn read_generic_table(path: &Path) -> Result<DataFrame, IngestError> {
+    let unreadable = |reason: String| IngestError::Unreadable {
+        file: path.to_path_buf(),
+        reason,
+    };
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    let f = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let df = match ext {
+        "parquet" => ParquetReader::new(f)
+            .finish()
+            .map_err(|e| unreadable(e.to_string()))?,
+        "csv" => CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(10_000))
+            .into_reader_with_file_handle(f)
+            .finish()
+            .map_err(|e| unreadable(e.to_string()))?,
+        _ => return Err(unreadable("expected a .parquet or .csv file".into())),
+    };
+    if df.height() == 0 {
+        return Err(IngestError::Empty {
+            file: path.to_path_buf(),
+        });
+    }
+    Ok(df)
+}
