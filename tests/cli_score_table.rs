@@ -1,0 +1,194 @@
+//! `appfraud score --table`: scoring a table of precomputed features (what `appfraud features`
+//! writes) gives the same probabilities as scoring the data directory, and an application whose
+//! features break the model's contract is reported in the `error` column, never dropped.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use polars::prelude::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_appfraud");
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("the appfraud binary runs")
+}
+
+fn ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> DataFrame {
+    ParquetReader::new(std::fs::File::open(path).expect("open"))
+        .finish()
+        .expect("parquet")
+}
+
+fn probabilities(df: &DataFrame) -> Vec<Option<f32>> {
+    df.column("probability")
+        .expect("probability")
+        .f32()
+        .expect("f32")
+        .iter()
+        .collect()
+}
+
+#[test]
+fn table_of_features_scores_like_the_data_directory_and_reports_broken_rows() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (sample, model) = (
+        workspace().join("notebooks-data/sample"),
+        workspace().join("models/baseline"),
+    );
+    let features = tmp.path().join("features.parquet");
+    let (from_dir, from_table, broken_out) = (
+        tmp.path().join("dir.parquet"),
+        tmp.path().join("table.parquet"),
+        tmp.path().join("broken.parquet"),
+    );
+    let s = |p: &Path| p.to_str().expect("utf-8 path").to_owned();
+    ok(&run(&[
+        "--quiet",
+        "features",
+        "--data",
+        &s(&sample),
+        "--out",
+        &s(&features),
+    ]));
+    ok(&run(&[
+        "--quiet",
+        "score",
+        "--model",
+        &s(&model),
+        "--data",
+        &s(&sample),
+        "--out",
+        &s(&from_dir),
+    ]));
+    ok(&run(&[
+        "--quiet",
+        "score",
+        "--model",
+        &s(&model),
+        "--table",
+        &s(&features),
+        "--out",
+        &s(&from_table),
+    ]));
+    let (a, b) = (read(&from_dir), read(&from_table));
+    assert_eq!(a.height(), 20_000);
+    // Same features, same model, same engine: bit-identical probabilities and ids.
+    assert_eq!(probabilities(&a), probabilities(&b));
+    assert!(
+        a.column("application_id")
+            .unwrap()
+            .equals(b.column("application_id").unwrap())
+    );
+
+    // Break row 7: `phone_present` is a `never`-missing feature; make it null. Make row 11's
+    // `ip_kind_residential` infinite.
+    let mut df = read(&features);
+    let phone: Float32Chunked = df
+        .column("phone_present")
+        .unwrap()
+        .f32()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, v)| if i == 7 { None } else { v })
+        .collect();
+    let ip: Float32Chunked = df
+        .column("ip_kind_residential")
+        .unwrap()
+        .f32()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, v)| if i == 11 { Some(f32::INFINITY) } else { v })
+        .collect();
+    df.with_column(phone.with_name("phone_present".into()).into_column())
+        .unwrap();
+    df.with_column(ip.with_name("ip_kind_residential".into()).into_column())
+        .unwrap();
+    let broken = tmp.path().join("broken-features.parquet");
+    ParquetWriter::new(std::fs::File::create(&broken).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let out = run(&[
+        "score",
+        "--model",
+        &s(&model),
+        "--table",
+        &s(&broken),
+        "--out",
+        &s(&broken_out),
+    ]);
+    ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("2 applications could not be scored"),
+        "{stderr}"
+    );
+    let c = read(&broken_out);
+    assert_eq!(c.height(), 20_000, "rows in = rows out");
+    let p = probabilities(&c);
+    let errors: Vec<Option<String>> = c
+        .column("error")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|e| e.map(str::to_owned))
+        .collect();
+    for i in 0..c.height() {
+        match i {
+            7 | 11 => {
+                assert_eq!(p[i], None, "row {i} is unscored");
+                let e = errors[i].as_deref().expect("a reason");
+                let feature = if i == 7 {
+                    "phone_present"
+                } else {
+                    "ip_kind_residential"
+                };
+                assert!(e.contains(feature), "{e}");
+            }
+            _ => {
+                assert_eq!(p[i], probabilities(&b)[i], "row {i} unchanged");
+                assert_eq!(errors[i], None);
+            }
+        }
+    }
+}
+
+#[test]
+fn table_without_a_feature_column_is_refused_naming_it() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let table = tmp.path().join("t.csv");
+    std::fs::write(&table, "application_id,phone_present\na,1\n").unwrap();
+    let out = run(&[
+        "score",
+        "--model",
+        workspace().join("models/baseline").to_str().unwrap(),
+        "--table",
+        table.to_str().unwrap(),
+        "--out",
+        tmp.path().join("o.parquet").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("t.csv") && stderr.contains("is missing"),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("o.parquet").exists());
+}
