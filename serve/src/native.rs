@@ -14,77 +14,88 @@ use crate::{Node, TreeEnsemble};
 /// Rows evaluated together, tree by tree.
 pub const BLOCK: usize = 64;
 
-/// One branch: `x <= threshold` goes to `left`; `NaN` goes left iff the top bit of `feature`
-/// is set.
+/// One node, in depth-first preorder: a branch's left child is the next node. A branch sends
+/// `x <= threshold` left and other values to `right`; `NaN` goes left iff `feature` has the
+/// [`MISSING_LEFT`] bit. A leaf has the [`LEAF`] bit; its value is in `values`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[repr(C)]
 struct FlatNode {
     threshold: f32,
     feature: u32,
-    left: i32,
-    right: i32,
+    right: u32,
 }
 
 const MISSING_LEFT: u32 = 1 << 31;
+const LEAF: u32 = 1 << 30;
+const FEATURE_MASK: u32 = LEAF - 1;
 
 /// A tree ensemble plus calibration, compiled for fast batch evaluation.
 #[derive(Debug, Clone)]
 pub struct NativeTrees {
+    /// Every node of every tree, each tree in depth-first preorder.
     nodes: Vec<FlatNode>,
-    /// Per tree, its root: a branch index, or `!leaf` for a one-leaf tree.
-    roots: Vec<i32>,
-    leaves: Vec<f64>,
+    /// Per node, its leaf value (0 for branches).
+    values: Vec<f64>,
+    /// Per tree, its root in `nodes`.
+    roots: Vec<u32>,
     n_features: usize,
     calibration: Calibration,
 }
 
 impl NativeTrees {
-    /// Compiles `ensemble` with `calibration`. `None` if it is too large for 31-bit indices.
+    /// Compiles `ensemble` with `calibration`. `None` if it is too large for 30-bit feature or
+    /// 32-bit node indices.
     pub fn compile(ensemble: &TreeEnsemble, calibration: Calibration) -> Option<Self> {
+        let n_features = ensemble.n_features();
+        if u32::try_from(n_features).ok()? > FEATURE_MASK {
+            return None;
+        }
         let mut nodes = Vec::new();
-        let mut leaves = Vec::new();
+        let mut values = Vec::new();
         let mut roots = Vec::with_capacity(ensemble.trees().len());
         for tree in ensemble.trees() {
-            // Position of each tree node in `nodes` (branches) or `leaves` (leaves), as a child
-            // reference.
-            let mut refs = Vec::with_capacity(tree.nodes.len());
-            for node in &tree.nodes {
-                match node {
-                    Node::Branch(_) => {
-                        refs.push(i32::try_from(nodes.len()).ok()?);
+            roots.push(u32::try_from(nodes.len()).ok()?);
+            // Depth-first preorder; `fixups` holds (flat index of a branch, tree index of its
+            // right child) until the right child is placed.
+            let mut stack = vec![0usize];
+            let mut placed = vec![u32::MAX; tree.nodes.len()];
+            while let Some(i) = stack.pop() {
+                let at = u32::try_from(nodes.len()).ok()?;
+                placed[i] = at;
+                match &tree.nodes[i] {
+                    Node::Branch(b) => {
                         nodes.push(FlatNode {
-                            threshold: 0.0,
-                            feature: 0,
-                            left: 0,
-                            right: 0,
+                            threshold: b.threshold,
+                            feature: b.feature | if b.missing_left { MISSING_LEFT } else { 0 },
+                            right: b.right,
                         });
+                        values.push(0.0);
+                        stack.push(b.right as usize);
+                        stack.push(b.left as usize);
                     }
                     Node::Leaf(leaf) => {
-                        refs.push(!i32::try_from(leaves.len()).ok()?);
-                        leaves.push(leaf.value);
+                        nodes.push(FlatNode {
+                            threshold: 0.0,
+                            feature: LEAF,
+                            right: 0,
+                        });
+                        values.push(leaf.value);
                     }
                 }
             }
-            for (node, &r) in tree.nodes.iter().zip(&refs) {
-                if let Node::Branch(b) = node {
-                    if b.feature >= MISSING_LEFT {
-                        return None;
-                    }
-                    nodes[r as usize] = FlatNode {
-                        threshold: b.threshold,
-                        feature: b.feature | if b.missing_left { MISSING_LEFT } else { 0 },
-                        left: refs[b.left as usize],
-                        right: refs[b.right as usize],
-                    };
+            // Right children: tree index → flat index.
+            let first = *roots.last()? as usize;
+            for node in &mut nodes[first..] {
+                if node.feature & LEAF == 0 {
+                    node.right = placed[node.right as usize];
                 }
             }
-            roots.push(refs[0]);
         }
         Some(Self {
             nodes,
+            values,
             roots,
-            leaves,
-            n_features: ensemble.n_features(),
+            n_features,
             calibration,
         })
     }
@@ -94,41 +105,49 @@ impl NativeTrees {
         self.n_features
     }
 
-    /// The leaf index a row reaches from `root`.
+    /// The flat index of the leaf `row` reaches from `root`.
     #[inline(always)]
-    fn leaf(&self, root: i32, row: &[f32]) -> usize {
-        let mut at = root;
-        while at >= 0 {
-            let n = self.nodes[at as usize];
-            let x = row[(n.feature & !MISSING_LEFT) as usize];
-            let left = if x.is_nan() {
-                n.feature & MISSING_LEFT != 0
-            } else {
-                x <= n.threshold
-            };
-            at = if left { n.left } else { n.right };
+    fn leaf(&self, root: u32, row: &[f32]) -> usize {
+        let nodes = &self.nodes[..];
+        let mut at = root as usize;
+        loop {
+            // SAFETY: `compile` placed every child inside `nodes` (a branch's left child is the
+            // next node, its right child a placed index) and every feature index is below
+            // `n_features`, which is `row.len()` (checked by `margins`).
+            let node = unsafe { *nodes.get_unchecked(at) };
+            if node.feature & LEAF != 0 {
+                return at;
+            }
+            let x = unsafe { *row.get_unchecked((node.feature & FEATURE_MASK) as usize) };
+            let left = x <= node.threshold || (x.is_nan() && node.feature & MISSING_LEFT != 0);
+            at = if left { at + 1 } else { node.right as usize };
         }
-        !at as usize
     }
 
     /// Margins (float64 sums of the float32 leaf weights, in tree order) of the rows of `rows`
     /// (row-major, `n_features` per row) into `out` (one per row).
+    ///
+    /// Rows are taken in blocks of [`BLOCK`]; the block passes through one tree at a time, so a
+    /// tree's nodes stay in cache while its rows walk it.
     ///
     /// # Panics
     ///
     /// If `rows.len() != out.len() * n_features`.
     pub fn margins(&self, rows: &[f32], out: &mut [f64]) {
         let f = self.n_features;
-        assert_eq!(
-            rows.len(),
-            out.len() * f,
-            "rows must hold n_features per output"
-        );
-        for (block, margins) in rows.chunks(BLOCK * f.max(1)).zip(out.chunks_mut(BLOCK)) {
+        assert_eq!(rows.len(), out.len() * f, "rows must hold n_features per output");
+        if f == 0 {
+            // No feature: every tree is a single leaf.
+            for m in out.iter_mut() {
+                *m = self.roots.iter().map(|&r| self.values[r as usize]).sum();
+            }
+            return;
+        }
+        for (block, margins) in rows.chunks(BLOCK * f).zip(out.chunks_mut(BLOCK)) {
             margins.fill(0.0);
             for &root in &self.roots {
-                for (m, row) in margins.iter_mut().zip(block.chunks_exact(f.max(1))) {
-                    *m += self.leaves[self.leaf(root, row)];
+                for (m, row) in margins.iter_mut().zip(block.chunks_exact(f)) {
+                    *m += self.values[self.leaf(root, row)];
                 }
             }
         }
