@@ -98,6 +98,19 @@ pub fn score(args: ScoreArgs, report: &Reporter) -> Result<()> {
         ))
         .into());
     }
+    let out_dir = args
+        .out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if !out_dir.is_dir() {
+        return Err(UsageError(format!(
+            "--out {}: the directory {} does not exist",
+            args.out.display(),
+            out_dir.display()
+        ))
+        .into());
+    }
     if args.table.is_some() && args.since.is_some() {
         return Err(UsageError(
             "--since applies to --data (features are computed from history); a --table already holds its features"

@@ -135,7 +135,11 @@ impl NativeTrees {
     /// If `rows.len() != out.len() * n_features`.
     pub fn margins(&self, rows: &[f32], out: &mut [f64]) {
         let f = self.n_features;
-        assert_eq!(rows.len(), out.len() * f, "rows must hold n_features per output");
+        assert_eq!(
+            rows.len(),
+            out.len() * f,
+            "rows must hold n_features per output"
+        );
         if f == 0 {
             // No feature: every tree is a single leaf.
             for m in out.iter_mut() {
