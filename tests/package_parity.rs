@@ -236,7 +236,7 @@ fn synthetic_table(dir: &Path) -> PathBuf {
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
     };
-    let mut columns: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(n); 8];
+    let mut columns: Vec<Vec<Option<f64>>> = (0..8).map(|_| Vec::with_capacity(n)).collect();
     let mut label = Vec::with_capacity(n);
     for _ in 0..n {
         let x: Vec<f64> = (0..8).map(|_| next()).collect();
