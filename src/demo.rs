@@ -139,7 +139,7 @@ pub fn run(args: DemoArgs, report: &Reporter) -> Result<()> {
         check.max_abs_diff,
         check.tolerance
     ));
-    let rows = feature_rows(&frame.frame)?;
+    let rows = appfraud_serve::feature_rows(&baseline, &frame.frame, "the sample's features")?;
     let native_p =
         BatchScorer::new(&baseline, EngineChoice::Native)?.probabilities(&rows, &|_| {})?;
     let ort_p =
@@ -158,21 +158,6 @@ pub fn run(args: DemoArgs, report: &Reporter) -> Result<()> {
         args.out.display()
     ));
     Ok(())
-}
-
-/// The feature columns of a feature frame as one row-major matrix.
-fn feature_rows(frame: &DataFrame) -> Result<Vec<f32>> {
-    let columns = &frame.columns()[2..];
-    let f = columns.len();
-    let mut rows = vec![f32::NAN; frame.height() * f];
-    for (j, c) in columns.iter().enumerate() {
-        for (i, v) in c.f32()?.iter().enumerate() {
-            if let Some(v) = v {
-                rows[i * f + j] = v;
-            }
-        }
-    }
-    Ok(rows)
 }
 
 /// Prints the three highest scores with their reasons (ids only: no personal data in logs).

@@ -154,24 +154,17 @@ fn threshold_rows(model: &Model, base: &[f32], n_features: usize) -> Vec<f32> {
     rows
 }
 
-/// The sample's feature rows (row-major), as the pipeline computes them.
+/// The sample's feature rows (row-major, in the baseline's feature order), as the pipeline
+/// computes them.
 fn sample_rows() -> (Vec<f32>, usize) {
     let dir = workspace().join("notebooks-data/sample");
     let raw = appfraud_features::read_data_dir(&dir).expect("sample");
     let refs = appfraud_features::References::from_data_dir(&dir).expect("references");
     let frame = appfraud_features::build_feature_frame(&raw, &refs, Default::default(), &|_| {})
         .expect("features");
-    let columns = &frame.frame.columns()[2..];
-    let f = columns.len();
-    let mut rows = vec![f32::NAN; frame.frame.height() * f];
-    for (j, c) in columns.iter().enumerate() {
-        for (i, v) in c.f32().expect("f32").iter().enumerate() {
-            if let Some(v) = v {
-                rows[i * f + j] = v;
-            }
-        }
-    }
-    (rows, f)
+    let baseline = ModelPackage::load(&workspace().join("models/baseline")).expect("baseline");
+    let rows = appfraud_serve::feature_rows(&baseline, &frame.frame, "sample").expect("rows");
+    (rows, baseline.n_features())
 }
 
 #[test]

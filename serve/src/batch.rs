@@ -174,29 +174,7 @@ pub fn score_table(
 ) -> Result<ScoreRun, ServeError> {
     let scorer = BatchScorer::new(package, options.engine)?;
     let df = appfraud_features::read_generic_table(path).map_err(input_error)?;
-    let file = path.display();
-    let bad = |message: String| ServeError::Input {
-        message,
-        user_error: true,
-    };
-    let mut columns = Vec::with_capacity(package.n_features());
-    for name in package.feature_names() {
-        let c = df.column(name).map_err(|_| {
-            bad(format!(
-                "{file}: column `{name}` is missing; the model needs its {} feature columns (see manifest.json), as `appfraud features` writes them",
-                package.n_features()
-            ))
-        })?;
-        let numeric = c.dtype().is_primitive_numeric() || c.dtype() == &DataType::Boolean;
-        if !numeric {
-            return Err(bad(format!(
-                "{file}: column `{name}` has type {}, expected numbers or booleans",
-                c.dtype()
-            )));
-        }
-        columns.push(c.cast(&DataType::Float32).map_err(polars_error)?);
-    }
-    let rows = row_major(&columns, package.n_features())?;
+    let rows = feature_rows(package, &df, &path.display().to_string())?;
     let n = df.height();
     let ids = match df.column("application_id") {
         Ok(c) => c
@@ -226,6 +204,43 @@ pub fn score_table(
         options,
         progress,
     )
+}
+
+/// The package's feature columns of a feature table, found by name (other columns are
+/// ignored), as one row-major `f32` matrix in the manifest's feature order, null = `NaN`.
+/// `source` names the table in errors.
+///
+/// # Errors
+///
+/// [`ServeError::Input`] naming the source and column for a missing feature column or a column
+/// that holds neither numbers nor booleans.
+pub fn feature_rows(
+    package: &ModelPackage,
+    df: &DataFrame,
+    source: &str,
+) -> Result<Vec<f32>, ServeError> {
+    let bad = |message: String| ServeError::Input {
+        message,
+        user_error: true,
+    };
+    let mut columns = Vec::with_capacity(package.n_features());
+    for name in package.feature_names() {
+        let c = df.column(name).map_err(|_| {
+            bad(format!(
+                "{source}: column `{name}` is missing; the model needs its {} feature columns (see manifest.json), as `appfraud features` writes them",
+                package.n_features()
+            ))
+        })?;
+        let numeric = c.dtype().is_primitive_numeric() || c.dtype() == &DataType::Boolean;
+        if !numeric {
+            return Err(bad(format!(
+                "{source}: column `{name}` has type {}, expected numbers or booleans",
+                c.dtype()
+            )));
+        }
+        columns.push(c.cast(&DataType::Float32).map_err(polars_error)?);
+    }
+    row_major(&columns, package.n_features())
 }
 
 /// Scores row-major `rows` and assembles the output with the `[application_id, submitted_at]`

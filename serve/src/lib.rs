@@ -37,7 +37,8 @@ mod self_check;
 mod treeshap;
 
 pub use batch::{
-    ReasonScope, ScoreOptions, ScoreProgress, ScoreRun, score_data_dir, score_table, write_scores,
+    ReasonScope, ScoreOptions, ScoreProgress, ScoreRun, feature_rows, score_data_dir, score_table,
+    write_scores,
 };
 pub use ensemble::{Branch, InvalidEnsemble, Leaf, Node, Tree, TreeEnsemble};
 pub use error::ServeError;

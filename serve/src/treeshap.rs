@@ -163,9 +163,17 @@ impl Walk<'_> {
         let nodes = self.nodes;
         match &nodes[node] {
             Node::Leaf(leaf) => {
+                // Unwinding an element the row does not follow (one fraction 0) sums the same
+                // terms for every such element but for its zero fraction: compute it once.
+                let mut cold_sum = None;
                 for i in 1..=unique_depth {
-                    let weight = unwound_path_sum(path, unique_depth, i);
                     let element = &path[i];
+                    let weight = if element.one_fraction == 0.0 {
+                        *cold_sum.get_or_insert_with(|| cold_unwound_sum(path, unique_depth))
+                            / element.zero_fraction
+                    } else {
+                        unwound_path_sum(path, unique_depth, i)
+                    };
                     self.out[element.feature] +=
                         weight * (element.one_fraction - element.zero_fraction) * leaf.value;
                 }
@@ -288,6 +296,16 @@ fn unwind_path(path: &mut [PathElement], unique_depth: usize, path_index: usize)
         path[i].zero_fraction = path[i + 1].zero_fraction;
         path[i].one_fraction = path[i + 1].one_fraction;
     }
+}
+
+/// [`unwound_path_sum`] of an element with one fraction 0, times its zero fraction: the same
+/// for every such element of the path.
+fn cold_unwound_sum(path: &[PathElement], unique_depth: usize) -> f64 {
+    let total: f64 = (0..unique_depth)
+        .rev()
+        .map(|i| path[i].pweight / (unique_depth - i) as f64)
+        .sum();
+    total * (unique_depth + 1) as f64
 }
 
 /// The total permutation weight the path `path[..=unique_depth]` would have with element
