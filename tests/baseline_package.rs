@@ -4,12 +4,11 @@
 //! change to the feature pipeline or to training that moves the model fails here until the
 //! baseline is retrained.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::workspace;
 
 fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -20,7 +19,7 @@ fn baseline_package_is_reproduced_by_its_command() {
     let out = tempfile::tempdir().expect("temp dir");
     let package = out.path().join("baseline");
     let ws = workspace();
-    let status = Command::new(env!("CARGO_BIN_EXE_appfraud"))
+    let status = Command::new(common::BIN)
         .args(["--quiet", "train", "--data"])
         .arg(ws.join("notebooks-data/sample"))
         .arg("--out")

@@ -4,32 +4,11 @@
 //! the file for bad input and bad arguments.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use polars::prelude::*;
 
-const BIN: &str = env!("CARGO_BIN_EXE_appfraud");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the appfraud binary runs")
-}
-
-fn ok(out: &Output) {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn read(path: &Path) -> DataFrame {
-    ParquetReader::new(std::fs::File::open(path).unwrap())
-        .finish()
-        .unwrap()
-}
+mod common;
+use common::{ok, read, run};
 
 fn generate(dir: &Path) {
     ok(&run(&[

@@ -1,19 +1,12 @@
 //! End-to-end tests of `appfraud generate`: the files it writes are read back and compared with
 //! the contract of SCHEMA.md as transcribed below (not with the writer's own schema code).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use polars::prelude::*;
 
-const BIN: &str = env!("CARGO_BIN_EXE_appfraud");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the appfraud binary runs")
-}
+mod common;
+use common::{read, run};
 
 fn generate(dir: &Path, extra: &[&str]) {
     let mut args = vec!["--quiet", "generate", "--out", dir.to_str().unwrap()];
@@ -24,12 +17,6 @@ fn generate(dir: &Path, extra: &[&str]) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn read(path: PathBuf) -> DataFrame {
-    ParquetReader::new(std::fs::File::open(&path).unwrap())
-        .finish()
-        .unwrap()
 }
 
 /// SCHEMA.md, version 1: (column, Arrow type, nullable), in the order of the document.
@@ -117,16 +104,16 @@ fn assert_conforms(df: &DataFrame, contract: &[(&str, DataType, bool)], file: &s
 fn generated_files_conform_to_the_schema() {
     let dir = tempfile::tempdir().unwrap();
     generate(dir.path(), &["--applications", "3000", "--seed", "5"]);
-    let apps = read(dir.path().join("applications.parquet"));
+    let apps = read(&dir.path().join("applications.parquet"));
     assert_eq!(apps.height(), 3000);
     assert_conforms(&apps, &applications_contract(), "applications");
     assert_conforms(
-        &read(dir.path().join("telemetry.parquet")),
+        &read(&dir.path().join("telemetry.parquet")),
         &telemetry_contract(),
         "telemetry",
     );
     assert_conforms(
-        &read(dir.path().join("labels.parquet")),
+        &read(&dir.path().join("labels.parquet")),
         &labels_contract(),
         "labels",
     );

@@ -9,59 +9,15 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 
 use polars::prelude::*;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_appfraud");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the appfraud binary runs")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Asserts exit code 2 and returns stderr.
-fn usage_error(out: &Output) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    stderr
-}
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn sample() -> PathBuf {
-    repo("notebooks-data/sample")
-}
-
-fn baseline() -> PathBuf {
-    repo("models/baseline")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn read(path: &Path) -> DataFrame {
-    ParquetReader::new(std::fs::File::open(path).unwrap())
-        .finish()
-        .unwrap()
-}
+mod common;
+use common::{BIN, baseline, ok, ok_stderr, read, run, s, sample, usage_error};
 
 fn manifest(dir: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap()
@@ -213,7 +169,7 @@ fn score_sample(extra: &[&str]) -> Scored {
         s(&out),
     ];
     args.extend_from_slice(extra);
-    let stderr = ok(&run(&args));
+    let stderr = ok_stderr(&run(&args));
     // The temporary file was renamed into place: nothing else is left in the directory.
     assert_eq!(files_in(tmp.path()), ["scores.parquet"]);
     Scored {
@@ -750,7 +706,7 @@ fn a_logistic_package_scores_with_onnxruntime_and_refuses_the_native_engine() {
     assert!(!out.exists());
 
     // Auto falls back to ONNX Runtime for a linear package; reasons come from the coefficients.
-    let stderr = ok(&score("auto"));
+    let stderr = ok_stderr(&score("auto"));
     assert!(stderr.contains("(onnxruntime engine)"), "{stderr}");
     let df = read(&out);
     assert_eq!(ids(&df), ids(&read(&data.join("applications.parquet"))));

@@ -2,37 +2,12 @@
 //! writes) gives the same probabilities as scoring the data directory, and an application whose
 //! features break the model's contract is reported in the `error` column, never dropped.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use polars::prelude::*;
 
-const BIN: &str = env!("CARGO_BIN_EXE_appfraud");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the appfraud binary runs")
-}
-
-fn ok(out: &Output) {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(path: &Path) -> DataFrame {
-    ParquetReader::new(std::fs::File::open(path).expect("open"))
-        .finish()
-        .expect("parquet")
-}
+mod common;
+use common::{ok, read, run, workspace};
 
 fn probabilities(df: &DataFrame) -> Vec<Option<f32>> {
     df.column("probability")

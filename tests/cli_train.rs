@@ -3,29 +3,9 @@
 //! with a clear message for bad parameters before any compute.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_appfraud");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the appfraud binary runs")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("notebooks-data/sample")
-}
+mod common;
+use common::{ok, run, sample};
 
 fn config(dir: &Path, text: &str) -> PathBuf {
     let p = dir.join("train.toml");

@@ -18,13 +18,12 @@ use appfraud_serve::{BatchScorer, EngineChoice, Explanation, ModelPackage};
 use appfraud_train::{ColumnMatrix, Dataset, Model, NativeModel, Node, SplitSpec, TrainConfig};
 use polars::prelude::*;
 
+mod common;
+use common::workspace;
+
 const TOLERANCE: f64 = 1e-6;
 /// For isotonic calibration of trees; see the test.
 const ISOTONIC_TOLERANCE: f64 = 1e-5;
-
-fn workspace() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn python() -> PathBuf {
     if let Some(p) = std::env::var_os("APPFRAUD_PYTHON") {

@@ -76,7 +76,7 @@ pub use ingest::{
 };
 pub use pipeline::batch::{
     FeatureFrame, FeatureOptions, Stage, StoredApplication, build_feature_frame,
-    stored_applications, write_feature_frame,
+    stored_applications, write_feature_frame, write_parquet_atomically,
 };
 pub use pipeline::catalog::{self as catalog, feature_set};
 pub use pipeline::own::References;

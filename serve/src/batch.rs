@@ -48,8 +48,9 @@ pub struct ScoreOptions {
 /// Which applications get reason codes.
 ///
 /// Exact TreeSHAP costs far more than the score itself (for a 500-tree, 63-leaf model, about
-/// 1 ms per application against a few µs), and reasons exist for the reviewer who acts on a
-/// flagged application; so by default only the `review` and `verify` bands get them.
+/// 7 ms of one core per application against about 10 µs for the score), and reasons exist for
+/// the reviewer who acts on a flagged application; so by default only the `review` and
+/// `verify` bands get them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ReasonScope {
     /// Applications in the `review` or `verify` band.
@@ -485,28 +486,8 @@ fn reasons_column(outcomes: &[Outcome]) -> Result<Series, ServeError> {
 ///
 /// [`ServeError::Write`].
 pub fn write_scores(frame: &mut DataFrame, path: &Path) -> Result<(), ServeError> {
-    let fail = |reason: String| ServeError::Write {
+    appfraud_features::write_parquet_atomically(frame, path).map_err(|e| ServeError::Write {
         file: path.to_path_buf(),
-        reason,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| fail("not a file path".into()))?
-        .to_string_lossy();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let file = std::fs::File::create(&tmp).map_err(|e| fail(e.to_string()))?;
-        ParquetWriter::new(file)
-            .finish(frame)
-            .map_err(|e| fail(e.to_string()))?;
-        std::fs::rename(&tmp, path).map_err(|e| fail(e.to_string()))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+        reason: e.to_string(),
+    })
 }

@@ -269,25 +269,36 @@ pub fn build_feature_frame(
 /// Writes `frame` to `path` as Parquet, atomically: a temporary file in the same directory,
 /// renamed over `path` only when complete.
 pub fn write_feature_frame(frame: &mut DataFrame, path: &Path) -> Result<(), FeatureError> {
-    let fail = |reason: String| FeatureError::Write {
+    write_parquet_atomically(frame, path).map_err(|e| FeatureError::Write {
         file: path.to_path_buf(),
-        reason,
-    };
+        reason: e.to_string(),
+    })
+}
+
+/// Writes `frame` to the Parquet file `path` atomically: into a temporary file in the same
+/// directory (named after `path` and the process id), renamed into place only when complete,
+/// so an interrupted run leaves either no file or the previous one intact. On failure the
+/// temporary file is removed.
+///
+/// # Errors
+///
+/// The I/O or Parquet encoding error, as an [`std::io::Error`].
+pub fn write_parquet_atomically(frame: &mut DataFrame, path: &Path) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let name = path
         .file_name()
-        .ok_or_else(|| fail("not a file path".into()))?
+        .ok_or_else(|| std::io::Error::other("not a file path"))?
         .to_string_lossy();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let file = std::fs::File::create(&tmp).map_err(|e| fail(e.to_string()))?;
+        let file = std::fs::File::create(&tmp)?;
         ParquetWriter::new(file)
             .finish(frame)
-            .map_err(|e| fail(e.to_string()))?;
-        std::fs::rename(&tmp, path).map_err(|e| fail(e.to_string()))
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
