@@ -420,6 +420,29 @@ fn since_scores_only_later_applications_with_the_full_run_probabilities() {
     }
 }
 
+/// Runs `score` on `package` and `data`, expecting a usage error (exit 2); returns stderr.
+fn refused_score(package: &Path, data: &Path, out: &Path) -> String {
+    usage_error(&run(&[
+        "score",
+        "--model",
+        s(package),
+        "--data",
+        s(data),
+        "--out",
+        s(out),
+    ]))
+}
+
+/// A copy of the baseline package at `to` whose manifest is replaced by `manifest`.
+fn package_with_manifest(to: &Path, manifest: &Value) {
+    copy_package(&baseline(), to);
+    std::fs::write(
+        to.join("manifest.json"),
+        serde_json::to_vec_pretty(manifest).unwrap(),
+    )
+    .unwrap();
+}
+
 #[test]
 fn a_tampered_model_onnx_is_refused_naming_both_checksums() {
     let tmp = tempfile::tempdir().unwrap();
@@ -442,15 +465,7 @@ fn a_tampered_model_onnx_is_refused_naming_both_checksums() {
     let out_dir = tmp.path().join("out");
     std::fs::create_dir(&out_dir).unwrap();
     let out = out_dir.join("scores.parquet");
-    let stderr = usage_error(&run(&[
-        "score",
-        "--model",
-        s(&package),
-        "--data",
-        s(&sample()),
-        "--out",
-        s(&out),
-    ]));
+    let stderr = refused_score(&package, &sample(), &out);
     assert!(stderr.contains(&expected), "{stderr}");
     assert!(stderr.contains(&actual), "{stderr}");
     assert!(stderr.contains("model.onnx"), "{stderr}");
@@ -474,48 +489,22 @@ fn a_foreign_feature_set_or_format_version_is_refused() {
 
     // A FeatureSet hash of another pipeline (valid JSON, 64 hex digits).
     let package = tmp.path().join("foreign");
-    copy_package(&baseline(), &package);
     let foreign = "0123456789abcdef".repeat(4);
     let mut m = original.clone();
     m["feature_set"]["hash"] = Value::String(foreign.clone());
-    std::fs::write(
-        package.join("manifest.json"),
-        serde_json::to_vec_pretty(&m).unwrap(),
-    )
-    .unwrap();
+    package_with_manifest(&package, &m);
     let out = tmp.path().join("scores.parquet");
-    let stderr = usage_error(&run(&[
-        "score",
-        "--model",
-        s(&package),
-        "--data",
-        s(&data),
-        "--out",
-        s(&out),
-    ]));
+    let stderr = refused_score(&package, &data, &out);
     assert!(stderr.contains(&foreign), "{stderr}");
     assert!(stderr.contains(&pipeline_hash), "{stderr}");
     assert!(!out.exists());
 
     // A manifest of a format version this build does not read.
     let package = tmp.path().join("future");
-    copy_package(&baseline(), &package);
     let mut m = original.clone();
     m["format_version"] = Value::from(99);
-    std::fs::write(
-        package.join("manifest.json"),
-        serde_json::to_vec_pretty(&m).unwrap(),
-    )
-    .unwrap();
-    let stderr = usage_error(&run(&[
-        "score",
-        "--model",
-        s(&package),
-        "--data",
-        s(&data),
-        "--out",
-        s(&out),
-    ]));
+    package_with_manifest(&package, &m);
+    let stderr = refused_score(&package, &data, &out);
     assert!(stderr.contains("format version 99"), "{stderr}");
     assert!(stderr.contains("manifest.json"), "{stderr}");
     assert!(!out.exists());
