@@ -48,7 +48,7 @@ pub struct ScoreOptions {
 /// Which applications get reason codes.
 ///
 /// Exact TreeSHAP costs far more than the score itself (for a 500-tree, 63-leaf model, about
-/// 7 ms of one core per application against about 10 µs for the score), and reasons exist for
+/// 7 ms of one core per application against about 3 µs for the score), and reasons exist for
 /// the reviewer who acts on a flagged application; so by default only the `review` and
 /// `verify` bands get them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
