@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::workspace;
+use common::{baseline, sample, workspace};
 
 fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -18,18 +18,17 @@ fn read(path: &Path) -> Vec<u8> {
 fn baseline_package_is_reproduced_by_its_command() {
     let out = tempfile::tempdir().expect("temp dir");
     let package = out.path().join("baseline");
-    let ws = workspace();
     let status = Command::new(common::BIN)
         .args(["--quiet", "train", "--data"])
-        .arg(ws.join("notebooks-data/sample"))
+        .arg(sample())
         .arg("--out")
         .arg(&package)
         .arg("--config")
-        .arg(ws.join("models/baseline.toml"))
+        .arg(workspace().join("models/baseline.toml"))
         .status()
         .expect("run appfraud train");
     assert!(status.success(), "training the baseline failed");
-    let committed = ws.join("models/baseline");
+    let committed = baseline();
     for file in [
         "model.onnx",
         "manifest.json",

@@ -56,9 +56,11 @@ const PACKED_LEAF: u32 = 1 << 15;
 const PACKED_RIGHT_SHIFT: u32 = 16;
 
 /// Packs `nodes` for the AVX-512 evaluator; `None` if a feature index or the distance to a right
-/// child does not fit (or the nodes cannot be addressed with 32-bit gather offsets).
-fn pack(nodes: &[FlatNode]) -> Option<Vec<PackedNode>> {
-    if nodes.len() > i32::MAX as usize {
+/// child does not fit, or if the nodes or a block of rows of `n_features` cannot be addressed
+/// with 32-bit gather offsets.
+fn pack(nodes: &[FlatNode], n_features: usize) -> Option<Vec<PackedNode>> {
+    let block = WIDE.checked_mul(VECTORS)?.checked_mul(n_features)?;
+    if nodes.len() > i32::MAX as usize || block > i32::MAX as usize {
         return None;
     }
     nodes
@@ -152,7 +154,7 @@ impl NativeTrees {
             }
         }
         Some(Self {
-            packed: pack(&nodes),
+            packed: pack(&nodes, n_features),
             nodes,
             values,
             roots,
@@ -221,7 +223,7 @@ impl NativeTrees {
     /// # Safety
     ///
     /// The CPU supports AVX-512F, `packed` is `self.packed`, `n_features > 0`, `rows.len() ==
-    /// margins.len() * n_features < 2^31` and `0 < margins.len() <= WIDE * VECTORS`.
+    /// margins.len() * n_features` and `0 < margins.len() <= WIDE * VECTORS`.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f")]
     unsafe fn add_leaves_avx512(&self, packed: &[PackedNode], rows: &[f32], margins: &mut [f64]) {
@@ -263,7 +265,7 @@ impl NativeTrees {
                     }
                     // SAFETY: every `at` is a node placed by `compile` (see `add_leaves`; a
                     // packed leaf's distance is 0), below `i32::MAX` (`pack`); every
-                    // `base + feature` is inside `rows`.
+                    // `base + feature` is inside `rows`, whose length fits in i32 (`pack`).
                     let (low, high) = unsafe {
                         (
                             _mm512_i32gather_epi64::<8>(_mm512_castsi512_si256(*at), nodes.cast()),
@@ -330,13 +332,9 @@ impl NativeTrees {
             const ALL: usize = WIDE * VECTORS;
             for (block, margins) in rows.chunks(ALL * f).zip(out.chunks_mut(ALL)) {
                 margins.fill(0.0);
-                if block.len() > i32::MAX as usize {
-                    // Rows too wide for 32-bit gather offsets.
-                    self.margins_scalar(block, margins);
-                    continue;
-                }
-                // SAFETY: AVX-512F is present (checked above), `packed` is `self.packed`, and
-                // `block` holds `margins.len()` rows of `f > 0` features (asserted above).
+                // SAFETY: AVX-512F is present (checked above), `packed` is `self.packed` (so a
+                // block's offsets fit in i32, see `pack`), and `block` holds `margins.len()`
+                // rows of `f > 0` features (asserted above).
                 unsafe { self.add_leaves_avx512(packed, block, margins) };
             }
             return;
