@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use appfraud_synth::GenerateParams;
+use appfraud_synth::{GenerateParams, SynthError};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -23,7 +23,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write a synthetic data directory (SCHEMA.md) with documented fraud mechanics.
+    /// Write a synthetic data directory (docs/input-contract.md) with documented fraud mechanics.
     Generate(GenerateArgs),
     /// Compute the feature frame of a data directory (point in time, one row per application).
     Features(FeaturesArgs),
@@ -39,7 +39,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct FeaturesArgs {
-    /// Input data directory (SCHEMA.md: applications, telemetry, labels, reference/).
+    /// Input data directory (docs/input-contract.md: applications, telemetry, labels, reference/).
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
     /// Output Parquet file: application_id, submitted_at, then the features in FeatureSet order.
@@ -52,22 +52,23 @@ pub struct FeaturesArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_long_help = generate_parameter_help())]
 pub struct GenerateArgs {
     /// Output data directory (created if missing; the data files in it are replaced).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Number of applications.
-    #[arg(long, value_name = "N", default_value_t = GenerateParams::default().applications)]
-    pub applications: usize,
-    /// Random seed: the same seed gives identical files.
-    #[arg(long, value_name = "S", default_value_t = GenerateParams::default().seed)]
-    pub seed: u64,
-    /// First day of the data window (YYYY-MM-DD, UTC).
-    #[arg(long, value_name = "DATE", default_value_t = GenerateParams::default().start, value_parser = parse_date)]
-    pub start: NaiveDate,
-    /// Number of calendar quarters the window spans.
-    #[arg(long, value_name = "Q", default_value_t = GenerateParams::default().quarters)]
-    pub quarters: u32,
+    /// Number of applications (default and range: see --help).
+    #[arg(long, value_name = "N")]
+    pub applications: Option<usize>,
+    /// Random seed: the same seed gives identical files (default: see --help).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// First day of the data window (YYYY-MM-DD, UTC; default: see --help).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub start: Option<NaiveDate>,
+    /// Number of calendar quarters the window spans (default and range: see --help).
+    #[arg(long, value_name = "Q")]
+    pub quarters: Option<u32>,
     /// Also write the hidden ground truth (scheme, actor, identity per application) to FILE.parquet.
     #[arg(long, value_name = "FILE")]
     pub truth: Option<PathBuf>,
@@ -195,16 +196,34 @@ fn features(args: FeaturesArgs, report: &Reporter) -> Result<()> {
     Ok(())
 }
 
+/// The generator's parameters with their defaults and ranges, from their declaration.
+fn generate_parameter_help() -> String {
+    format!(
+        "Parameters (each set with --NAME VALUE):\n\n{}",
+        GenerateParams::help()
+    )
+}
+
 fn generate(args: GenerateArgs, report: &Reporter) -> Result<()> {
-    let params = GenerateParams::new()
-        .applications(args.applications)
-        .seed(args.seed)
-        .start(args.start)
-        .quarters(args.quarters)
-        .check()?;
+    let mut params = GenerateParams::new();
+    if let Some(n) = args.applications {
+        params = params.applications(n);
+    }
+    if let Some(seed) = args.seed {
+        params = params.seed(seed);
+    }
+    if let Some(start) = args.start {
+        params = params.start(start);
+    }
+    if let Some(q) = args.quarters {
+        params = params.quarters(q);
+    }
+    let params = params.check().map_err(SynthError::from)?;
     report.step(format!(
         "generating {} applications over {} quarters (seed {})",
-        args.applications, args.quarters, args.seed
+        params.applications(),
+        params.quarters(),
+        params.seed()
     ));
     let data = appfraud_synth::generate(&params);
     report.step(format!(

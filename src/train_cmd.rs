@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use appfraud_train::{
     Algorithm, CalibrationMethod, Dataset, Evaluation, NativeModel, SplitSpec, TrainConfig,
+    TrainError,
 };
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
@@ -29,7 +30,8 @@ pub enum CalibrationArg {
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
 pub struct Source {
-    /// A data directory (SCHEMA.md): features come from the pipeline, labels from labels.parquet.
+    /// A data directory (docs/input-contract.md): features come from the pipeline, labels from
+    /// labels.parquet.
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
     /// Any Parquet or CSV table, its columns used as features as they are (needs --label).
@@ -106,28 +108,14 @@ fn source_name(path: &std::path::Path) -> String {
     )
 }
 
+/// Every parameter of every table of `train.toml`, with its default and range, from their
+/// declarations.
 fn parameter_help() -> String {
-    let mut s = String::from(
-        "Parameters (train.toml: top-level algorithm, calibration, review_budget, \
-         bootstrap_resamples; then [gbdt] and [logistic] tables):\n\n[gbdt]\n",
-    );
-    for p in appfraud_train::gbdt_parameter_docs() {
-        s.push_str(&format!(
-            "  {:<24} default {:<8} {}: {}\n",
-            p.name, p.default, p.valid, p.doc
-        ));
-    }
-    s.push_str("\n[logistic]\n");
-    for p in appfraud_train::LogisticParams::PARAMETERS {
-        s.push_str(&format!(
-            "  {:<24} default {:<8} {}: {}\n",
-            p.name,
-            p.default,
-            p.range,
-            p.doc.trim().replace('\n', " ")
-        ));
-    }
-    s
+    format!(
+        "Parameters (train.toml: the top-level keys, then the [gbdt] and [logistic] tables; \
+         --algo and --calibration override the file):\n\n{}",
+        TrainConfig::help()
+    )
 }
 
 pub fn train(args: TrainArgs, report: &Reporter) -> Result<()> {
@@ -142,18 +130,18 @@ pub fn train(args: TrainArgs, report: &Reporter) -> Result<()> {
         None => TrainConfig::default(),
     };
     if let Some(a) = args.algo {
-        config.algorithm = match a {
+        config = config.algorithm(match a {
             AlgoArg::Gbdt => Algorithm::Gbdt,
             AlgoArg::Logistic => Algorithm::Logistic,
-        };
+        });
     }
     if let Some(c) = args.calibration {
-        config.calibration = match c {
+        config = config.calibration(match c {
             CalibrationArg::Platt => CalibrationMethod::Platt,
             CalibrationArg::Isotonic => CalibrationMethod::Isotonic,
-        };
+        });
     }
-    let config = config.check()?;
+    let config = config.check().map_err(TrainError::from)?;
     let spec = SplitSpec {
         valid_from: args.valid_from.map(date_micros),
         test_from: args.test_from.map(date_micros),
@@ -242,7 +230,7 @@ pub struct EvaluateArgs {
     /// Model directory written by `appfraud train`.
     #[arg(long, value_name = "MODEL_DIR")]
     pub model: PathBuf,
-    /// Data directory (SCHEMA.md) with labels.
+    /// Data directory (docs/input-contract.md) with labels.
     #[arg(long, value_name = "DIR")]
     pub data: PathBuf,
     /// Evaluate only applications submitted on or after DATE (YYYY-MM-DD); earlier rows are

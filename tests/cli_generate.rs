@@ -1,5 +1,6 @@
 //! End-to-end tests of `appfraud generate`: the files it writes are read back and compared with
-//! the contract of SCHEMA.md as transcribed below (not with the writer's own schema code).
+//! the contract of docs/input-contract.md as transcribed below (not with the writer's own schema
+//! code).
 
 use std::path::Path;
 
@@ -19,7 +20,7 @@ fn generate(dir: &Path, extra: &[&str]) {
     );
 }
 
-/// SCHEMA.md, version 1: (column, Arrow type, nullable), in the order of the document.
+/// docs/input-contract.md, version 1: (column, Arrow type, nullable), in the order of the document.
 fn utc() -> DataType {
     DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
 }
@@ -270,6 +271,21 @@ fn bad_arguments_exit_with_code_2_and_one_line() {
         err.contains("plain-file") && !err.contains("panicked"),
         "{err}"
     );
+}
+
+#[test]
+fn generate_help_lists_every_parameter_with_its_default_and_range() {
+    let out = run(&["generate", "--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "  applications = 20000  (between 1 and 50000000)",
+        "  seed = 42  (any unsigned 64-bit integer)",
+        "  start = 2024-01-01  (a date between 1990 and 2100)",
+        "  quarters = 8  (between 1 and 40)",
+    ] {
+        assert!(help.contains(line), "{line:?} missing from:\n{help}");
+    }
 }
 
 #[test]

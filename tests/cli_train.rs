@@ -140,10 +140,17 @@ fn bad_parameters_exit_with_2_before_reading_data() {
     // The data directory does not exist: a parameter error must come first.
     let nowhere = tmp.path().join("nowhere");
     for (text, needle) in [
-        ("[gbdt]\nlearning_rate = -0.1\n", "learning_rate"),
-        ("[gbdt]\nmax_leaves = 1\n", "max_leaves"),
+        (
+            "[gbdt]\nlearning_rate = -0.1\n",
+            "gbdt.learning_rate = -0.1",
+        ),
+        ("[gbdt]\nmax_leaves = 1\n", "gbdt.max_leaves = 1"),
         ("[gbdt]\nnum_leaves = 8\n", "num_leaves"),
-        ("review_budget = 0\n", "review_budget"),
+        ("review_budget = 0\n", "review_budget = 0"),
+        ("[logistic]\nalpha = -1.0\n", "logistic.alpha = -1.0"),
+        ("[logistic]\nC = 1.0\n", "`C`"),
+        ("algoritm = \"gbdt\"\n", "algoritm"),
+        ("calibration = \"beta\"\n", "beta"),
     ] {
         let cfg = config(tmp.path(), text);
         let out = run(&[
@@ -173,15 +180,33 @@ fn bad_parameters_exit_with_2_before_reading_data() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is_fraud"));
-    // --help lists every GBDT parameter with its default.
+    // --help lists every parameter of every table with its default and range.
     let help = ok(&run(&["train", "--help"]));
-    for p in [
-        "num_trees",
-        "max_leaves",
-        "learning_rate",
-        "monotone_constraints",
-        "alpha",
+    let tables = appfraud_train::TrainConfig::TABLES;
+    assert_eq!(tables.len(), 2);
+    let mut listed = 0;
+    for (table, params) in std::iter::once(("", appfraud_train::TrainConfig::PARAMETERS))
+        .chain(tables.iter().map(|t| (t.name, t.params)))
+    {
+        if !table.is_empty() {
+            assert!(help.contains(&format!("[{table}]")), "[{table}] missing");
+        }
+        for p in params {
+            let line = format!("  {} = {}  ({})", p.name, p.default, p.range);
+            assert!(
+                help.contains(&line),
+                "{line:?} missing from --help:\n{help}"
+            );
+            listed += 1;
+        }
+    }
+    // 4 top-level keys, 17 GBDT and 3 logistic parameters.
+    assert_eq!(listed, 24);
+    for line in [
+        "  learning_rate = 0.05  (a number in (0, 1])",
+        "  review_budget = 100  (an integer ≥ 1)",
+        "  alpha = 1.0  (a finite number ≥ 0)",
     ] {
-        assert!(help.contains(p), "{p} missing from --help");
+        assert!(help.contains(line), "{line:?} missing from --help");
     }
 }

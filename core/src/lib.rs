@@ -5,19 +5,23 @@
 //!
 //! Design:
 //!
-//! - [`schema`] is the input contract of `SCHEMA.md` written down once as data: the tables of a
-//!   data directory, their columns, logical types and nullability, and the reference files. The
-//!   generator writes by it, ingest validates by it; nothing else spells column names.
+//! - [`schema`] is the input contract of `docs/input-contract.md` written down once as data: the
+//!   tables of a data directory, their columns, logical types and nullability, and the reference
+//!   files. The generator writes by it, ingest validates by it; nothing else spells column names.
 //! - [`features`] describes features: [`FeatureDef`] (name, family, missing-value policy) and
 //!   the ordered [`FeatureSet`] whose SHA-256 [`FeatureSetHash`] ties a model to the pipeline
 //!   that computes its inputs.
 //! - [`manifest`] is the model package contract (`manifest.json`) between `train` and
 //!   `serve`, with the score [`Band`]s and [`ReasonCode`]s.
+//! - [`params`] holds `declare_params!`, the one way a parameter table is declared (builder,
+//!   `check()` into a validated type, getters, [`ParamInfo`] lists for help), and [`ParamError`],
+//!   the one error for a value out of range.
 //! - Errors are typed per crate ([`CoreError`] here); binaries decide exit codes.
 
 mod error;
 pub mod features;
 pub mod manifest;
+pub mod params;
 pub mod schema;
 
 pub use error::CoreError;
@@ -27,4 +31,5 @@ pub use manifest::{
     ManifestFeatureSet, MetricInterval, Metrics, ModelManifest, ONNX_FILE, OnnxFile, ReasonCode,
     SplitCounts, SplitMetrics, TrainingSummary,
 };
+pub use params::{ParamError, ParamInfo, ParamTable};
 pub use schema::{ColumnSpec, ColumnType, IpKind, ReferenceSpec, TableSpec};

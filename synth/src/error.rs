@@ -1,5 +1,6 @@
 use std::path::PathBuf;
 
+use appfraud_core::ParamError;
 use thiserror::Error;
 
 /// Errors of the synthetic data generator.
@@ -7,12 +8,8 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum SynthError {
     /// A generation parameter is outside its valid range.
-    #[error("invalid value {value} for {name}: expected {expected}")]
-    InvalidParam {
-        name: &'static str,
-        value: String,
-        expected: &'static str,
-    },
+    #[error(transparent)]
+    InvalidParameter(#[from] ParamError),
     /// The output directory or a file in it could not be written.
     #[error("cannot write {path}: {source}")]
     Io {
@@ -31,7 +28,7 @@ impl SynthError {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self,
-            SynthError::InvalidParam { .. } | SynthError::Io { .. }
+            SynthError::InvalidParameter(_) | SynthError::Io { .. }
         )
     }
 }

@@ -1,9 +1,9 @@
 //! # appfraud-synth: synthetic applications with known fraud mechanics
 //!
-//! Writes a data directory exactly per `SCHEMA.md` (applications, telemetry, labels, reference
-//! files) whose ground truth is documented here, so that a reader knows what stands behind every
-//! signal of `SIGNALS.md`. Nothing in features, training or serving may depend on this crate: it
-//! is a source of data, not a source of truth for the pipeline.
+//! Writes a data directory exactly per `docs/input-contract.md` (applications, telemetry, labels,
+//! reference files) whose ground truth is documented here, so that a reader knows what stands
+//! behind every signal of `docs/signals.md`. Nothing in features, training or serving may depend on
+//! this crate: it is a source of data, not a source of truth for the pipeline.
 //!
 //! ```no_run
 //! use appfraud_synth::{GenerateParams, generate};
@@ -176,19 +176,19 @@ fn application_id(i: u64, seed: u64) -> String {
 /// Generates a data set. Deterministic: the same parameters give identical data, whatever the
 /// number of threads.
 pub fn generate(params: &ValidGenerateParams) -> Synthetic {
-    let p = params.params();
+    let (seed, applications) = (params.seed(), params.applications());
     let bounds = params.quarter_bounds();
     let as_of = *bounds.last().unwrap_or(&0);
-    let mut rng = rng::Rng::new(p.seed, 0);
-    let plan = plan::plan(p.applications, &bounds, &mut rng);
+    let mut rng = rng::Rng::new(seed, 0);
+    let plan = plan::plan(applications, &bounds, &mut rng);
     let risky = education::risky_institutions();
     let network = network::Network::build();
     let world = actors::World {
-        seed: p.seed,
+        seed,
         bounds: bounds.clone(),
         popular_template: resume::Template::new(&mut rng.fork(1)),
         kit_template: resume::Template::new(&mut rng.fork(2)),
-        buildings_per_city: (p.applications as u64 / 4000).max(3),
+        buildings_per_city: (applications as u64 / 4000).max(3),
         ip_ranges_csv: network.to_csv(),
         risky_csv: education::risky_csv(&risky),
         network,
@@ -212,7 +212,7 @@ pub fn generate(params: &ValidGenerateParams) -> Synthetic {
         .collect();
     apps.par_sort_unstable_by_key(|a| (a.submitted_at, a.tiebreak));
     let ids: Vec<String> = (0..apps.len() as u64)
-        .map(|i| application_id(i, p.seed))
+        .map(|i| application_id(i, seed))
         .collect();
 
     let chunk = 4096;
@@ -223,7 +223,7 @@ pub fn generate(params: &ValidGenerateParams) -> Synthetic {
             let mut cols = TelemetryColumns::default();
             for (j, a) in part.iter().enumerate() {
                 let idx = (c * chunk + j) as u32;
-                telemetry::sessions(p.seed, idx, a.submitted_at, &a.sessions, as_of, &mut cols);
+                telemetry::sessions(seed, idx, a.submitted_at, &a.sessions, as_of, &mut cols);
             }
             cols
         })

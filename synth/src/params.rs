@@ -1,90 +1,39 @@
 //! Generation parameters: [`GenerateParams`] collects them, [`GenerateParams::check`] validates
 //! them into [`ValidGenerateParams`], the only type [`crate::generate`] accepts.
 
+use appfraud_core::declare_params;
 use chrono::{Datelike, Months, NaiveDate, TimeZone, Utc};
 
-use crate::SynthError;
-
-/// Declares each parameter once: name, type, default, valid range and documentation.
-macro_rules! params {
-    ($( $(#[doc = $doc:expr])* $name:ident : $ty:ty = $default:expr, valid($v:ident) $check:expr, $expected:expr; )*) => {
-        /// Settings of the generator before validation. Defaults make the built-in sample.
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct GenerateParams {
-            $( $(#[doc = $doc])* pub $name: $ty, )*
-        }
-
-        impl Default for GenerateParams {
-            fn default() -> Self {
-                GenerateParams { $( $name: $default, )* }
-            }
-        }
-
-        impl GenerateParams {
-            $(
-                $(#[doc = $doc])*
-                pub fn $name(mut self, value: $ty) -> Self {
-                    self.$name = value;
-                    self
-                }
-            )*
-
-            /// Validates every parameter; the first one out of range is reported.
-            pub fn check(self) -> Result<ValidGenerateParams, SynthError> {
-                $(
-                    let $v = &self.$name;
-                    if !($check) {
-                        return Err(SynthError::InvalidParam {
-                            name: stringify!($name),
-                            value: format!("{:?}", self.$name),
-                            expected: $expected,
-                        });
-                    }
-                )*
-                Ok(ValidGenerateParams(self))
-            }
-        }
-    };
-}
-
-params! {
+declare_params! {
+    /// Settings of the generator before validation; the defaults make the built-in sample.
+    /// [`GenerateParams::PARAMETERS`] lists every parameter with its default and range.
+    params GenerateParams;
+    /// Validated [`GenerateParams`], the only form [`crate::generate`] accepts.
+    valid ValidGenerateParams;
     /// Number of applications to generate.
-    applications: usize = 20_000, valid(v) (1..=50_000_000).contains(v), "between 1 and 50000000";
+    applications: usize = 20000,
+        valid "between 1 and 50000000" if |v| (1..=50_000_000).contains(v);
     /// Seed of every random draw: the same seed gives byte-identical files.
-    seed: u64 = 42, valid(_v) true, "any unsigned 64-bit integer";
+    seed: u64 = 42,
+        valid "any unsigned 64-bit integer" if |_v| true;
     /// First day of the data window (UTC midnight).
-    start: NaiveDate = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default(), valid(v) (1990..=2100).contains(&v.year()), "a date between 1990 and 2100";
+    start: NaiveDate = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default(), shown "2024-01-01",
+        valid "a date between 1990 and 2100" if |v| (1990..=2100).contains(&v.year());
     /// Number of calendar quarters (three-month periods) the window spans.
-    quarters: u32 = 8, valid(v) (1..=40).contains(v), "between 1 and 40";
+    quarters: u32 = 8,
+        valid "between 1 and 40" if |v| (1..=40).contains(v);
 }
-
-impl GenerateParams {
-    /// Default parameters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
-
-/// Validated parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidGenerateParams(GenerateParams);
 
 impl ValidGenerateParams {
-    /// The parameters as given.
-    pub fn params(&self) -> &GenerateParams {
-        &self.0
-    }
-
     /// Quarter boundaries in microseconds since the epoch: `quarters + 1` instants, the last
     /// being the end of the window (the "as of" time of the data set).
     pub(crate) fn quarter_bounds(&self) -> Vec<i64> {
-        (0..=self.0.quarters)
+        (0..=self.quarters)
             .map(|q| {
                 let day = self
-                    .0
                     .start
                     .checked_add_months(Months::new(3 * q))
-                    .unwrap_or(self.0.start);
+                    .unwrap_or(self.start);
                 let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
                 Utc.from_utc_datetime(&midnight).timestamp_micros()
             })
@@ -99,10 +48,24 @@ mod tests {
     #[test]
     fn out_of_range_values_name_the_parameter() {
         let err = GenerateParams::new().applications(0).check().unwrap_err();
-        assert!(err.to_string().contains("applications"), "{err}");
-        let err = GenerateParams::new().quarters(0).check().unwrap_err();
-        assert!(err.to_string().contains("quarters"), "{err}");
-        assert!(GenerateParams::new().check().is_ok());
+        assert_eq!(
+            err.to_string(),
+            "parameter applications = 0 is invalid; expected between 1 and 50000000"
+        );
+        let err = GenerateParams::new().quarters(41).check().unwrap_err();
+        assert_eq!((err.name, err.value.as_str()), ("quarters", "41"));
+        let early = NaiveDate::from_ymd_opt(1989, 12, 31).unwrap();
+        let err = GenerateParams::new().start(early).check().unwrap_err();
+        assert_eq!(err.name, "start");
+        let valid = GenerateParams::new().check().expect("defaults are valid");
+        assert_eq!(
+            (valid.applications(), valid.seed(), valid.quarters()),
+            (20_000, 42, 8)
+        );
+        assert_eq!(valid.start(), NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
+        let names: Vec<&str> = GenerateParams::PARAMETERS.iter().map(|p| p.name).collect();
+        assert_eq!(names, ["applications", "seed", "start", "quarters"]);
+        assert_eq!(GenerateParams::PARAMETERS[2].default, "2024-01-01");
     }
 
     #[test]

@@ -1,3 +1,4 @@
+use appfraud_core::ParamError;
 use thiserror::Error;
 
 /// Errors raised by `appfraud-train`.
@@ -202,16 +203,11 @@ pub enum TrainError {
         reason: String,
     },
 
-    /// A model parameter lay outside its valid range (see `parameter_docs`).
-    #[error("parameter {name} = {value} is invalid; expected {expected}")]
-    InvalidParameter {
-        /// The parameter's name as in the configuration file.
-        name: &'static str,
-        /// The value given, formatted.
-        value: String,
-        /// The valid range, in words.
-        expected: String,
-    },
+    /// A parameter of a parameter table (GBDT, logistic regression, the top-level training
+    /// keys) lay outside its valid range; the error names the table, the parameter, the value
+    /// and the range.
+    #[error(transparent)]
+    InvalidParameter(#[from] ParamError),
 
     /// A configuration text could not be read as parameters (syntax, unknown key, wrong type).
     #[error("invalid model configuration: {message}")]

@@ -1,38 +1,51 @@
 //! # appfraud-train: everything that turns a feature table into a model package
 //!
-//! This crate will own the training side of the pipeline (`DESIGN.md`): datasets with
-//! out-of-time splits and a label-delay embargo, a histogram GBDT built one stage per file
-//! (binning, histograms, split finding, tree growing; the objective only computes gradients),
-//! logistic regression, probability calibration, evaluation metrics, the model card and its plots,
-//! and ONNX export. The model package is the only contract with `appfraud-serve`: serving never
-//! links this crate, so nothing here is needed to score.
+//! Datasets with out-of-time splits, our histogram GBDT and the logistic baseline, probability
+//! calibration, the evaluation metrics with bootstrap intervals, the model card and its plots,
+//! and the ONNX export. The model package it writes is the only contract with
+//! `appfraud-serve`: serving never links this crate.
 //!
-//! Today it holds:
+//! ## Pipeline of types
 //!
-//! - a histogram gradient-boosted tree classifier: [`GbdtParams`] → [`ValidGbdtParams`] →
-//!   [`train_gbdt`] → [`GbdtModel`], a plain serialisable model with documented prediction
-//!   semantics (`x <= threshold` in `f32`, `NaN` to `default_left`) that the ONNX export,
-//!   TreeSHAP and serving read. Its design, one stage per file, is described in the `gbdt`
-//!   module and on [`train_gbdt`];
-//! - the evaluation metrics for binary classifiers that training and `appfraud evaluate` use
-//!   (the protocol is in `SIGNALS.md`, "Evaluation protocol"):
+//! [`TrainConfig`] (from `train.toml` or the setters) → [`TrainConfig::check`] →
+//! [`ValidTrainConfig`]; [`Dataset::from_data_dir`] or [`Dataset::from_table`] → [`Dataset`];
+//! then [`train`] → [`TrainedModel`] → [`TrainedModel::write`] (the model package: `model.onnx`,
+//! `manifest.json`, `model.json`, `metrics.json`, `model_card.md`, plots).
+//! [`evaluate_on_data_dir`] recomputes a written [`NativeModel`]'s metrics on labelled data.
 //!
-//!   - rank metrics: [`roc_auc`], [`roc_curve`], [`average_precision`],
-//!     [`precision_recall_curve`];
-//!   - operating points: [`recall_at_fpr`] chooses a threshold on one split,
-//!     [`recall_at_threshold`] and [`fpr_at_threshold`] report it on another;
-//!     [`precision_at_k`] measures a review budget;
-//!   - probability quality: [`brier_score`], [`log_loss`], and the [`reliability`] table.
+//! - **Parameters.** Every parameter table (the top-level keys of [`TrainConfig`],
+//!   [`GbdtParams`], [`LogisticParams`]) is declared once with `appfraud_core::declare_params!`:
+//!   builder, `check()` into the validated type, getters, and the [`ParamInfo`] lists
+//!   (`PARAMETERS`, `TABLES`, `help()`) from which `train --help` is generated. Unknown keys are
+//!   refused ([`TrainError::InvalidConfig`]) and every out-of-range value is one
+//!   [`TrainError::InvalidParameter`] ([`ParamError`]), all before any data is read.
+//! - **Datasets** ([`Dataset`], [`SplitSpec`], [`DatasetSummary`]): the feature frame of the one
+//!   pipeline joined with labels, split out of time, each split keeping only the labels known by
+//!   its cutoff (label delay), identity clusters kept from straddling splits (the protocol is in
+//!   `docs/signals.md`, "Evaluation protocol"). Rows come out as a [`ColumnMatrix`].
+//! - **Models.** [`GbdtParams`] → [`ValidGbdtParams`] → [`train_gbdt`] → [`GbdtTraining`] /
+//!   [`GbdtModel`], a plain serialisable model with documented prediction semantics (`x <=
+//!   threshold` in `f32`, `NaN` to `default_left`; its design, one stage per file, is on
+//!   [`train_gbdt`]). [`LogisticParams`] → [`ValidLogisticParams`] → [`train_logistic`] →
+//!   [`LogisticModel`] (standardisation, missing indicators, L2). [`Model`] holds either.
+//! - **Calibration** ([`fit_platt`], [`fit_isotonic`] → [`Calibrator`]) on validation margins,
+//!   and band thresholds at 1 % and 5 % validation false-positive rate ([`Thresholds`]).
+//! - **Metrics**, on plain slices (`labels: &[bool]`, `true` = fraud; `scores: &[f64]`), with
+//!   scikit-learn's definitions, ties included: rank metrics ([`roc_auc`], [`roc_curve`],
+//!   [`average_precision`], [`precision_recall_curve`]); operating points ([`recall_at_fpr`]
+//!   chooses a threshold on one split, [`recall_at_threshold`] and [`fpr_at_threshold`] report
+//!   it on another, [`precision_at_k`] measures a review budget); probability quality
+//!   ([`brier_score`], [`log_loss`], [`reliability`]). [`bootstrap_ci`] gives any of them a
+//!   stratified percentile [`Interval`]; [`evaluate`] computes the whole protocol for a split
+//!   ([`Evaluation`]).
+//! - **Outputs**: [`export_onnx`] writes the graph `serve` runs (input [`ONNX_INPUT`], output
+//!   [`ONNX_OUTPUT`], calibration inside, [`tree_covers`] for TreeSHAP); [`model_card`] and the
+//!   SVG plots ([`roc_svg`], [`precision_recall_svg`], [`calibration_svg`],
+//!   [`importance_svg`]) describe the model.
 //!
-//! Design of the metrics:
-//!
-//! - Metrics take plain slices, `labels: &[bool]` (`true` = fraud) and `scores: &[f64]`, so
-//!   they do not care where the scores came from (native model, ONNX Runtime, another tool).
-//! - Definitions follow scikit-learn, ties included, and the tests pin values computed with it.
-//!   Rank metrics sort once: O(n log n).
-//! - Inputs are validated at the boundary: empty or mismatched slices, NaN/inf scores,
-//!   probabilities outside `[0, 1]`, a single class where the metric is undefined and
-//!   out-of-range arguments return a [`TrainError`]; nothing panics on user data.
+//! Inputs are validated at the boundary: empty or mismatched slices, NaN or infinite scores and
+//! features, probabilities outside `[0, 1]`, a single class where a metric or a fit is undefined
+//! and out-of-range arguments return a [`TrainError`]; nothing panics on user data.
 #![warn(missing_docs)]
 
 mod bootstrap;
@@ -46,10 +59,10 @@ mod gbdt;
 mod logistic;
 mod matrix;
 mod metrics;
-mod params;
 mod plots;
 mod trainer;
 
+pub use appfraud_core::{ParamError, ParamInfo, ParamTable};
 pub use bootstrap::{Interval, bootstrap_ci};
 pub use calibration::{Calibrator, fit_isotonic, fit_platt};
 pub use card::{CardInputs, model_card};
@@ -58,8 +71,8 @@ pub use error::TrainError;
 pub use evaluation::{BootstrapSettings, Evaluation, TARGET_FPRS, Thresholds, evaluate};
 pub use export::{BATCH_DIM, INPUT as ONNX_INPUT, OUTPUT as ONNX_OUTPUT, export_onnx, tree_covers};
 pub use gbdt::{
-    GbdtModel, GbdtParams, GbdtTraining, LeafNode, Node, ParamDoc, RoundLoss, SplitNode, Tree,
-    ValidGbdtParams, parameter_docs as gbdt_parameter_docs, train_gbdt,
+    GbdtModel, GbdtParams, GbdtTraining, LeafNode, Node, RoundLoss, SplitNode, Tree,
+    ValidGbdtParams, train_gbdt,
 };
 pub use logistic::{
     FeatureStandardization, LogisticModel, LogisticParams, ValidLogisticParams, train_logistic,
@@ -70,7 +83,6 @@ pub use metrics::{
     average_precision, brier_score, fpr_at_threshold, log_loss, precision_at_k,
     precision_recall_curve, recall_at_fpr, recall_at_threshold, reliability, roc_auc, roc_curve,
 };
-pub use params::ParamInfo;
 pub use plots::{
     MAX_IMPORTANCE_BARS, calibration_svg, importance_svg, precision_recall_svg, roc_svg,
 };

@@ -10,23 +10,30 @@ use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
-use crate::params::declare_params;
+use appfraud_core::declare_params;
+
 use crate::{ColumnMatrix, TrainError};
 
 declare_params! {
     /// Hyperparameters of [`train_logistic`]: build with the setters (or deserialise from a
     /// config file; unknown keys are refused, missing keys take their defaults), then
     /// [`check`](Self::check).
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, default)]
     params LogisticParams;
     /// Validated [`LogisticParams`], the only form [`train_logistic`] accepts.
+    #[derive(Serialize)]
     valid ValidLogisticParams;
     /// L2 penalty strength on the coefficients of the standardised features and of the
     /// missing indicators (not on the intercept); scikit-learn's `C` is `1 / alpha`.
-    alpha: f64 = 1.0, "a finite number >= 0" if |v| v.is_finite() && v >= 0.0;
+    alpha: f64 = 1.0,
+        valid "a finite number ≥ 0" if |v| v.is_finite() && *v >= 0.0;
     /// Maximum number of L-BFGS iterations.
-    max_iterations: u64 = 200, "an integer >= 1" if |v| v >= 1;
+    max_iterations: u64 = 200,
+        valid "an integer ≥ 1" if |v| *v >= 1;
     /// The solver stops when the Euclidean norm of the objective's gradient falls below this.
-    gradient_tolerance: f64 = 1e-5, "a finite number > 0" if |v| v.is_finite() && v > 0.0;
+    gradient_tolerance: f64 = 1e-5,
+        valid "a finite number > 0" if |v| v.is_finite() && *v > 0.0;
 }
 
 /// How one feature is standardised and imputed (see [`LogisticModel`]).
@@ -481,17 +488,21 @@ mod tests {
             ),
             (1.0, 200, 1e-5)
         );
-        for bad in [
-            LogisticParams::new().alpha(-1.0),
-            LogisticParams::new().alpha(f64::NAN),
-            LogisticParams::new().max_iterations(0),
-            LogisticParams::new().gradient_tolerance(0.0),
-            LogisticParams::new().gradient_tolerance(f64::INFINITY),
+        for (bad, name) in [
+            (LogisticParams::new().alpha(-1.0), "alpha"),
+            (LogisticParams::new().alpha(f64::NAN), "alpha"),
+            (LogisticParams::new().max_iterations(0), "max_iterations"),
+            (
+                LogisticParams::new().gradient_tolerance(0.0),
+                "gradient_tolerance",
+            ),
+            (
+                LogisticParams::new().gradient_tolerance(f64::INFINITY),
+                "gradient_tolerance",
+            ),
         ] {
-            assert!(matches!(
-                bad.check(),
-                Err(TrainError::InvalidArgument { .. })
-            ));
+            let err = bad.check().expect_err(name);
+            assert_eq!((err.table, err.name), (None, name));
         }
         assert!(LogisticParams::new().alpha(0.0).check().is_ok());
     }

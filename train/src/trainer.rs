@@ -24,7 +24,7 @@ use crate::{ColumnMatrix, TrainError};
 use appfraud_core::{
     Bands, Explainer, FeatureSet, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestFeature,
     ManifestFeatureSet, MetricInterval, Metrics, ModelManifest, ONNX_FILE, OnnxFile, SplitCounts,
-    SplitMetrics, TrainingSummary,
+    SplitMetrics, TrainingSummary, declare_params,
 };
 
 /// Version of the native model format (`model.json`).
@@ -62,107 +62,64 @@ pub enum CalibrationMethod {
     Isotonic,
 }
 
-/// The training configuration, as read from `train.toml` (every key optional):
-///
-/// ```toml
-/// algorithm = "gbdt"          # or "logistic"
-/// calibration = "platt"       # or "isotonic"
-/// review_budget = 100         # k of precision at k
-/// bootstrap_resamples = 200   # 0: no intervals
-/// [gbdt]
-/// num_trees = 500
-/// [logistic]
-/// alpha = 1.0
-/// ```
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TrainConfig {
-    /// The model.
-    #[serde(default)]
-    pub algorithm: Algorithm,
-    /// The calibration.
-    #[serde(default)]
-    pub calibration: CalibrationMethod,
-    /// Precision is reported among this many highest scores.
-    #[serde(default = "default_review_budget")]
-    pub review_budget: usize,
-    /// Bootstrap resamples for the confidence intervals.
-    #[serde(default = "default_resamples")]
-    pub bootstrap_resamples: usize,
-    /// GBDT parameters.
-    #[serde(default)]
-    pub gbdt: GbdtParams,
-    /// Logistic-regression parameters.
-    #[serde(default)]
-    pub logistic: LogisticParams,
-}
-
-fn default_review_budget() -> usize {
-    100
-}
-
-fn default_resamples() -> usize {
-    200
-}
-
-impl Default for TrainConfig {
-    fn default() -> Self {
-        TrainConfig {
-            algorithm: Algorithm::default(),
-            calibration: CalibrationMethod::default(),
-            review_budget: default_review_budget(),
-            bootstrap_resamples: default_resamples(),
-            gbdt: GbdtParams::default(),
-            logistic: LogisticParams::default(),
-        }
-    }
+declare_params! {
+    /// The training configuration, as read from `train.toml` (every key optional; unknown keys
+    /// are refused) or built with the setters; [`check`](Self::check) validates it, tables
+    /// included, before any data is read:
+    ///
+    /// ```toml
+    /// algorithm = "gbdt"          # or "logistic"
+    /// calibration = "platt"       # or "isotonic"
+    /// review_budget = 100         # k of precision at k
+    /// bootstrap_resamples = 200   # 0: no intervals
+    /// [gbdt]
+    /// num_trees = 500
+    /// [logistic]
+    /// alpha = 1.0
+    /// ```
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, default)]
+    params TrainConfig;
+    /// A checked [`TrainConfig`]: only this can train.
+    valid ValidTrainConfig;
+    /// The model to train: our histogram GBDT or the logistic baseline.
+    algorithm: Algorithm = Algorithm::Gbdt, shown "\"gbdt\"",
+        valid "\"gbdt\" or \"logistic\"" if |_v| true;
+    /// How margins become probabilities, fitted on validation: a sigmoid (Platt) or a monotone
+    /// piecewise-linear map (isotonic, needs many validation positives).
+    calibration: CalibrationMethod = CalibrationMethod::Platt, shown "\"platt\"",
+        valid "\"platt\" or \"isotonic\"" if |_v| true;
+    /// Precision is reported among this many highest scores (precision at k).
+    review_budget: usize = 100,
+        valid "an integer ≥ 1" if |v| *v >= 1;
+    /// Bootstrap resamples for the confidence intervals of the metrics; 0 = no intervals.
+    bootstrap_resamples: usize = 200,
+        valid "any integer ≥ 0" if |_v| true;
+    table
+    /// GBDT parameters, used when `algorithm = "gbdt"`.
+    gbdt: GbdtParams => ValidGbdtParams;
+    table
+    /// Logistic-regression parameters, used when `algorithm = "logistic"`.
+    logistic: LogisticParams => ValidLogisticParams;
 }
 
 impl TrainConfig {
-    /// Reads a TOML configuration; unknown keys are refused.
+    /// Reads a TOML configuration: missing keys keep their defaults. Syntax errors, unknown
+    /// keys and wrong types return [`TrainError::InvalidConfig`] naming the line; ranges are
+    /// checked by [`check`](Self::check).
     pub fn from_toml_str(text: &str) -> Result<TrainConfig, TrainError> {
-        toml::from_str(text).map_err(|e| TrainError::InvalidArgument {
-            name: "config",
-            value: e.message().to_owned(),
-            expected: "a train.toml with the documented keys".to_owned(),
+        toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .and_then(|span| text.get(..span.start))
+                .map(|before| before.matches('\n').count() + 1);
+            TrainError::InvalidConfig {
+                message: match line {
+                    Some(line) => format!("line {line}: {}", e.message()),
+                    None => e.message().to_owned(),
+                },
+            }
         })
-    }
-
-    /// Checks every parameter before any compute.
-    pub fn check(self) -> Result<ValidTrainConfig, TrainError> {
-        if self.review_budget == 0 {
-            return Err(TrainError::InvalidArgument {
-                name: "review_budget",
-                value: "0".into(),
-                expected: "at least 1".into(),
-            });
-        }
-        Ok(ValidTrainConfig {
-            algorithm: self.algorithm,
-            calibration: self.calibration,
-            review_budget: self.review_budget,
-            bootstrap_resamples: self.bootstrap_resamples,
-            gbdt: self.gbdt.check()?,
-            logistic: self.logistic.check()?,
-        })
-    }
-}
-
-/// A checked [`TrainConfig`]: only this can train.
-#[derive(Debug, Clone)]
-pub struct ValidTrainConfig {
-    algorithm: Algorithm,
-    calibration: CalibrationMethod,
-    review_budget: usize,
-    bootstrap_resamples: usize,
-    gbdt: ValidGbdtParams,
-    logistic: ValidLogisticParams,
-}
-
-impl ValidTrainConfig {
-    /// The model to train.
-    pub fn algorithm(&self) -> Algorithm {
-        self.algorithm
     }
 }
 
@@ -344,7 +301,7 @@ pub fn train(
                 &train_rows.labels,
                 Some((&xv, &valid_rows.labels)),
             )?;
-            let params = describe(config.gbdt.as_params());
+            let params = describe(&config.gbdt);
             (Model::Gbdt(t.model), t.history, params)
         }
         Algorithm::Logistic => {
@@ -730,4 +687,152 @@ pub fn evaluate_on_data_dir(
         review_budget,
         BootstrapSettings::default(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use appfraud_core::ParamError;
+
+    #[test]
+    fn an_empty_config_is_every_default() {
+        let config = TrainConfig::from_toml_str("").expect("empty TOML is valid");
+        assert_eq!(config, TrainConfig::default());
+        let valid = config.check().expect("defaults are valid");
+        assert_eq!(valid.algorithm(), Algorithm::Gbdt);
+        assert_eq!(valid.calibration(), CalibrationMethod::Platt);
+        assert_eq!(
+            (valid.review_budget(), valid.bootstrap_resamples()),
+            (100, 200)
+        );
+        assert_eq!(valid.gbdt(), &GbdtParams::default().check().unwrap());
+        assert_eq!(
+            valid.logistic(),
+            &LogisticParams::default().check().unwrap()
+        );
+    }
+
+    #[test]
+    fn keys_reach_their_tables() {
+        let text = "algorithm = \"logistic\"\ncalibration = \"isotonic\"\nreview_budget = 7\n\
+                    bootstrap_resamples = 0\n[gbdt]\nnum_trees = 3\n[logistic]\nalpha = 0.5\n";
+        let config = TrainConfig::from_toml_str(text).expect("valid TOML");
+        let expected = TrainConfig::new()
+            .algorithm(Algorithm::Logistic)
+            .calibration(CalibrationMethod::Isotonic)
+            .review_budget(7)
+            .bootstrap_resamples(0)
+            .gbdt(GbdtParams::new().num_trees(3))
+            .logistic(LogisticParams::new().alpha(0.5));
+        assert_eq!(config, expected);
+    }
+
+    #[test]
+    fn unknown_keys_and_wrong_types_name_the_key_and_line() {
+        for (text, key, line) in [
+            ("review_budgte = 5\n", "review_budgte", 1),
+            (
+                "algorithm = \"gbdt\"\n[gbdt]\nnum_leaves = 8\n",
+                "num_leaves",
+                3,
+            ),
+            ("[logistic]\nC = 1.0\n", "C", 2),
+            ("[lightgbm]\nnum_trees = 1\n", "lightgbm", 1),
+        ] {
+            match TrainConfig::from_toml_str(text) {
+                Err(TrainError::InvalidConfig { message }) => {
+                    assert!(message.contains(key), "{text}: {message}");
+                    assert!(message.starts_with(&format!("line {line}:")), "{message}");
+                }
+                other => panic!("{text}: expected InvalidConfig, got {other:?}"),
+            }
+        }
+        for text in [
+            "algorithm = \"xgboost\"\n",
+            "review_budget = \"many\"\n",
+            "[gbdt]\nnum_trees = -1\n",
+        ] {
+            assert!(
+                matches!(
+                    TrainConfig::from_toml_str(text),
+                    Err(TrainError::InvalidConfig { .. })
+                ),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn out_of_range_values_are_one_error_naming_their_table() {
+        let cases: [(&str, Option<&'static str>, &str, &str); 3] = [
+            ("review_budget = 0\n", None, "review_budget", "0"),
+            (
+                "[gbdt]\nlearning_rate = 1.5\n",
+                Some("gbdt"),
+                "learning_rate",
+                "1.5",
+            ),
+            (
+                "[logistic]\nmax_iterations = 0\n",
+                Some("logistic"),
+                "max_iterations",
+                "0",
+            ),
+        ];
+        for (text, table, name, value) in cases {
+            let config = TrainConfig::from_toml_str(text).expect("parses");
+            let err = TrainError::from(config.check().expect_err(text));
+            match &err {
+                TrainError::InvalidParameter(ParamError {
+                    table: t,
+                    name: n,
+                    value: v,
+                    ..
+                }) => assert_eq!((*t, *n, v.as_str()), (table, name, value), "{text}"),
+                other => panic!("{text}: expected InvalidParameter, got {other:?}"),
+            }
+            assert!(err.is_user_error());
+        }
+        let err = TrainConfig::from_toml_str("[gbdt]\nlearning_rate = 1.5\n")
+            .unwrap()
+            .check()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "parameter gbdt.learning_rate = 1.5 is invalid; expected a number in (0, 1]"
+        );
+    }
+
+    #[test]
+    fn help_lists_every_parameter_of_every_table_with_its_default() {
+        let help = TrainConfig::help();
+        let names: Vec<&str> = TrainConfig::TABLES.iter().map(|t| t.name).collect();
+        assert_eq!(names, ["gbdt", "logistic"]);
+        assert_eq!(TrainConfig::TABLES[0].params, GbdtParams::PARAMETERS);
+        assert_eq!(TrainConfig::TABLES[1].params, LogisticParams::PARAMETERS);
+        for line in [
+            "  algorithm = \"gbdt\"  (\"gbdt\" or \"logistic\")",
+            "  review_budget = 100  (an integer ≥ 1)",
+            "  bootstrap_resamples = 200  (any integer ≥ 0)",
+            "[gbdt]  GBDT parameters, used when `algorithm = \"gbdt\"`.",
+            "  num_trees = 500  (an integer ≥ 1)",
+            "  monotone_constraints = []  (empty, or one of -1, 0, 1 per feature)",
+            "[logistic]  Logistic-regression parameters, used when `algorithm = \"logistic\"`.",
+            "  gradient_tolerance = 1e-5  (a finite number > 0)",
+        ] {
+            assert!(
+                help.lines().any(|l| l == line),
+                "{line:?} missing from:\n{help}"
+            );
+        }
+        // Each parameter is one line indented by two spaces, its doc the next, indented by six.
+        let count = TrainConfig::PARAMETERS.len()
+            + GbdtParams::PARAMETERS.len()
+            + LogisticParams::PARAMETERS.len();
+        assert_eq!(count, 4 + 17 + 3);
+        let params = help
+            .lines()
+            .filter(|l| l.starts_with("  ") && !l.starts_with("   "));
+        assert_eq!(params.count(), count);
+    }
 }

@@ -3,8 +3,8 @@
 use appfraud_train::{ColumnMatrix, GbdtParams, TrainError, ValidGbdtParams, train_gbdt};
 
 fn invalid_parameter(params: GbdtParams) -> (&'static str, String) {
-    match params.check() {
-        Err(TrainError::InvalidParameter { name, value, .. }) => (name, value),
+    match params.check().map_err(TrainError::from) {
+        Err(TrainError::InvalidParameter(e)) => (e.name, e.value),
         other => panic!("expected InvalidParameter, got {other:?}"),
     }
 }

@@ -61,7 +61,7 @@ pub fn train_gbdt(
     valid: Option<(&ColumnMatrix<'_>, &[bool])>,
 ) -> Result<GbdtTraining, TrainError> {
     check_training_data(params, x, y, valid)?;
-    let threads = *params.num_threads();
+    let threads = params.num_threads();
     if threads == 0 {
         return Ok(boost(params, x, y, valid));
     }
@@ -83,23 +83,24 @@ fn boost(
     valid: Option<(&ColumnMatrix<'_>, &[bool])>,
 ) -> GbdtTraining {
     let n_rows = x.n_rows();
-    let binned = BinnedMatrix::new(x.columns(), n_rows, *params.max_bins());
+    let binned = BinnedMatrix::new(x.columns(), n_rows, params.max_bins());
     let objective = BinaryLogLoss {
-        scale_pos_weight: *params.scale_pos_weight(),
+        scale_pos_weight: params.scale_pos_weight(),
     };
     let base_score = objective.initial_score(y);
+    let monotone = params.monotone_constraints();
     let shape = TreeShape {
         rules: SplitRules {
-            lambda_l2: *params.lambda_l2(),
-            min_data_in_leaf: u32::try_from(*params.min_data_in_leaf()).unwrap_or(u32::MAX),
-            min_sum_hessian_in_leaf: *params.min_sum_hessian_in_leaf(),
-            min_gain_to_split: *params.min_gain_to_split(),
+            lambda_l2: params.lambda_l2(),
+            min_data_in_leaf: u32::try_from(params.min_data_in_leaf()).unwrap_or(u32::MAX),
+            min_sum_hessian_in_leaf: params.min_sum_hessian_in_leaf(),
+            min_gain_to_split: params.min_gain_to_split(),
         },
-        max_leaves: *params.max_leaves(),
-        max_depth: *params.max_depth(),
-        monotone: params.monotone_constraints(),
+        max_leaves: params.max_leaves(),
+        max_depth: params.max_depth(),
+        monotone: &monotone,
     };
-    let learning_rate = *params.learning_rate();
+    let learning_rate = params.learning_rate();
 
     let mut scores = vec![base_score; n_rows];
     let mut valid_scores = valid.map(|(vx, _)| vec![base_score; vx.n_rows()]);
@@ -113,24 +114,24 @@ fn boost(
         train_log_loss: mean_log_loss(y, &scores),
         valid_log_loss: valid_loss(&valid_scores),
     }];
-    let early_stopping = valid.is_some() && *params.early_stopping_rounds() > 0;
+    let early_stopping = valid.is_some() && params.early_stopping_rounds() > 0;
     let mut best: Option<(usize, f64)> = None;
 
     let mut gradients = vec![0.0; n_rows];
     let mut hessians = vec![0.0; n_rows];
     let mut trees = Vec::new();
-    for round in 0..*params.num_trees() {
+    for round in 0..params.num_trees() {
         objective.gradients(y, &scores, &mut gradients, &mut hessians);
         let rows = bag_rows(
             n_rows,
-            *params.bagging_fraction(),
-            *params.bagging_seed(),
+            params.bagging_fraction(),
+            params.bagging_seed(),
             round,
         );
         let active = tree_features(
             x.n_features(),
-            *params.feature_fraction(),
-            *params.seed(),
+            params.feature_fraction(),
+            params.seed(),
             round,
         );
         let inputs = GrowInputs {
@@ -170,7 +171,7 @@ fn boost(
                 best = Some((trees.len(), loss));
             }
             let best_trees = best.map_or(0, |(t, _)| t);
-            if early_stopping && trees.len() - best_trees >= *params.early_stopping_rounds() {
+            if early_stopping && trees.len() - best_trees >= params.early_stopping_rounds() {
                 break;
             }
         }

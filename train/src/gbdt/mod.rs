@@ -7,7 +7,7 @@
 //! export, TreeSHAP and serving read. One stage per file:
 //!
 //! - `params`: the parameter table (each parameter's name, default, range and doc, declared
-//!   once; [`parameter_docs`] lists them);
+//!   once; [`GbdtParams::PARAMETERS`] lists them);
 //! - `inputs`: checks on the data before any compute;
 //! - `binning`: per-feature quantile bins (`u8`, column-major) with exact `f32` bounds and one
 //!   bin for missing values;
@@ -48,7 +48,8 @@
 //! # Parameters
 //!
 //! Every parameter, its default, valid range and meaning is declared once, in `params`; the
-//! table is in the docs of [`GbdtParams`] and, for programs (CLI help), in [`parameter_docs`].
+//! builder methods of [`GbdtParams`] document each one and, for programs (CLI help),
+//! [`GbdtParams::PARAMETERS`] lists them.
 
 mod binning;
 mod booster;
@@ -63,4 +64,4 @@ mod split;
 
 pub use booster::{GbdtTraining, RoundLoss, train_gbdt};
 pub use model::{GbdtModel, LeafNode, Node, SplitNode, Tree};
-pub use params::{GbdtParams, ParamDoc, ValidGbdtParams, parameter_docs};
+pub use params::{GbdtParams, ValidGbdtParams};

@@ -1,183 +1,85 @@
 //! GBDT parameters: the builder [`GbdtParams`], its validated form [`ValidGbdtParams`], and the
-//! table every parameter is declared in once.
-//!
-//! The `gbdt_parameters!` table below is the single source: it generates the struct fields, the
-//! `Default` values, the builder setters, the getters of the validated type, the range checks
-//! of [`GbdtParams::check`] and [`parameter_docs`] (for `--help` and the docs).
+//! table every parameter is declared in once (`declare_params!` of `appfraud-core`: it
+//! generates the fields, defaults, setters, getters, range checks of [`GbdtParams::check`] and
+//! [`GbdtParams::PARAMETERS`], from which `--help` is generated).
 
-use serde::{Deserialize, Serialize};
+use appfraud_core::declare_params;
 
 use crate::TrainError;
 
-/// One row of the parameter table: what a user can set, its default and its valid range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ParamDoc {
-    /// The name, as in the TOML configuration and the builder method.
-    pub name: &'static str,
-    /// The default value, as written in the table.
-    pub default: &'static str,
-    /// The valid range, in words.
-    pub valid: &'static str,
-    /// What it does, in one line.
-    pub doc: &'static str,
-}
-
-/// Declares every parameter once: `name: Type = default, valid "words" if |v| check, doc "one line";`
-/// (`shown "text"` overrides how the default is printed).
-macro_rules! gbdt_parameters {
-    ($(
-        $name:ident : $ty:ty = $default:expr $(, shown $shown:literal)?,
-            valid $valid:literal if |$v:ident| $check:expr,
-            doc $doc:literal;
-    )*) => {
-        /// Settings for [`train_gbdt`](crate::train_gbdt), collected with builder methods or read
-        /// from TOML ([`GbdtParams::from_toml_str`]); unknown keys are refused. Turn them into
-        /// [`ValidGbdtParams`] with [`GbdtParams::check`] before training. The same table is
-        /// available to programs as [`parameter_docs`]:
-        ///
-        /// | name | default | valid | meaning |
-        /// |---|---|---|---|
-        $(
-            #[doc = concat!(
-                "| `", stringify!($name), "` | `", gbdt_parameters!(@shown $default $(, $shown)?),
-                "` | ", $valid, " | ", $doc, " |"
-            )]
-        )*
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(default, deny_unknown_fields)]
-        pub struct GbdtParams {
-            $( #[doc = $doc] $name: $ty, )*
-        }
-
-        impl Default for GbdtParams {
-            fn default() -> Self {
-                Self { $( $name: $default, )* }
-            }
-        }
-
-        impl GbdtParams {
-            $(
-                #[doc = $doc]
-                #[doc = ""]
-                #[doc = concat!("Default `", gbdt_parameters!(@shown $default $(, $shown)?), "`; valid: ", $valid, ".")]
-                #[must_use]
-                pub fn $name(mut self, value: $ty) -> Self {
-                    self.$name = value;
-                    self
-                }
-            )*
-
-            /// Checks every parameter against its range and returns the validated parameters,
-            /// or [`TrainError::InvalidParameter`] naming the first one out of range (in table
-            /// order). Checks that need the data (the length of `monotone_constraints`) run when
-            /// training starts.
-            pub fn check(self) -> Result<ValidGbdtParams, TrainError> {
-                $(
-                    let $v = &self.$name;
-                    if !($check) {
-                        return Err(TrainError::InvalidParameter {
-                            name: stringify!($name),
-                            value: format!("{:?}", self.$name),
-                            expected: $valid.to_string(),
-                        });
-                    }
-                )*
-                Ok(ValidGbdtParams(self))
-            }
-        }
-
-        impl ValidGbdtParams {
-            $(
-                #[doc = $doc]
-                pub fn $name(&self) -> &$ty {
-                    &self.0.$name
-                }
-            )*
-        }
-
-        /// Every GBDT parameter in declaration order: name, default, valid range and a one-line
-        /// description. The CLI's `--help` and the docs are generated from this table.
-        pub fn parameter_docs() -> &'static [ParamDoc] {
-            const DOCS: &[ParamDoc] = &[
-                $(
-                    ParamDoc {
-                        name: stringify!($name),
-                        default: gbdt_parameters!(@shown $default $(, $shown)?),
-                        valid: $valid,
-                        doc: $doc,
-                    },
-                )*
-            ];
-            DOCS
-        }
-    };
-    (@shown $default:expr) => { stringify!($default) };
-    (@shown $default:expr, $shown:literal) => { $shown };
-}
-
-gbdt_parameters! {
+declare_params! {
+    /// Settings for [`train_gbdt`](crate::train_gbdt), collected with builder methods or read
+    /// from TOML ([`GbdtParams::from_toml_str`]); unknown keys are refused, missing keys keep
+    /// their defaults. Turn them into [`ValidGbdtParams`] with [`GbdtParams::check`] before
+    /// training; [`GbdtParams::PARAMETERS`] lists every parameter with its default and range.
+    /// Checks that need the data (the length of `monotone_constraints`) run when training
+    /// starts.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    params GbdtParams;
+    /// Parameters that passed [`GbdtParams::check`]; the only input
+    /// [`train_gbdt`](crate::train_gbdt) accepts. Read them back with the getters (one per
+    /// parameter).
+    #[derive(serde::Serialize)]
+    valid ValidGbdtParams;
+    /// Number of boosting rounds, one tree each (fewer if early stopping triggers).
     num_trees: usize = 500,
-        valid "an integer ≥ 1" if |v| *v >= 1,
-        doc "Number of boosting rounds, one tree each (fewer if early stopping triggers).";
+        valid "an integer ≥ 1" if |v| *v >= 1;
+    /// Shrinkage: every leaf value is multiplied by it.
     learning_rate: f64 = 0.05,
-        valid "a number in (0, 1]" if |v| *v > 0.0 && *v <= 1.0,
-        doc "Shrinkage: every leaf value is multiplied by it.";
+        valid "a number in (0, 1]" if |v| *v > 0.0 && *v <= 1.0;
+    /// Maximum number of leaves per tree (trees grow leaf-wise, best gain first).
     max_leaves: usize = 31,
-        valid "an integer in 2..=131072" if |v| (2..=131_072).contains(v),
-        doc "Maximum number of leaves per tree (trees grow leaf-wise, best gain first).";
+        valid "an integer in 2..=131072" if |v| (2..=131_072).contains(v);
+    /// Maximum depth of a leaf (root = depth 0); 0 = no limit besides max_leaves.
     max_depth: usize = 0,
-        valid "0 (unlimited) or an integer ≥ 1" if |_v| true,
-        doc "Maximum depth of a leaf (root = depth 0); 0 = no limit besides max_leaves.";
+        valid "0 (unlimited) or an integer ≥ 1" if |_v| true;
+    /// Minimum number of (in-bag) training rows in a leaf.
     min_data_in_leaf: usize = 20,
-        valid "an integer ≥ 1" if |v| *v >= 1,
-        doc "Minimum number of (in-bag) training rows in a leaf.";
+        valid "an integer ≥ 1" if |v| *v >= 1;
+    /// Minimum sum of hessians (weighted p(1-p)) in a leaf.
     min_sum_hessian_in_leaf: f64 = 1e-3,
-        valid "a finite number ≥ 0" if |v| *v >= 0.0 && v.is_finite(),
-        doc "Minimum sum of hessians (weighted p(1-p)) in a leaf.";
+        valid "a finite number ≥ 0" if |v| *v >= 0.0 && v.is_finite();
+    /// A split is made only if its gain is strictly greater than this.
     min_gain_to_split: f64 = 0.0,
-        valid "a finite number ≥ 0" if |v| *v >= 0.0 && v.is_finite(),
-        doc "A split is made only if its gain is strictly greater than this.";
+        valid "a finite number ≥ 0" if |v| *v >= 0.0 && v.is_finite();
+    /// L2 penalty on leaf values: leaf = -G / (H + lambda_l2).
     lambda_l2: f64 = 0.0,
-        valid "a finite number ≥ 0" if |v| *v >= 0.0 && v.is_finite(),
-        doc "L2 penalty on leaf values: leaf = -G / (H + lambda_l2).";
+        valid "a finite number ≥ 0" if |v| *v >= 0.0 && v.is_finite();
+    /// Share of training rows drawn without replacement for each tree; 1 = all rows.
     bagging_fraction: f64 = 1.0,
-        valid "a number in (0, 1]" if |v| *v > 0.0 && *v <= 1.0,
-        doc "Share of training rows drawn without replacement for each tree; 1 = all rows.";
+        valid "a number in (0, 1]" if |v| *v > 0.0 && *v <= 1.0;
+    /// Seed of the row sample drawn for each tree when bagging_fraction < 1.
     bagging_seed: u64 = 3,
-        valid "any integer ≥ 0" if |_v| true,
-        doc "Seed of the row sample drawn for each tree when bagging_fraction < 1.";
+        valid "any integer ≥ 0" if |_v| true;
+    /// Share of features each tree may split on, drawn per tree; 1 = all features.
     feature_fraction: f64 = 1.0,
-        valid "a number in (0, 1]" if |v| *v > 0.0 && *v <= 1.0,
-        doc "Share of features each tree may split on, drawn per tree; 1 = all features.";
+        valid "a number in (0, 1]" if |v| *v > 0.0 && *v <= 1.0;
+    /// Weight of every positive row in the loss (negatives weigh 1).
     scale_pos_weight: f64 = 1.0,
-        valid "a finite number > 0" if |v| *v > 0.0 && v.is_finite(),
-        doc "Weight of every positive row in the loss (negatives weigh 1).";
+        valid "a finite number > 0" if |v| *v > 0.0 && v.is_finite();
+    /// Bins per feature, including the one reserved for missing values.
     max_bins: usize = 255,
-        valid "an integer in 2..=255" if |v| (2..=255).contains(v),
-        doc "Bins per feature, including the one reserved for missing values.";
+        valid "an integer in 2..=255" if |v| (2..=255).contains(v);
+    /// Stop when validation log-loss has not improved for this many rounds; 0 = off.
     early_stopping_rounds: usize = 0,
-        valid "any integer ≥ 0" if |_v| true,
-        doc "Stop when validation log-loss has not improved for this many rounds; 0 = off.";
+        valid "any integer ≥ 0" if |_v| true;
+    /// Seed of the feature sample drawn for each tree when feature_fraction < 1.
     seed: u64 = 0,
-        valid "any integer ≥ 0" if |_v| true,
-        doc "Seed of the feature sample drawn for each tree when feature_fraction < 1.";
+        valid "any integer ≥ 0" if |_v| true;
+    /// Worker threads; 0 = the current rayon pool. The model does not depend on it.
     num_threads: usize = 0,
-        valid "any integer ≥ 0" if |_v| true,
-        doc "Worker threads; 0 = the current rayon pool. The model does not depend on it.";
+        valid "any integer ≥ 0" if |_v| true;
+    /// Per feature: 1 = prediction non-decreasing in it, -1 = non-increasing, 0 = free.
     monotone_constraints: Vec<i8> = Vec::new(), shown "[]",
-        valid "empty, or one of -1, 0, 1 per feature" if |v| v.iter().all(|c| (-1..=1).contains(c)),
-        doc "Per feature: 1 = prediction non-decreasing in it, -1 = non-increasing, 0 = free.";
+        valid "empty, or one of -1, 0, 1 per feature" if |v| v.iter().all(|c| (-1..=1).contains(c));
 }
-
-/// Parameters that passed [`GbdtParams::check`]; the only input [`train_gbdt`](crate::train_gbdt)
-/// accepts. Read them back with the getters (one per parameter).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidGbdtParams(GbdtParams);
 
 impl GbdtParams {
-    /// Reads parameters from TOML text: top-level keys named as in [`parameter_docs`], missing
-    /// keys keep their defaults. Unknown keys, wrong types and syntax errors return
-    /// [`TrainError::InvalidConfig`]; ranges are checked later by [`GbdtParams::check`].
+    /// Reads parameters from TOML text: top-level keys named as in
+    /// [`GbdtParams::PARAMETERS`], missing keys keep their defaults. Unknown keys, wrong types
+    /// and syntax errors return [`TrainError::InvalidConfig`]; ranges are checked later by
+    /// [`GbdtParams::check`].
     pub fn from_toml_str(text: &str) -> Result<Self, TrainError> {
         toml::from_str(text).map_err(|e| TrainError::InvalidConfig {
             message: e.to_string().trim_end().to_string(),
@@ -185,36 +87,30 @@ impl GbdtParams {
     }
 }
 
-impl ValidGbdtParams {
-    /// The parameters as set (for example to record them next to a model).
-    pub fn as_params(&self) -> &GbdtParams {
-        &self.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use appfraud_core::ParamError;
 
     fn invalid_name(params: GbdtParams) -> &'static str {
         match params.check() {
-            Err(TrainError::InvalidParameter { name, .. }) => name,
-            other => panic!("expected InvalidParameter, got {other:?}"),
+            Err(e) => e.name,
+            Ok(valid) => panic!("expected a ParamError, got {valid:?}"),
         }
     }
 
     #[test]
     fn defaults_pass_and_match_the_table() {
         let valid = GbdtParams::default().check().expect("defaults are valid");
-        assert_eq!(*valid.num_trees(), 500);
-        assert_eq!(*valid.learning_rate(), 0.05);
-        assert_eq!(*valid.max_leaves(), 31);
-        assert_eq!(*valid.max_bins(), 255);
+        assert_eq!(valid.num_trees(), 500);
+        assert_eq!(valid.learning_rate(), 0.05);
+        assert_eq!(valid.max_leaves(), 31);
+        assert_eq!(valid.max_bins(), 255);
         assert!(valid.monotone_constraints().is_empty());
-        let docs = parameter_docs();
+        let docs = GbdtParams::PARAMETERS;
         assert_eq!(docs.len(), 17);
         let lr = docs.iter().find(|d| d.name == "learning_rate").unwrap();
-        assert_eq!((lr.default, lr.valid), ("0.05", "a number in (0, 1]"));
+        assert_eq!((lr.default, lr.range), ("0.05", "a number in (0, 1]"));
         let mc = docs
             .iter()
             .find(|d| d.name == "monotone_constraints")
@@ -222,7 +118,7 @@ mod tests {
         assert_eq!(mc.default, "[]");
         assert!(
             docs.iter()
-                .all(|d| !d.doc.is_empty() && !d.valid.is_empty())
+                .all(|d| !d.doc_line().is_empty() && !d.range.is_empty())
         );
     }
 
@@ -276,11 +172,17 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             err,
-            TrainError::InvalidParameter {
+            ParamError {
+                table: None,
                 name: "learning_rate",
                 value: "-0.5".to_string(),
-                expected: "a number in (0, 1]".to_string(),
+                expected: "a number in (0, 1]",
             }
+        );
+        // Through `?` in the library it becomes the one parameter variant of TrainError.
+        assert_eq!(
+            TrainError::from(err).to_string(),
+            "parameter learning_rate = -0.5 is invalid; expected a number in (0, 1]"
         );
     }
 
