@@ -37,8 +37,8 @@ pub struct ScoreArgs {
     /// Model package directory (model.onnx + manifest.json), as `appfraud train --out` writes it.
     #[arg(long, value_name = "DIR")]
     pub model: PathBuf,
-    /// Input data directory (SCHEMA.md: applications, telemetry, labels, reference/); the
-    /// features are computed with the pipeline the model was trained with.
+    /// Input data directory (docs/input-contract.md: applications, telemetry, labels, reference/);
+    /// the features are computed with the pipeline the model was trained with.
     #[arg(
         long,
         value_name = "DIR",

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::CoreError;
 
-/// The signal family a feature belongs to (`SIGNALS.md`, catalog).
+/// The signal family a feature belongs to (`docs/signals.md`, "Families of features").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Family {
     Phone,

@@ -1,4 +1,4 @@
-//! The input contract (`SCHEMA.md`, version 1), as data.
+//! The input contract (`docs/input-contract.md`, version 1), as data.
 //!
 //! A data directory holds `applications`, optional `telemetry`, `labels` (training only) as
 //! Parquet (or CSV with the same columns), and two reference CSV files under `reference/`.
@@ -9,7 +9,7 @@ use crate::CoreError;
 /// Version of the input contract described here.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Logical type of a column, as SCHEMA.md names it.
+/// Logical type of a column, as docs/input-contract.md names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ColumnType {
     /// UTF-8 string.
@@ -25,7 +25,7 @@ pub enum ColumnType {
 }
 
 impl ColumnType {
-    /// The name used in SCHEMA.md and in error messages.
+    /// The name used in docs/input-contract.md and in error messages.
     pub fn name(self) -> &'static str {
         match self {
             ColumnType::Utf8 => "utf8",

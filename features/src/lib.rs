@@ -2,12 +2,12 @@
 //!
 //! Design:
 //!
-//! - **Ingest** reads a `SCHEMA.md` data directory and validates it against the contract
-//!   written down once in [`appfraud_core::schema`]: required files and columns present, logical
-//!   types as declared, no null in a non-nullable column, unique `application_id`, well-formed
-//!   UTF-8 CSV. Every failure is an [`IngestError`] naming the file, the column and, for values,
-//!   the first offending row. Values that parse but cannot be right (NaN, negative durations,
-//!   absurd years, malformed IPs, telemetry or labels of unknown applications) follow a
+//! - **Ingest** reads a `docs/input-contract.md` data directory and validates it against the
+//!   contract written down once in [`appfraud_core::schema`]: required files and columns present,
+//!   logical types as declared, no null in a non-nullable column, unique `application_id`,
+//!   well-formed UTF-8 CSV. Every failure is an [`IngestError`] naming the file, the column and,
+//!   for values, the first offending row. Values that parse but cannot be right (NaN, negative
+//!   durations, absurd years, malformed IPs, telemetry or labels of unknown applications) follow a
 //!   documented policy per column and are counted in an [`IngestReport`]; no application row is
 //!   ever dropped.
 //! - **Reference files** (`reference/` in a data directory) are parsed once into immutable,

@@ -8,7 +8,9 @@
 //!
 //! Users:
 //! - `appfraud-train`'s exporter writes `model.onnx` with it;
-//! - `appfraud-serve` builds a tiny logistic model in memory for its ONNX Runtime self-check.
+//! - `appfraud-serve` decodes a package's `model.onnx` to read back the tree ensemble, the
+//!   calibration and the linear model (for its native evaluator and reason codes), and builds a
+//!   tiny logistic model in memory for its ONNX Runtime self-check.
 //!
 //! Things to know:
 //! - The schema is **proto2**, so every scalar field is an `Option<T>` (`Some(..)` means "present

@@ -1,28 +1,49 @@
 //! # appfraud-serve: scoring with a trained model package
 //!
-//! This crate owns everything that happens after training: loading and verifying a model package
-//! (`model.onnx` + `manifest.json`), ONNX Runtime sessions, batch scoring in parallel with rayon,
-//! reason codes, the embeddable `Scorer` for one application at a time, and the HTTP server. It
-//! never depends on the training crate: the model package is the only contract between the two.
+//! Everything after training: load and verify a model package, compute calibrated
+//! probabilities with ONNX Runtime or the native tree evaluator, explain them with reason codes,
+//! and score whole data directories or feature tables in parallel. It never links
+//! `appfraud-train`: the model package (`model.onnx` + `manifest.json`, described by
+//! [`appfraud_core::manifest`]) is the only contract between the two.
 //!
-//! For now it holds the runtime layer:
-//! - [`OnnxRuntime`] finds the ONNX Runtime shared library (`ORT_DYLIB_PATH`, else
-//!   `.ort/libonnxruntime.so` in the current directory, next to the executable or in the
-//!   checkout this crate was built from, or any of their parents) and initialises it once per
-//!   process; [`locate_onnx_runtime`] is the pure search it uses.
-//! - [`OnnxModel`] is one ONNX Runtime session over a model with input `features` (float32
-//!   `[N, F]`) and output `probability` (float32 `[N]`). `predict` takes `&mut self`: for
-//!   parallel scoring hold one model per worker thread, each with one intra-op thread.
-//! - [`TreeEnsemble::shap_values`] (or [`TreeEnsemble::shap_values_with`] and a reusable
-//!   [`ShapScratch`]) computes exact path-dependent TreeSHAP contributions of each feature to a
-//!   row's margin; [`top_reasons`] picks the features that pushed the score up most.
-//! - [`self_check`] builds a tiny logistic model in memory, runs it through ONNX Runtime and
-//!   compares with the same arithmetic in plain Rust; `appfraud demo` prints its result.
+//! ## Pipeline of types
+//!
+//! [`ModelPackage::load`] (a directory) → [`ModelPackage`] (verified) → [`BatchScorer::new`]
+//! with an [`EngineChoice`] → [`BatchScorer::probabilities`] on row-major `f32` feature rows →
+//! [`ModelPackage::reasons`] for the rows that need them →
+//! [`ReasonCode`](appfraud_core::ReasonCode)s.
+//!
+//! - **Loading.** [`ModelPackage::load`] refuses, naming both values, a manifest of another
+//!   format version, a `model.onnx` whose SHA-256 is not the manifest's, and a graph that does
+//!   not match the manifest. [`ModelPackage::check_feature_set`] refuses features computed by
+//!   another pipeline (the FeatureSet hash). The package reads its graph back
+//!   ([`Calibration`], [`TreeEnsemble`] or [`LinearModel`]) for the native engine and for
+//!   explanations ([`Explanation`]).
+//! - **Engines.** [`EngineChoice::Auto`] is the native tree evaluator ([`NativeTrees`],
+//!   compiled from the ONNX file's own attributes and held equal to ONNX Runtime by the parity
+//!   tests) for tree packages and ONNX Runtime for every other model; ONNX Runtime runs one
+//!   session per worker thread ([`OnnxModel`], one intra-op thread each).
+//! - **Reason codes.** For trees, exact path-dependent TreeSHAP
+//!   ([`TreeEnsemble::shap_values`], [`ShapScratch`]); for logistic models, coefficient ×
+//!   standardised value ([`LinearModel::contributions`]). [`top_reasons`] keeps the features that
+//!   pushed the score up most; [`ReasonScratch`] makes repeated calls allocation-free.
+//! - **Batch scoring.** [`score_data_dir`] computes features with the one pipeline of
+//!   `appfraud-features` (`--since` scores only the newer applications, the rest is history);
+//!   [`score_table`] takes precomputed features ([`feature_rows`] finds the model's columns by
+//!   name). Both score in chunks of [`CHUNK_ROWS`] on rayon, report [`ScoreProgress`], compute
+//!   reasons for the [`ReasonScope`] asked for in [`ScoreOptions`], and return a [`ScoreRun`]
+//!   whose frame has one row per input application, in input order: probability, band, reasons,
+//!   model id, and an `error` for a row that could not be scored (never dropped).
+//!   [`write_scores`] writes it atomically.
+//! - **Runtime.** [`OnnxRuntime`] finds the ONNX Runtime shared library (`ORT_DYLIB_PATH`,
+//!   else `.ort/` near the working directory, the executable or this checkout; the search is the
+//!   pure [`locate_onnx_runtime`]) and initialises it once per process, before ort is touched,
+//!   so a missing library is an error, not a panic. [`self_check`] runs a tiny model through
+//!   ONNX Runtime and compares it with the same arithmetic in Rust.
 //!
 //! Every failure is a [`ServeError`]; [`ServeError::is_user_error`] tells the binary whether to
 //! exit with 2 (bad input, usage or environment) or 1 (internal failure). Nothing here panics on
-//! user input or on a missing library: ort itself panics when no library is reachable, so the
-//! library is located and checked before ort is touched.
+//! user input.
 
 mod batch;
 mod ensemble;

@@ -1,4 +1,4 @@
-//! Turning the generated records into the files of a data directory (SCHEMA.md).
+//! Turning the generated records into the files of a data directory (docs/input-contract.md).
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -160,7 +160,7 @@ impl Dataset {
         }
     }
 
-    /// Builds the dataset of a `SCHEMA.md` data directory (see the module docs).
+    /// Builds the dataset of a `docs/input-contract.md` data directory (see the module docs).
     pub fn from_data_dir(dir: &Path, spec: SplitSpec) -> Result<Dataset, TrainError> {
         let raw = read_data_dir(dir).map_err(TrainError::input)?;
         let refs = References::from_data_dir(dir).map_err(TrainError::input)?;

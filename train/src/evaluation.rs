@@ -1,7 +1,7 @@
-//! Evaluation of a scored split, as the protocol in `SIGNALS.md` asks: ROC AUC, PR AUC (average
-//! precision), recall at 1 % and 5 % false-positive rate with thresholds chosen on validation
-//! and reported on test, precision at a review budget k, Brier score and a reliability table,
-//! each point estimate with a stratified bootstrap confidence interval.
+//! Evaluation of a scored split, as the protocol in `docs/signals.md` asks: ROC AUC, PR AUC
+//! (average precision), recall at 1 % and 5 % false-positive rate with thresholds chosen on
+//! validation and reported on test, precision at a review budget k, Brier score and a reliability
+//! table, each point estimate with a stratified bootstrap confidence interval.
 
 use serde::Serialize;
 

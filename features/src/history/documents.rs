@@ -3,7 +3,8 @@
 //!
 //! A laptop farm writes one resume and reuses it, lightly edited, for all its identities; a few
 //! legitimate applicants start from the same popular public template. So near-duplicate text
-//! across distinct identities is a strong but not a certain signal (`SIGNALS.md`, "documents").
+//! across distinct identities is a strong but not a certain signal (`docs/signals.md`,
+//! "documents").
 //!
 //! [`resume_signature`] turns a `resume_text` into a [`ResumeSignature`]; a [`DocumentIndex`]
 //! holds the signatures of many applications with their `submitted_at` and an identity chosen by
@@ -92,8 +93,8 @@
 //!
 //! Because the answer depends only on the entries with `time < t`, and their order only on
 //! (`time`, [`DocId`]), inserting documents with `time ≥ t`, or inserting in another order,
-//! never changes it (`SCHEMA.md`, "Point in time"), provided document ids are unique (entries
-//! with equal time and id keep their insertion order).
+//! never changes it (`docs/input-contract.md`, "Point in time"), provided document ids are unique
+//! (entries with equal time and id keep their insertion order).
 //!
 //! ## Cost
 //!

@@ -5,8 +5,8 @@
 //! `submitted_at`; the single-application path builds it once (a snapshot), appends to it, and
 //! asks about a new application. Every answer depends only on rows strictly before the query
 //! time `t`, so appending later rows never changes an earlier answer (the point-in-time rule of
-//! `SCHEMA.md`), and rows with the same timestamp never see each other: ties are broken by
-//! excluding them, which is deterministic and cannot leak.
+//! `docs/input-contract.md`), and rows with the same timestamp never see each other: ties are
+//! broken by excluding them, which is deterministic and cannot leak.
 //!
 //! **Memberships.** An application belongs to the group of every key ([`super::keys`]) it
 //! shows: the keys of its own row from `submitted_at`, and the IP, IP-network and device keys

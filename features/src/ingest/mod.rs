@@ -14,7 +14,7 @@ mod policy;
 pub use policy::{IngestReport, Policy, ValueIssue};
 
 /// The validated tables of a data directory, restricted to the contract's columns in contract
-/// order (extra columns are ignored, as `SCHEMA.md` says).
+/// order (extra columns are ignored, as `docs/input-contract.md` says).
 #[derive(Debug, Clone)]
 pub struct RawFrames {
     /// `applications`.

@@ -781,7 +781,7 @@ mod tests {
 
     #[test]
     fn no_feature_is_about_who_someone_is() {
-        // Fairness by construction (SIGNALS.md): nationality, language, fluency, keyboard
+        // Fairness by construction (docs/signals.md): nationality, language, fluency, keyboard
         // layout and names as such are not features. Names appear only in consistency checks
         // (similarity to the email or the profile slug).
         for f in feature_set().features() {

@@ -3,9 +3,9 @@
 
 use crate::signals::remote_control::TelemetrySample;
 
-/// One application, borrowed, with every `SCHEMA.md` column (timestamps in microseconds since
-/// the Unix epoch, UTC). The batch path builds these from its frames; the single-application
-/// path from an [`ApplicationRecord`].
+/// One application, borrowed, with every `docs/input-contract.md` column (timestamps in
+/// microseconds since the Unix epoch, UTC). The batch path builds these from its frames; the
+/// single-application path from an [`ApplicationRecord`].
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Application<'a> {
     pub application_id: &'a str,

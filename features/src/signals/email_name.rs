@@ -11,9 +11,10 @@
 //!   (`…/in/<slug>`), with the random suffix the network appends ("jane-doe-4b7a1c") removed.
 //!
 //! Names are used only for consistency with the address and the link, never as a feature of their
-//! own (`SIGNALS.md`, "Not features"): no name length, character set or origin leaves this
-//! module. A name written in a non-Latin script cannot be compared letter by letter with an ASCII
-//! address without a transliteration, so its similarities are `None` (unknown), not low.
+//! own (`docs/signals.md`, "What is never a feature"): no name length, character set or origin
+//! leaves this module. A name written in a non-Latin script cannot be compared letter by letter
+//! with an ASCII address without a transliteration, so its similarities are `None` (unknown), not
+//! low.
 //!
 //! ## Name similarity
 //!

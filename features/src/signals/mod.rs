@@ -1,5 +1,5 @@
 //! Signal families: one file per family, each a pure function from the columns of one
-//! application (as typed, see `SCHEMA.md`) to a small `Copy` struct of signals.
+//! application (as typed, see `docs/input-contract.md`) to a small `Copy` struct of signals.
 //!
 //! The functions know nothing about polars or any other engine, so the batch pipeline and the
 //! single-application path call the same code and cannot drift apart.

@@ -17,9 +17,9 @@
 //!   `tools/nanp_area_codes.py`) against `claimed_region`, which may be a full name or a
 //!   USPS / Canada Post code in any case and punctuation.
 //!
-//! Keyboard layout is a national-origin proxy (`SIGNALS.md`), so characters that an input method
-//! produces (full-width or Arabic-Indic digits, full-width "+", ideographic space) count as the
-//! digits and separators they stand for, not as unusual characters.
+//! Keyboard layout is a national-origin proxy (`docs/signals.md`), so characters that an input
+//! method produces (full-width or Arabic-Indic digits, full-width "+", ideographic space) count as
+//! the digits and separators they stand for, not as unusual characters.
 
 use std::borrow::Cow;
 use std::fmt;

@@ -7,7 +7,7 @@
 //! - **Age** of the profile at submission, and whether it is brand new (under 30 days).
 //! - **Dormancy gap**: submission minus the last activity before the 30 days preceding
 //!   submission. `profile_prev_activity_at` is null when the profile was active throughout
-//!   (`SCHEMA.md`), and then there is no gap.
+//!   (`docs/input-contract.md`), and then there is no gap.
 //! - **Edits after dormancy**: the edits of the last 30 days when the profile had been dormant
 //!   before them. Hijacked dormant accounts are typically revived and reworked just before use;
 //!   people who revive an old profile to look for a job do the same, so this is one signal

@@ -1,13 +1,13 @@
 //! Remote-control family: what one application's telemetry samples say about who was at the
 //! keyboard, from where and on what machine.
 //!
-//! [`remote_control_signals`] reads the `telemetry` rows of ONE application (see `SCHEMA.md`),
-//! borrowed as [`TelemetrySample`]s, plus the application's `browser_tz_offset_min`, and returns
-//! [`RemoteControlSignals`]. The batch path groups telemetry by `application_id` and calls it once
-//! per group; the single-application path calls it with that application's samples. Both get the
-//! same numbers from the same code.
+//! [`remote_control_signals`] reads the `telemetry` rows of ONE application (see
+//! `docs/input-contract.md`), borrowed as [`TelemetrySample`]s, plus the application's
+//! `browser_tz_offset_min`, and returns [`RemoteControlSignals`]. The batch path groups telemetry
+//! by `application_id` and calls it once per group; the single-application path calls it with that
+//! application's samples. Both get the same numbers from the same code.
 //!
-//! Telemetry features are distributions, not means (`SIGNALS.md`):
+//! Telemetry features are distributions, not means (`docs/signals.md`):
 //!
 //! - **Input lag** (keystroke-to-delivery latency): local typing is a few ms, remote control adds
 //!   a network round trip. Median, 90th percentile and the shares above 50 ms and 110 ms.
@@ -68,7 +68,7 @@ pub const KVM_SCREENS: [(u32, u32); 5] = [
 
 /// One telemetry row of one application, borrowed from whatever holds the columns.
 ///
-/// Field meanings as in `SCHEMA.md` (`telemetry`); `event_at_micros` is `event_at` as
+/// Field meanings as in `docs/input-contract.md` (`telemetry`); `event_at_micros` is `event_at` as
 /// microseconds since the Unix epoch, UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct TelemetrySample<'a> {

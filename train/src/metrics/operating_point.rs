@@ -1,7 +1,7 @@
 //! Operating points: choose a threshold on one split, report it on another.
 //!
-//! The rule is always "flag rows with `score >= threshold`". `SIGNALS.md` asks for recall at 1%
-//! and 5% false-positive rate with the threshold chosen on validation and reported on test:
+//! The rule is always "flag rows with `score >= threshold`". `docs/signals.md` asks for recall at
+//! 1% and 5% false-positive rate with the threshold chosen on validation and reported on test:
 //! [`recall_at_fpr`] on validation, then [`recall_at_threshold`] and [`fpr_at_threshold`] with
 //! its threshold on test.
 

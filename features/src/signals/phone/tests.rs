@@ -343,7 +343,7 @@ fn a_trailing_extension_is_set_aside() {
 #[test]
 fn input_method_characters_count_as_what_they_stand_for() {
     // Full-width digits and "+" (East Asian input methods) and Arabic-Indic digits are not
-    // "unusual": that would make keyboard layout a feature (SIGNALS.md, fairness).
+    // "unusual": that would make keyboard layout a feature (docs/signals.md, fairness).
     let s = signals("４１５ ５５５ ０１３４", "US", None);
     assert_home_number(s, PhoneStyle::LocalNational, 10, "US");
     let s = signals("＋１ ４１５ ５５５ ０１３４", "US", None);
