@@ -1,8 +1,8 @@
 //! Parameter tables declared once: name, type, default, valid range and doc in one place.
 //!
 //! Every set of user-settable parameters (the GBDT's, the logistic regression's, the
-//! generator's, the top-level training keys) is written as one [`declare_params!`] block. From
-//! it the macro generates:
+//! generator's, the top-level training keys) is written as one
+//! [`declare_params!`](crate::declare_params) block. From it the macro generates:
 //!
 //! - the builder (`Params::new()` or `Params::default()`, then one setter per parameter), which
 //!   the caller may also make deserialisable from a configuration file with `serde` attributes;
@@ -16,7 +16,8 @@
 
 use std::fmt;
 
-/// The description of one parameter, as declared in its [`declare_params!`] block.
+/// The description of one parameter, as declared in its
+/// [`declare_params!`](crate::declare_params) block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParamInfo {
     /// The name, as used in the builder method and in configuration files.

@@ -108,19 +108,25 @@ impl TrainConfig {
     /// keys and wrong types return [`TrainError::InvalidConfig`] naming the line; ranges are
     /// checked by [`check`](Self::check).
     pub fn from_toml_str(text: &str) -> Result<TrainConfig, TrainError> {
-        toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .and_then(|span| text.get(..span.start))
-                .map(|before| before.matches('\n').count() + 1);
-            TrainError::InvalidConfig {
-                message: match line {
-                    Some(line) => format!("line {line}: {}", e.message()),
-                    None => e.message().to_owned(),
-                },
-            }
-        })
+        from_toml(text)
     }
+}
+
+/// Reads a parameter set from TOML text; syntax errors, unknown keys and wrong types become one
+/// line of [`TrainError::InvalidConfig`] naming the line.
+pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, TrainError> {
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .and_then(|span| text.get(..span.start))
+            .map(|before| before.matches('\n').count() + 1);
+        TrainError::InvalidConfig {
+            message: match line {
+                Some(line) => format!("line {line}: {}", e.message()),
+                None => e.message().to_owned(),
+            },
+        }
+    })
 }
 
 /// A trained model of either kind.

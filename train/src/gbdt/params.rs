@@ -81,9 +81,7 @@ impl GbdtParams {
     /// and syntax errors return [`TrainError::InvalidConfig`]; ranges are checked later by
     /// [`GbdtParams::check`].
     pub fn from_toml_str(text: &str) -> Result<Self, TrainError> {
-        toml::from_str(text).map_err(|e| TrainError::InvalidConfig {
-            message: e.to_string().trim_end().to_string(),
-        })
+        crate::trainer::from_toml(text)
     }
 }
 
@@ -199,11 +197,13 @@ mod tests {
                 .learning_rate(0.1)
                 .monotone_constraints(vec![1, 0, -1])
         );
-        let unknown = GbdtParams::from_toml_str("num_leaves = 31\n");
-        assert!(
-            matches!(&unknown, Err(TrainError::InvalidConfig { message }) if message.contains("num_leaves")),
-            "{unknown:?}"
-        );
+        match GbdtParams::from_toml_str("num_trees = 10\nnum_leaves = 31\n") {
+            Err(TrainError::InvalidConfig { message }) => assert!(
+                message.starts_with("line 2: ") && message.contains("num_leaves"),
+                "{message}"
+            ),
+            other => panic!("expected InvalidConfig, got {other:?}"),
+        }
         assert!(matches!(
             GbdtParams::from_toml_str("num_trees = \"many\"\n"),
             Err(TrainError::InvalidConfig { .. })
