@@ -58,7 +58,14 @@ pub fn run(script: &str, args: &[&str]) -> Arc<Value> {
         .arg(&path)
         .args(args)
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run the reference Python {} ({e}): run ./dev test (it installs \
+                 .venv-ref/) or point APPFRAUD_PYTHON at an interpreter with the packages \
+                 pinned in ./dev",
+                python.display()
+            )
+        });
     assert!(
         output.status.success(),
         "reference script `{key}` failed ({}); if a module is missing, ./dev test reinstalls \
@@ -73,12 +80,14 @@ pub fn run(script: &str, args: &[&str]) -> Arc<Value> {
     value
 }
 
-/// `value[key]`, which must exist.
+/// The value at `path` in `value`: keys separated by `/` (`"small/roc/fpr"`), each of which
+/// must exist.
 #[track_caller]
-pub fn get<'a>(value: &'a Value, key: &str) -> &'a Value {
-    value
-        .get(key)
-        .unwrap_or_else(|| panic!("the reference output has no `{key}`"))
+pub fn get<'a>(value: &'a Value, path: &str) -> &'a Value {
+    path.split('/').fold(value, |v, key| {
+        v.get(key)
+            .unwrap_or_else(|| panic!("the reference output has no `{path}`"))
+    })
 }
 
 /// A float written by a reference script: a JSON number, or `"inf"`, `"-inf"`, `"nan"`.
@@ -96,13 +105,13 @@ pub fn f64_of(value: &Value) -> f64 {
     }
 }
 
-/// `value[key]` as a float.
+/// The float at `key` (a path, as for [`get`]).
 #[track_caller]
 pub fn float(value: &Value, key: &str) -> f64 {
     f64_of(get(value, key))
 }
 
-/// `value[key]` as a list of floats.
+/// The list of floats at `key` (a path, as for [`get`]).
 #[track_caller]
 pub fn floats(value: &Value, key: &str) -> Vec<f64> {
     floats_of(get(value, key))
@@ -119,7 +128,7 @@ pub fn floats_of(value: &Value) -> Vec<f64> {
         .collect()
 }
 
-/// `value[key]` as a non-negative integer.
+/// The non-negative integer at `key` (a path, as for [`get`]).
 #[track_caller]
 pub fn count(value: &Value, key: &str) -> usize {
     get(value, key)
@@ -128,7 +137,7 @@ pub fn count(value: &Value, key: &str) -> usize {
         .unwrap_or_else(|| panic!("`{key}` is not a count"))
 }
 
-/// `value[key]` as a list of non-negative integers.
+/// The list of non-negative integers at `key` (a path, as for [`get`]).
 #[track_caller]
 pub fn counts(value: &Value, key: &str) -> Vec<usize> {
     counts_of(get(value, key))
@@ -160,4 +169,18 @@ pub fn versions(value: &Value) -> String {
                 .join(", ")
         })
         .unwrap_or_default()
+}
+
+/// The list of booleans at `key` (a path, as for [`get`]).
+#[track_caller]
+pub fn bools(value: &Value, key: &str) -> Vec<bool> {
+    get(value, key)
+        .as_array()
+        .unwrap_or_else(|| panic!("`{key}` is not a list"))
+        .iter()
+        .map(|v| {
+            v.as_bool()
+                .unwrap_or_else(|| panic!("`{key}` holds {v}, not a boolean"))
+        })
+        .collect()
 }
