@@ -5,10 +5,18 @@
 //!
 //! On a dataset where the two libraries run the same algorithm, our GBDT must grow LightGBM's
 //! trees: `tree_dataset` (9,000 training rows, 6 features with 2 to 10 distinct values each,
-//! every value on hundreds of rows, two features with missing values), 30 trees of 15 leaves,
-//! learning rate 0.1, `lambda_l2 = 1`, `min_sum_hessian_in_leaf = 5`, `min_data_in_leaf = 1`,
-//! no bagging or feature sampling, LightGBM with `deterministic`, `force_row_wise`, one thread
-//! and `boost_from_average` (its starting score is ours, the log-odds of the base rate).
+//! every value on hundreds of rows, two features with missing values), no bagging or feature
+//! sampling, `min_sum_hessian_in_leaf = 5`, `min_data_in_leaf = 1`, LightGBM with
+//! `deterministic`, `force_row_wise` and one thread, in two configurations:
+//!
+//! - 30 trees of 15 leaves, learning rate 0.1, `lambda_l2 = 1`, LightGBM boosting from the
+//!   average (its starting score is ours, the log-odds of the base rate);
+//! - 20 trees of at most 12 leaves and depth 4 (both stop splitting a leaf at depth 4, the
+//!   root at depth 0), learning rate 0.2, no L2 penalty, positives weighted 3 to 1
+//!   (`scale_pos_weight`, which multiplies their gradients and hessians in both). LightGBM
+//!   leaves the weight out of its starting score and we do not (ours minimises the weighted
+//!   loss), so LightGBM gets ours, `ln(3 P / N)`, as its `init_score`.
+//!
 //! Why the algorithms coincide there:
 //!
 //! - **Bins**: with at most 255 distinct values and `min_data_in_bin = 1`, both give each
@@ -20,10 +28,10 @@
 //!   values are `−lr · G / (H + λ)`; growth is leaf-wise, best gain first.
 //! - **Minimum data**: LightGBM checks `min_data_in_leaf` against counts it estimates from
 //!   hessians, we against true counts. With `min_data_in_leaf = 1` and a minimum hessian of 5
-//!   (at least 20 estimated rows, as a mean hessian is at most ¼), the hessian rule is the only
-//!   binding one, and it is the same rule in both.
+//!   (at least 6 estimated rows, as a row's hessian is at most ¼, ¾ for a positive weighted 3),
+//!   the hessian rule is the only binding one, and it is the same rule in both.
 //!
-//! What is compared, tree by tree (all 30): every node of ours is matched with the LightGBM
+//! What is compared, tree by tree (all of them): every node of ours is matched with the LightGBM
 //! node that receives exactly the same training rows (LightGBM's own leaf assignment,
 //! `predict(pred_leaf=True)`); matched splits use the same feature and send the same rows left
 //! (so their thresholds fall between the same two values of the node's data), missing values
@@ -37,13 +45,14 @@
 //!   `u = 2⁻²⁴` relatively, so a leaf's sums move by at most `u·Σ|g|` and `u·H`. The scores a
 //!   tree starts from differ too (by `δᵢ` on row `i`, measured: LightGBM's score is the sum of
 //!   the leaves it assigned the row to), which moves each gradient and hessian by at most
-//!   `hᵢ·|δᵢ|` (both derivatives of the log-loss are bounded by `h = p(1 − p)`). To first order
+//!   `hᵢ·|δᵢ|` (both derivatives of the weighted log-loss are bounded by its hessian
+//!   `h = w·p(1 − p)`). To first order
 //!   a leaf value `v = −lr·G/(H + λ)` then moves by at most
 //!   `lr/(H + λ) · (u·Σ|g| + Σhᵢ|δᵢ| + |v/lr|·(u·H + Σhᵢ|δᵢ|))`, and its hessian sum by
 //!   `u·H + Σhᵢ|δᵢ|`; the test allows twice that (for second-order terms and the `f64` sums,
 //!   whose error is below `n·2⁻⁵³ ≈ 10⁻¹²` relative). A row's scores may then differ by the sum
-//!   of the bounds of the leaves it went through (checked after every tree), about `10⁻⁶` after
-//!   30 trees where the observed differences are about `10⁻⁸`; LightGBM's predicted raw scores,
+//!   of the bounds of the leaves it went through (checked after every tree), about `10⁻⁶` at the
+//!   end where the observed differences are about `10⁻⁸`; LightGBM's predicted raw scores,
 //!   training and held-out rows alike, are held to the same sum plus the rounding of the sums.
 //! - **Ties.** Among splits of exactly equal gain LightGBM keeps the first it scans (features in
 //!   order; within a feature the missing-left scan runs from the highest threshold down, then
@@ -88,8 +97,9 @@ const F64_ROUNDING: f64 = f64::EPSILON / 2.0;
 const AUC_TOLERANCE: f64 = 0.01;
 const LOG_LOSS_TOLERANCE: f64 = 0.01;
 
-fn lightgbm(section: &str) -> std::sync::Arc<Value> {
-    reference::run("lightgbm_reference.py", &[section])
+/// The script's output for `args` (`auc`, `trees` or `trees weighted`).
+fn lightgbm(args: &[&str]) -> std::sync::Arc<Value> {
+    reference::run("lightgbm_reference.py", args)
 }
 
 /// Sum of the `f32` bit patterns of the present values, missing values, positives in the first
@@ -126,13 +136,13 @@ fn auc_dataset_matches_the_python_script() {
         &data.columns,
         &data.labels,
         N_TRAIN,
-        get(&lightgbm("auc"), "dataset"),
+        get(&lightgbm(&["auc"]), "dataset"),
     );
 }
 
 #[test]
 fn test_auc_matches_lightgbm() {
-    let reference = lightgbm("auc");
+    let reference = lightgbm(&["auc"]);
     let params_used = get(&reference, "params");
     let data = dataset();
     let train = ColumnMatrix::new(data.columns_of(0..N_TRAIN)).unwrap();
@@ -193,7 +203,7 @@ impl Lcg {
 /// `a, b, c, d, e, f` and labels, `TREE_ROWS` rows, the first `TREE_TRAIN` for training.
 fn tree_dataset() -> (Vec<Vec<f32>>, Vec<bool>) {
     let mut rng = Lcg(TREE_SEED);
-    let mut columns: Vec<Vec<f32>> = vec![Vec::with_capacity(TREE_ROWS); 6];
+    let mut columns: Vec<Vec<f32>> = (0..6).map(|_| Vec::with_capacity(TREE_ROWS)).collect();
     let mut labels = Vec::with_capacity(TREE_ROWS);
     for _ in 0..TREE_ROWS {
         let u: Vec<f64> = (0..9).map(|_| rng.unit()).collect();
@@ -232,7 +242,7 @@ fn tree_dataset_matches_the_python_script() {
         &columns,
         &labels,
         TREE_TRAIN,
-        get(&lightgbm("trees"), "dataset"),
+        get(&lightgbm(&["trees"]), "dataset"),
     );
 }
 
@@ -339,14 +349,16 @@ fn largest_at_or_below(values: impl Iterator<Item = f32>, threshold: f64) -> Opt
         .max_by(f32::total_cmp)
 }
 
-/// Our gradient `p − y` and hessian `p(1 − p)` of the log-loss for each row's score.
-fn gradients(labels: &[bool], scores: &[f64]) -> Vec<(f64, f64)> {
+/// Our gradient `w·(p − y)` and hessian `w·p(1 − p)` of the log-loss for each row's score
+/// (`w` = `scale_pos_weight` for a positive, 1 for a negative).
+fn gradients(labels: &[bool], scores: &[f64], scale_pos_weight: f64) -> Vec<(f64, f64)> {
     labels
         .iter()
         .zip(scores)
         .map(|(&y, &m)| {
             let p = 1.0 / (1.0 + (-m).exp());
-            (p - if y { 1.0 } else { 0.0 }, p * (1.0 - p))
+            let w = if y { scale_pos_weight } else { 1.0 };
+            (w * (p - if y { 1.0 } else { 0.0 }), w * p * (1.0 - p))
         })
         .collect()
 }
@@ -359,6 +371,8 @@ struct TreeReport {
     /// The largest observed leaf difference relative to its bound.
     worst_ratio: f64,
     mirrored_splits: usize,
+    /// Splits whose node had missing values of the split feature, routed the same way.
+    missing_directions: usize,
     /// Splits whose thresholds fall in different gaps of the whole training data (equal on
     /// the node's rows): (feature, our threshold, LightGBM's).
     gaps: Vec<(usize, f32, f64)>,
@@ -427,6 +441,7 @@ impl Comparison<'_> {
                             split.default_left, *default_left,
                             "tree {t}, node {ours}: missing values go the other way"
                         );
+                        self.report.missing_directions += 1;
                     }
                     // Thresholds as values of the training data: the largest value each sends
                     // left. Equal on the node's rows (same rows left); over all training rows
@@ -508,10 +523,16 @@ impl Comparison<'_> {
     }
 }
 
+/// A LightGBM parameter that only some configurations set.
+fn optional(params: &Value, key: &str) -> Option<f64> {
+    params.get(key).map(reference::f64_of)
+}
+
 /// Our GBDT with the script's tree parameters, on the training rows.
 fn train_like_lightgbm(reference: &Value, columns: &[Vec<f32>], labels: &[bool]) -> GbdtModel {
     let p = get(reference, "params");
-    assert_eq!(get(p, "boost_from_average"), &Value::Bool(true));
+    // LightGBM's max_depth ≤ 0 (default -1) means no limit, as our 0 does.
+    let max_depth = optional(p, "max_depth").map_or(0, |d| d.max(0.0) as usize);
     let params = GbdtParams::default()
         .num_trees(count(p, "num_iterations"))
         .max_leaves(count(p, "num_leaves"))
@@ -523,8 +544,8 @@ fn train_like_lightgbm(reference: &Value, columns: &[Vec<f32>], labels: &[bool])
         .bagging_fraction(float(p, "bagging_fraction"))
         .feature_fraction(float(p, "feature_fraction"))
         .min_gain_to_split(0.0)
-        .max_depth(0)
-        .scale_pos_weight(1.0)
+        .max_depth(max_depth)
+        .scale_pos_weight(optional(p, "scale_pos_weight").unwrap_or(1.0))
         .num_threads(1)
         .check()
         .expect("valid parameters");
@@ -535,14 +556,31 @@ fn train_like_lightgbm(reference: &Value, columns: &[Vec<f32>], labels: &[bool])
         .model
 }
 
+/// The first configuration: 30 trees of 15 leaves, `lambda_l2 = 1`, LightGBM boosting from
+/// the average.
 #[test]
 fn trees_match_lightgbm() {
-    let reference = lightgbm("trees");
+    assert_trees_match(&["trees"]);
+}
+
+/// The second configuration: 20 trees of at most 12 leaves and depth 4, learning rate 0.2, no
+/// L2 penalty, positives weighted 3 to 1 (`scale_pos_weight`), and LightGBM given our starting
+/// score `ln(3 P / N)` as its `init_score` (it would leave the weight out of its own).
+#[test]
+fn weighted_depth_limited_trees_match_lightgbm() {
+    assert_trees_match(&["trees", "weighted"]);
+}
+
+/// Trains ours like the script's LightGBM configuration `args` and compares tree by tree (see
+/// the module docs).
+fn assert_trees_match(args: &[&str]) {
+    let reference = lightgbm(args);
     let (columns, labels) = tree_dataset();
     let model = train_like_lightgbm(&reference, &columns, &labels);
     let p = get(&reference, "params");
     let learning_rate = float(p, "learning_rate");
     let lambda = float(p, "lambda_l2");
+    let scale_pos_weight = optional(p, "scale_pos_weight").unwrap_or(1.0);
     let their_trees: Vec<Vec<LgbNode>> = get(&reference, "trees")
         .as_array()
         .expect("trees")
@@ -553,8 +591,9 @@ fn trees_match_lightgbm() {
     assert_eq!(model.trees.len(), their_trees.len(), "number of trees");
 
     let init_score = float(&reference, "init_score");
-    // Both are the log-odds of the base rate, ln(P / N) here, ln(p / (1 − p)) in LightGBM:
-    // a few roundings apart.
+    // Both are the (weighted) log-odds of the base rate: ln(w P / N) here, and in LightGBM
+    // ln(p / (1 − p)) from the average or the same ln(w P / N) given as init_score; a few
+    // roundings apart at most.
     assert!(
         (model.base_score - init_score).abs() <= 8.0 * F64_ROUNDING * init_score.abs(),
         "base score {} vs LightGBM {init_score}",
@@ -568,10 +607,14 @@ fn trees_match_lightgbm() {
     // its first tree including its starting score), and each row's accumulated bound on their
     // difference (the sum of the bounds of the leaves it went through).
     let mut our_scores = vec![model.base_score; TREE_TRAIN];
-    let mut their_scores = vec![0.0; TREE_TRAIN];
+    // LightGBM's starting score is in its first tree's leaves (`first_tree_bias`) or outside
+    // its trees (`score_offset`), one of the two being 0.
+    let first_tree_bias = float(&reference, "first_tree_bias");
+    let mut their_scores = vec![float(&reference, "score_offset"); TREE_TRAIN];
     let mut row_bounds = vec![(model.base_score - init_score).abs(); TREE_TRAIN];
     let mut leaf_bounds: Vec<HashMap<usize, f64>> = Vec::new();
-    let (mut mirrored, mut gaps, mut worst_ratio) = (0, Vec::new(), 0.0_f64);
+    let (mut mirrored, mut missing_directions) = (0, 0);
+    let (mut gaps, mut worst_ratio) = (Vec::new(), 0.0_f64);
     for (t, (ours, theirs)) in model.trees.iter().zip(&their_trees).enumerate() {
         let our_leaf_of_row: Vec<usize> = rows[..TREE_TRAIN]
             .iter()
@@ -605,22 +648,24 @@ fn trees_match_lightgbm() {
             our_rows: rows_per_node(ours.nodes.len(), &our_parents(ours), &our_leaf_of_row),
             their_rows: rows_per_node(theirs.len(), &lgb_parents(theirs), &their_leaf_of_row),
             columns: &columns,
-            gradients: gradients(train_labels, &our_scores),
+            gradients: gradients(train_labels, &our_scores, scale_pos_weight),
             differences,
             learning_rate,
             lambda,
-            bias: if t == 0 { init_score } else { 0.0 },
+            bias: if t == 0 { first_tree_bias } else { 0.0 },
             report: TreeReport::default(),
         };
         comparison.compare(0, 0);
         let report = comparison.report;
         mirrored += report.mirrored_splits;
+        missing_directions += report.missing_directions;
         worst_ratio = worst_ratio.max(report.worst_ratio);
         gaps.extend(report.gaps.iter().map(|g| (t, *g)));
-        for row in 0..TREE_TRAIN {
-            let leaf = our_leaf_of_row[row];
+        for (row, (&leaf, &their_leaf)) in
+            our_leaf_of_row.iter().zip(&their_leaf_of_row).enumerate()
+        {
             if let (Node::Leaf(l), LgbNode::Leaf { value, .. }) =
-                (&ours.nodes[leaf], &theirs[their_leaf_of_row[row]])
+                (&ours.nodes[leaf], &theirs[their_leaf])
             {
                 our_scores[row] += l.value;
                 their_scores[row] += value;
@@ -636,6 +681,11 @@ fn trees_match_lightgbm() {
         }
         leaf_bounds.push(report.leaf_bounds);
     }
+    // The dataset exercises the learned direction of missing values.
+    assert!(
+        missing_directions > 0,
+        "no split had missing values to route"
+    );
     assert!(
         gaps.is_empty(),
         "thresholds that split the node's rows alike but fall in different gaps of the whole \
@@ -649,7 +699,8 @@ fn trees_match_lightgbm() {
         .fold(0.0, f64::max);
     let largest_bound = row_bounds.iter().copied().fold(0.0, f64::max);
     println!(
-        "{} trees identical in structure ({mirrored} mirrored missing | present splits, \
+        "{} trees identical in structure ({missing_directions} splits with missing values \
+         routed alike, {mirrored} mirrored missing | present splits, \
          thresholds in different gaps of the data: {gaps:?}); largest leaf difference \
          {worst_ratio:.3} of its bound; training scores differ by at most \
          {largest_difference:e} (bound up to {largest_bound:e}) ({})",

@@ -3,6 +3,7 @@
     python lightgbm_reference.py auc     # test ROC AUC and log-loss on the continuous dataset
     python lightgbm_reference.py trees   # trees, leaf assignments and raw scores on the
                                          # discrete dataset
+    python lightgbm_reference.py trees weighted   # the same with the second configuration
 
 It prints one JSON object on stdout; non-finite floats are written as the strings "inf",
 "-inf" and "nan", every other float with Python's `repr` (exact round trip). The Rust test runs
@@ -108,6 +109,8 @@ AUC_PARAMS = {
 
 
 def auc_section():
+    if sys.argv[2:]:
+        sys.exit(f"usage: {sys.argv[0]} auc")
     x, y = auc_dataset()
     x_train, y_train = x[:AUC_TRAIN], y[:AUC_TRAIN]
     x_test, y_test = x[AUC_TRAIN:], y[AUC_TRAIN:]
@@ -171,7 +174,8 @@ TREE_PARAMS = {
     # The minimum hessian is the binding constraint. LightGBM checks min_data_in_leaf against
     # counts estimated from hessians (round(hessian * rows / node hessian)), not true counts;
     # with min_data_in_leaf = 1 that estimate is at least 1 whenever the hessian check passes
-    # (a node's mean hessian is at most 1/4, so 5 is at least 20 estimated rows).
+    # (a node's mean hessian is at most 1/4, 3/4 with positives weighted 3, so 5 is at least 6
+    # estimated rows).
     "min_data_in_leaf": 1,
     "min_sum_hessian_in_leaf": 5.0,
     "min_data_in_bin": 1,
@@ -215,29 +219,68 @@ def flatten(node, nodes):
     return index
 
 
+# A second configuration: no L2 penalty, a depth limit, deeper shrinkage steps and positives
+# weighted 3 to 1. LightGBM leaves scale_pos_weight out of its starting score and we do not,
+# so it gets ours explicitly (init_score = ln(3 P / N), the minimiser of the weighted loss);
+# with an init_score it does not boost from the average, its trees hold no starting score and
+# its raw predictions leave the init_score out (the script adds it back).
+WEIGHTED_TREE_PARAMS = {
+    **TREE_PARAMS,
+    "num_iterations": 20,
+    "num_leaves": 12,
+    "max_depth": 4,
+    "learning_rate": 0.2,
+    "lambda_l2": 0.0,
+    "scale_pos_weight": 3.0,
+}
+
+
 def tree_section():
+    """The default configuration (TREE_PARAMS), or the weighted one with argument `weighted`."""
+    weighted = sys.argv[2:] == ["weighted"]
+    if sys.argv[2:] not in ([], ["weighted"]):
+        sys.exit(f"usage: {sys.argv[0]} trees [weighted]")
+    params = WEIGHTED_TREE_PARAMS if weighted else TREE_PARAMS
     x, y = tree_dataset()
     x_train, y_train = x[:TREE_TRAIN], y[:TREE_TRAIN]
-    booster = lgb.train(TREE_PARAMS, lgb.Dataset(x_train, label=y_train.astype(np.float64)))
+    positives = float(y_train.sum())
+    negatives = float(TREE_TRAIN) - positives
+    if weighted:
+        init_score = math.log(params["scale_pos_weight"] * positives / negatives)
+        data = lgb.Dataset(
+            x_train,
+            label=y_train.astype(np.float64),
+            init_score=np.full(TREE_TRAIN, init_score),
+        )
+        # The trees hold no starting score; raw scores are init_score + the sum of the leaves.
+        first_tree_bias, score_offset = 0.0, init_score
+    else:
+        # LightGBM's starting score (BinaryLogloss::BoostFromScore) is added to the first tree's
+        # leaves, so the test subtracts it there.
+        pavg = positives / float(TREE_TRAIN)
+        init_score = math.log(pavg / (1.0 - pavg))
+        data = lgb.Dataset(x_train, label=y_train.astype(np.float64))
+        first_tree_bias, score_offset = init_score, 0.0
+    booster = lgb.train(params, data)
     trees = []
     for info in booster.dump_model()["tree_info"]:
         nodes = []
         flatten(info["tree_structure"], nodes)
         trees.append(nodes)
-    # LightGBM's starting score (BinaryLogloss::BoostFromScore): it is added to the first
-    # tree's leaves, so the test subtracts it there.
-    pavg = float(y_train.sum()) / float(TREE_TRAIN)
-    init_score = math.log(pavg / (1.0 - pavg))
     leaves = booster.predict(x_train, pred_leaf=True).astype(np.int64)
     return {
-        "params": TREE_PARAMS,
+        "params": params,
         "dataset": dataset_summary(x, y, TREE_TRAIN),
         "init_score": init_score,
+        "first_tree_bias": first_tree_bias,
+        "score_offset": score_offset,
         "trees": trees,
         # train_leaves[t][i]: the leaf index of training row i in tree t.
         "train_leaves": leaves.T.tolist(),
-        "train_raw_scores": booster.predict(x_train, raw_score=True).tolist(),
-        "test_raw_scores": booster.predict(x[TREE_TRAIN:], raw_score=True).tolist(),
+        "train_raw_scores": (score_offset + booster.predict(x_train, raw_score=True)).tolist(),
+        "test_raw_scores": (
+            score_offset + booster.predict(x[TREE_TRAIN:], raw_score=True)
+        ).tolist(),
     }
 
 
@@ -273,8 +316,8 @@ def jsonable(value):
 
 SECTIONS = {"auc": auc_section, "trees": tree_section}
 
-if len(sys.argv) != 2 or sys.argv[1] not in SECTIONS:
-    sys.exit(f"usage: {sys.argv[0]} {'|'.join(SECTIONS)}")
+if len(sys.argv) < 2 or sys.argv[1] not in SECTIONS:
+    sys.exit(f"usage: {sys.argv[0]} auc | trees [weighted]")
 result = {
     "versions": {
         "python": sys.version.split()[0],
