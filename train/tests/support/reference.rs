@@ -3,7 +3,9 @@
 //!
 //! The interpreter is `APPFRAUD_PYTHON` when set, else the checkout's `.venv-ref/bin/python`,
 //! which `./dev test` installs with the pinned LightGBM, scikit-learn, SciPy and NumPy. Without
-//! it the calling test fails and says so: a reference is never skipped.
+//! it the calling test fails and says so: a reference is never skipped. Each script reports the
+//! versions it ran with, and every one that `./dev` pins (`pyref_packages`) must be the pinned
+//! one.
 //!
 //! Each script runs once per test binary and set of arguments; the tests of a binary share its
 //! output (and wait for each other rather than run the same script twice).
@@ -75,9 +77,44 @@ pub fn run(script: &str, args: &[&str]) -> Arc<Value> {
     );
     let value: Value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("reference script `{key}` printed no valid JSON: {e}"));
+    check_pins(&key, &value);
     let value = Arc::new(value);
     cache.insert(key, Arc::clone(&value));
     value
+}
+
+/// The `name==version` pins of the reference environment, from `pyref_packages` in `./dev`
+/// (the one place they are written).
+fn pins() -> Vec<(String, String)> {
+    let dev = std::fs::read_to_string(workspace().join("dev")).expect("read ./dev");
+    let line = dev
+        .lines()
+        .find_map(|line| line.strip_prefix("pyref_packages=\""))
+        .expect("./dev sets pyref_packages");
+    line.trim_end_matches('"')
+        .split_whitespace()
+        .filter_map(|pin| pin.split_once("=="))
+        .map(|(name, version)| (name.to_string(), version.to_string()))
+        .collect()
+}
+
+/// Every library version a script reports that `./dev` pins must be the pinned one: the
+/// expected values are those of the pinned libraries.
+fn check_pins(key: &str, value: &Value) {
+    let pins = pins();
+    let Some(versions) = value.get("versions").and_then(Value::as_object) else {
+        panic!("reference script `{key}` reports no library versions");
+    };
+    for (name, version) in versions {
+        let version = version.as_str().unwrap_or("?");
+        if let Some((_, pinned)) = pins.iter().find(|(pin, _)| pin == name) {
+            assert!(
+                version == pinned,
+                "reference script `{key}` ran with {name} {version}, ./dev pins {pinned}: run \
+                 ./dev test (it reinstalls .venv-ref/ when the pins change)"
+            );
+        }
+    }
 }
 
 /// The value at `path` in `value`: keys separated by `/` (`"small/roc/fpr"`), each of which
