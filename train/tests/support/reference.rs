@@ -71,7 +71,8 @@ pub fn run(script: &str, args: &[&str]) -> Arc<Value> {
     assert!(
         output.status.success(),
         "reference script `{key}` failed ({}); if a module is missing, ./dev test reinstalls \
-         .venv-ref/ with the pinned packages:\n{}",
+         .venv-ref/ with the pinned packages (LightGBM also needs the system's OpenMP runtime, \
+         libgomp.so.1):\n{}",
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
