@@ -219,7 +219,7 @@ def flatten(node, nodes):
     return index
 
 
-# A second configuration: no L2 penalty, a depth limit, deeper shrinkage steps and positives
+# A second configuration: no L2 penalty, a depth limit, longer shrinkage steps and positives
 # weighted 3 to 1. LightGBM leaves scale_pos_weight out of its starting score and we do not,
 # so it gets ours explicitly (init_score = ln(3 P / N), the minimiser of the weighted loss);
 # with an init_score it does not boost from the average, its trees hold no starting score and
