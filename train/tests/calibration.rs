@@ -1,8 +1,9 @@
 //! Calibration: parity with scikit-learn and the calibrators' contracts.
 //!
-//! Reference values were computed with **scikit-learn 1.9.1** (NumPy 2.4.6, SciPy 1.17.1,
-//! Python 3.11.7) by `train/tests/reference/models_reference.py`, on datasets built with the same
-//! LCG:
+//! Expected values are recomputed at test time by `train/tests/reference/models_reference.py`
+//! with the scikit-learn, SciPy and NumPy that `./dev test` installs (see
+//! `support/reference.rs`), on datasets built with the same LCG (the script prints its inputs
+//! and the tests check that they are ours):
 //!
 //! - Platt: `sklearn.calibration._sigmoid_calibration(margins, labels)`, the fit behind
 //!   `CalibratedClassifierCV(method="sigmoid")`. It returns `(A, B)` of
@@ -16,10 +17,22 @@
 //!   labels computed in the same order, interpolation is NumPy's formula; observed differences
 //!   are 0).
 
+#[path = "support/reference.rs"]
+mod reference;
+
+use std::sync::Arc;
+
 use appfraud_train::{Calibrator, TrainError, fit_isotonic, fit_platt};
+use reference::{bools, float, floats, get};
+use serde_json::Value;
 
 const PLATT_TOLERANCE: f64 = 1e-6;
 const ISOTONIC_TOLERANCE: f64 = 1e-9;
+
+/// The script's output (run once for all tests of this file).
+fn sklearn() -> Arc<Value> {
+    reference::run("models_reference.py", &[])
+}
 
 #[track_caller]
 fn assert_all_close(actual: &[f64], expected: &[f64], tolerance: f64) {
@@ -99,33 +112,45 @@ fn isotonic_knots(calibrator: &Calibrator) -> (&[f64], &[f64]) {
     }
 }
 
-/// `_sigmoid_calibration(margins, labels)` on `platt_dataset(31, 300, 4.0)` (124 positives):
-/// `(-A, -B)`.
-#[test]
-fn platt_matches_sklearn() {
-    let (margins, labels) = platt_dataset(31, 300, 4.0);
-    assert_eq!(labels.iter().filter(|&&label| label).count(), 124);
+/// `_sigmoid_calibration(margins, labels)` on `platt_dataset(seed, n, half_width)` as the
+/// script ran it: `(-A, -B)`, after checking that the dataset is the script's.
+#[track_caller]
+fn assert_platt_matches(expected: &Value) {
+    let seed = reference::count(expected, "seed") as u64;
+    let n = reference::count(expected, "n");
+    let (margins, labels) = platt_dataset(seed, n, float(expected, "half_width"));
+    assert_eq!(
+        margins,
+        floats(expected, "margins"),
+        "platt_dataset({seed})"
+    );
+    assert_eq!(labels, bools(expected, "labels"), "platt_dataset({seed})");
     let (a, b) = platt_parameters(&fit_platt(&margins, &labels).expect("valid input"));
     assert_all_close(
         &[a, b],
-        &[0.6480930607733459, -0.552291364158738],
+        &[float(expected, "a"), float(expected, "b")],
         PLATT_TOLERANCE,
     );
 }
 
-/// Margins up to ±60, where scikit-learn divides them by their largest absolute value before
-/// optimising (`max_abs_prediction_threshold = 30`) and scales `A` back: the same minimum.
-/// `platt_dataset(32, 300, 60.0)` (112 positives).
+/// `platt_dataset(31, 300, 4.0)`.
+#[test]
+fn platt_matches_sklearn() {
+    let sk = sklearn();
+    let expected = &get(&sk, "platt").as_array().expect("fits")[0];
+    assert_eq!(float(expected, "half_width"), 4.0);
+    assert_platt_matches(expected);
+}
+
+/// Margins up to ±60 (`platt_dataset(32, 300, 60.0)`), where scikit-learn divides them by
+/// their largest absolute value before optimising (`max_abs_prediction_threshold = 30`) and
+/// scales `A` back: the same minimum.
 #[test]
 fn platt_with_large_margins_matches_sklearn() {
-    let (margins, labels) = platt_dataset(32, 300, 60.0);
-    assert_eq!(labels.iter().filter(|&&label| label).count(), 112);
-    let (a, b) = platt_parameters(&fit_platt(&margins, &labels).expect("valid input"));
-    assert_all_close(
-        &[a, b],
-        &[0.028885873132934562, -0.6757353556758228],
-        PLATT_TOLERANCE,
-    );
+    let sk = sklearn();
+    let expected = &get(&sk, "platt").as_array().expect("fits")[1];
+    assert_eq!(float(expected, "half_width"), 60.0);
+    assert_platt_matches(expected);
 }
 
 #[test]
@@ -147,276 +172,57 @@ fn platt_with_constant_margins_predicts_the_smoothed_base_rate() {
     assert!((calibrator.apply(1.5) - mean_target).abs() <= 1e-9);
 }
 
-const GRID_THRESHOLDS: [f64; 18] = [
-    0.0, 0.025, 0.05, 0.15, 0.175, 0.325, 0.35, 0.375, 0.4, 0.5, 0.525, 0.75, 0.775, 0.8, 0.825,
-    0.925, 0.95, 1.0,
-];
-const GRID_VALUES: [f64; 18] = [
-    0.0,
-    0.0,
-    0.045454545454545456,
-    0.045454545454545456,
-    0.05555555555555555,
-    0.05555555555555555,
-    0.08333333333333333,
-    0.08333333333333333,
-    0.17647058823529413,
-    0.17647058823529413,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.3333333333333333,
-    0.3333333333333333,
-    0.4230769230769231,
-    0.4230769230769231,
-    0.6875,
-    0.6875,
-];
-const GRID_PREDICTIONS: [f64; 85] = [
-    0.0,
-    0.0,
-    0.0,
-    0.0,
-    0.0,
-    0.02272727272727272,
-    0.045454545454545456,
-    0.045454545454545456,
-    0.045454545454545456,
-    0.045454545454545456,
-    0.045454545454545456,
-    0.045454545454545456,
-    0.045454545454545456,
-    0.045454545454545456,
-    0.045454545454545456,
-    0.05050505050505051,
-    0.05555555555555555,
-    0.05555555555555555,
-    0.05555555555555555,
-    0.05555555555555555,
-    0.05555555555555555,
-    0.05555555555555555,
-    0.05555555555555555,
-    0.05555555555555555,
-    0.05555555555555555,
-    0.05555555555555555,
-    0.05555555555555555,
-    0.05555555555555555,
-    0.05555555555555555,
-    0.06944444444444448,
-    0.08333333333333333,
-    0.08333333333333333,
-    0.08333333333333333,
-    0.12990196078431374,
-    0.17647058823529413,
-    0.17647058823529413,
-    0.17647058823529413,
-    0.17647058823529413,
-    0.17647058823529413,
-    0.17647058823529413,
-    0.17647058823529413,
-    0.17647058823529413,
-    0.17647058823529413,
-    0.20525657071339162,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.23404255319148937,
-    0.2836879432624111,
-    0.3333333333333333,
-    0.3333333333333333,
-    0.3333333333333333,
-    0.3782051282051282,
-    0.4230769230769231,
-    0.4230769230769231,
-    0.4230769230769231,
-    0.4230769230769231,
-    0.4230769230769231,
-    0.4230769230769231,
-    0.4230769230769231,
-    0.4230769230769231,
-    0.4230769230769231,
-    0.5552884615384616,
-    0.6875,
-    0.6875,
-    0.6875,
-    0.6875,
-    0.6875,
-    0.6875,
-    0.6875,
-];
-const CONTINUOUS_THRESHOLDS: [f64; 16] = [
-    0.005096615935361926,
-    0.07872010734540158,
-    0.08519667900529126,
-    0.21426299820738515,
-    0.2186700078709487,
-    0.3604490748028599,
-    0.36920090658001026,
-    0.5558135669039092,
-    0.5592482350240456,
-    0.672378580411231,
-    0.6836847194843599,
-    0.7627645901286341,
-    0.7658155635450599,
-    0.8557594790214305,
-    0.858618341974748,
-    0.9985339140921871,
-];
-const CONTINUOUS_VALUES: [f64; 16] = [
-    0.0,
-    0.0,
-    0.1875,
-    0.1875,
-    0.3333333333333333,
-    0.3333333333333333,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.7333333333333333,
-    0.7333333333333333,
-    0.7727272727272727,
-    0.7727272727272727,
-    0.8666666666666667,
-    0.8666666666666667,
-    1.0,
-    1.0,
-];
-const CONTINUOUS_PREDICTIONS: [f64; 85] = [
-    0.0,
-    0.0,
-    0.0,
-    0.0,
-    0.0,
-    0.0,
-    0.0,
-    0.0,
-    0.0,
-    0.1875,
-    0.1875,
-    0.1875,
-    0.1875,
-    0.1875,
-    0.1875,
-    0.1875,
-    0.1875,
-    0.1875,
-    0.1875,
-    0.1875,
-    0.3333333333333333,
-    0.3333333333333333,
-    0.3333333333333333,
-    0.3333333333333333,
-    0.3333333333333333,
-    0.3333333333333333,
-    0.3333333333333333,
-    0.3333333333333333,
-    0.3333333333333333,
-    0.3333333333333333,
-    0.3333333333333333,
-    0.3500720756525185,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.40476190476190477,
-    0.7333333333333333,
-    0.7333333333333333,
-    0.7333333333333333,
-    0.7333333333333333,
-    0.7333333333333333,
-    0.7333333333333333,
-    0.7333333333333333,
-    0.7333333333333333,
-    0.7333333333333333,
-    0.7424671361052706,
-    0.7727272727272727,
-    0.7727272727272727,
-    0.7727272727272727,
-    0.7727272727272727,
-    0.7727272727272727,
-    0.7727272727272727,
-    0.7727272727272727,
-    0.8666666666666667,
-    0.8666666666666667,
-    0.8666666666666667,
-    0.8666666666666667,
-    0.8666666666666667,
-    0.8666666666666667,
-    0.8666666666666667,
-    1.0,
-    1.0,
-    1.0,
-    1.0,
-    1.0,
-    1.0,
-    1.0,
-    1.0,
-    1.0,
-    1.0,
-    1.0,
-    1.0,
-    1.0,
-    1.0,
-];
+/// `IsotonicRegression(out_of_bounds="clip").fit(scores, labels)` as the script ran it on
+/// `scores, labels`: `X_thresholds_`, `y_thresholds_`, `predict(k / 80 for k in -2..=82)`,
+/// after checking that the dataset is the script's.
+#[track_caller]
+fn assert_isotonic_matches(scores: &[f64], labels: &[bool], expected: &Value) {
+    assert_eq!(scores, floats(expected, "scores"));
+    assert_eq!(labels, bools(expected, "labels"));
+    let calibrator = fit_isotonic(scores, labels).expect("valid input");
+    let (thresholds, values) = isotonic_knots(&calibrator);
+    assert_all_close(
+        thresholds,
+        &floats(expected, "X_thresholds_"),
+        ISOTONIC_TOLERANCE,
+    );
+    assert_all_close(
+        values,
+        &floats(expected, "y_thresholds_"),
+        ISOTONIC_TOLERANCE,
+    );
+    let queries = floats(expected, "queries");
+    let ours: Vec<f64> = queries.iter().map(|&q| calibrator.apply(q)).collect();
+    assert_eq!(queries, query_grid());
+    assert_all_close(&ours, &floats(expected, "predict"), ISOTONIC_TOLERANCE);
+}
 
-/// `IsotonicRegression(out_of_bounds="clip").fit(scores, labels)` on `scored_dataset(7)`
-/// (ties on a grid): `X_thresholds_`, `y_thresholds_`, `predict(k / 80 for k in -2..=82)`.
+/// On `scored_dataset(7)` (ties on a grid).
 #[test]
 fn isotonic_with_ties_matches_sklearn() {
     let (scores, labels) = scored_dataset(7);
-    let calibrator = fit_isotonic(&scores, &labels).expect("valid input");
-    let (thresholds, values) = isotonic_knots(&calibrator);
-    assert_all_close(thresholds, &GRID_THRESHOLDS, ISOTONIC_TOLERANCE);
-    assert_all_close(values, &GRID_VALUES, ISOTONIC_TOLERANCE);
-    assert_all_close(
-        &predict_queries(&calibrator),
-        &GRID_PREDICTIONS,
-        ISOTONIC_TOLERANCE,
+    assert_isotonic_matches(
+        &scores,
+        &labels,
+        get(&sklearn(), "isotonic/scored_dataset_7"),
     );
 }
 
-/// The same on `probability_dataset(11)` (continuous scores).
+/// On `probability_dataset(11)` (continuous scores).
 #[test]
 fn isotonic_continuous_matches_sklearn() {
     let (scores, labels) = probability_dataset(11);
-    let calibrator = fit_isotonic(&scores, &labels).expect("valid input");
-    let (thresholds, values) = isotonic_knots(&calibrator);
-    assert_all_close(thresholds, &CONTINUOUS_THRESHOLDS, ISOTONIC_TOLERANCE);
-    assert_all_close(values, &CONTINUOUS_VALUES, ISOTONIC_TOLERANCE);
-    assert_all_close(
-        &predict_queries(&calibrator),
-        &CONTINUOUS_PREDICTIONS,
-        ISOTONIC_TOLERANCE,
+    assert_isotonic_matches(
+        &scores,
+        &labels,
+        get(&sklearn(), "isotonic/probability_dataset_11"),
     );
 }
 
-fn predict_queries(calibrator: &Calibrator) -> Vec<f64> {
-    (-2..=82)
-        .map(|k| calibrator.apply(f64::from(k) / 80.0))
-        .collect()
+/// `k / 80` for `k = -2..=82`: outside both ends, on the knots of the grid dataset (multiples
+/// of 0.025) and half-way between them.
+fn query_grid() -> Vec<f64> {
+    (-2..=82).map(|k| f64::from(k) / 80.0).collect()
 }
 
 #[test]

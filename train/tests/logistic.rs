@@ -1,15 +1,18 @@
 //! Logistic regression: parity with scikit-learn and the model's contracts.
 //!
-//! Reference values were computed with **scikit-learn 1.9.1** (NumPy 2.4.6, SciPy 1.17.1,
-//! Python 3.11.7) by `train/tests/reference/models_reference.py`, which builds the same
-//! datasets with the same LCG, applies the same preprocessing (standardisation with the
-//! population standard deviation, mean imputation, one missing indicator per feature with a NaN
-//! in training) and fits `LogisticRegression(C = 1 / alpha, tol = 1e-12, max_iter = 100000)`.
+//! Expected values are recomputed at test time by `train/tests/reference/models_reference.py`
+//! with the scikit-learn, SciPy and NumPy that `./dev test` installs (see
+//! `support/reference.rs`). The script builds the same datasets with the same LCG (it prints
+//! them, and the tests check that they are ours), applies the same preprocessing
+//! (standardisation with the population standard deviation, mean imputation, one missing
+//! indicator per feature with a NaN in training) and fits
+//! `LogisticRegression(C = 1 / alpha, tol = 1e-12, max_iter = 100000)`.
 //!
 //! Objective mapping: scikit-learn (lbfgs, L2) minimises `½‖w‖² + C Σ log-loss` and linfa
 //! `Σ log-loss + alpha/2 ‖w‖²`, neither scales the penalty by the number of rows and neither
 //! penalises the intercept, so `C = 1 / alpha` gives the same minimiser. Two values of alpha are
-//! pinned; with any other mapping (for example a penalty scaled by `n`) at least one would fail.
+//! compared; with any other mapping (for example a penalty scaled by `n`) at least one would
+//! fail.
 //!
 //! Tolerances: the standardisation (means, standard deviations) is a sum of floats in another
 //! order than NumPy's: `1e-12`. Coefficients, intercept and probabilities: `1e-5`. Our solver
@@ -18,11 +21,41 @@
 //! parameters lie within about `1e-5` of the exact minimum that scikit-learn approaches with
 //! `tol = 1e-12`; the sigmoid is ¼-Lipschitz. Observed differences are below `3e-8`.
 
+#[path = "support/reference.rs"]
+mod reference;
+
+use std::sync::Arc;
+
 use appfraud_train::{ColumnMatrix, LogisticModel, LogisticParams, TrainError, train_logistic};
+use reference::{bools, float, floats, get};
+use serde_json::Value;
 
 const STANDARDIZATION_TOLERANCE: f64 = 1e-12;
 const SOLVER_TOLERANCE: f64 = 1e-5;
 const CONTRIBUTION_TOLERANCE: f64 = 1e-9;
+
+/// The script's output (run once for all tests of this file).
+fn sklearn() -> Arc<Value> {
+    reference::run("models_reference.py", &[])
+}
+
+/// Rows of `f32` values (NaN = missing) as the script printed them, at `key`.
+fn rows_at(value: &Value, key: &str) -> Vec<[f32; 4]> {
+    get(value, key)
+        .as_array()
+        .expect("a list of rows")
+        .iter()
+        .map(|row| {
+            let values = reference::floats_of(row);
+            std::array::from_fn(|j| values[j] as f32)
+        })
+        .collect()
+}
+
+/// Rows compared bit for bit (so that NaN equals NaN).
+fn bits(rows: &[[f32; 4]]) -> Vec<[u32; 4]> {
+    rows.iter().map(|row| row.map(f32::to_bits)).collect()
+}
 
 #[track_caller]
 fn assert_all_close(actual: &[f64], expected: &[f64], tolerance: f64) {
@@ -105,124 +138,71 @@ fn training_rows() -> Vec<[f32; 4]> {
         .collect()
 }
 
+/// The training rows and labels, and the prediction rows, are the script's.
 #[test]
 fn dataset_matches_the_python_script() {
-    let (columns, labels) = logistic_dataset(21, 400);
-    assert_eq!(columns[0][0], -0.008_237_188_f32);
-    assert!(columns[1][0].is_nan());
-    assert_eq!((columns[2][0], columns[3][0]), (3.0, 4.0));
-    assert_eq!(labels.iter().filter(|&&label| label).count(), 156);
+    let sk = sklearn();
+    let (_, labels) = logistic_dataset(21, 400);
+    assert_eq!(
+        bits(&training_rows()),
+        bits(&rows_at(&sk, "logistic/train_rows"))
+    );
+    assert_eq!(labels, bools(&sk, "logistic/train_labels"));
+    assert_eq!(
+        bits(&test_rows()),
+        bits(&rows_at(&sk, "logistic/test_rows"))
+    );
 }
 
 /// `numpy.nanmean`, `numpy.nanstd` (ddof 0, std 0 replaced by 1), `isnan(X).any(axis=0)`.
 #[test]
 fn standardization_matches_numpy() {
+    let sk = sklearn();
     let model = train(1.0);
     let features = model.features();
     let means: Vec<f64> = features.iter().map(|f| f.mean).collect();
     let stds: Vec<f64> = features.iter().map(|f| f.std).collect();
     assert_all_close(
         &means,
-        &[0.016627493256819434, 4.816692952571845, 3.0, 2.025],
+        &floats(&sk, "logistic/mean"),
         STANDARDIZATION_TOLERANCE,
     );
     assert_all_close(
         &stds,
-        &[
-            0.9826688009988553,
-            2.860363651824514,
-            1.0,
-            1.3872184399005065,
-        ],
+        &floats(&sk, "logistic/std"),
         STANDARDIZATION_TOLERANCE,
     );
     let indicators: Vec<bool> = features.iter().map(|f| f.has_indicator).collect();
-    assert_eq!(indicators, [false, true, false, false]);
+    assert_eq!(indicators, bools(&sk, "logistic/has_indicator"));
 }
 
-/// Expected (coefficients of f0..f3, indicator coefficient of f1, intercept, probabilities of
-/// the test rows) for `LogisticRegression(C = 1 / alpha)`.
-struct Reference {
-    alpha: f64,
-    coefficients: [f64; 4],
-    indicator_coefficient: f64,
-    intercept: f64,
-    probabilities: [f64; 9],
-}
-
-const REFERENCES: [Reference; 2] = [
-    Reference {
-        alpha: 1.0,
-        coefficients: [
-            0.7054167173687645,
-            -0.641738369365895,
-            0.0,
-            -0.1350809114140694,
-        ],
-        indicator_coefficient: 2.6255952489510657,
-        intercept: -1.0641506030296775,
-        probabilities: [
-            0.06739663151000568,
-            0.9231834875275543,
-            0.26176031185110243,
-            0.5876022417225867,
-            0.11213762186901785,
-            0.6879031617224626,
-            0.47870859648819253,
-            0.8816602706718119,
-            0.8265605525412372,
-        ],
-    },
-    Reference {
-        alpha: 10.0,
-        coefficients: [
-            0.5100349820562826,
-            -0.4918627748450513,
-            0.0,
-            -0.059874653471893406,
-        ],
-        indicator_coefficient: 1.4490206024357861,
-        intercept: -0.7924441682486425,
-        probabilities: [
-            0.12494692749618663,
-            0.7988552993905393,
-            0.33548126128082,
-            0.5679244381615366,
-            0.1765541322115769,
-            0.5109671643880885,
-            0.4857024241443296,
-            0.7214573680572508,
-            0.6584909130849756,
-        ],
-    },
-];
-
-/// `LogisticRegression(C=1/alpha).coef_`, `.intercept_` and `.predict_proba(test)[:, 1]` on
-/// the preprocessed design matrix, alpha = 1 and 10.
+/// `LogisticRegression(C=1/alpha).coef_` (the four features, then the indicator of f1),
+/// `.intercept_` and `.predict_proba(test)[:, 1]` on the preprocessed design matrix, for each
+/// alpha the script fitted (1 and 10).
 #[test]
 fn coefficients_and_probabilities_match_sklearn() {
-    for reference in &REFERENCES {
-        let model = train(reference.alpha);
-        assert_all_close(
-            model.coefficients(),
-            &reference.coefficients,
-            SOLVER_TOLERANCE,
-        );
-        assert_all_close(
-            model.indicator_coefficients(),
-            &[reference.indicator_coefficient],
-            SOLVER_TOLERANCE,
-        );
+    let sk = sklearn();
+    let fits = get(&sk, "logistic/fits").as_array().expect("fits");
+    assert_eq!(fits.len(), 2);
+    for expected in fits {
+        let model = train(float(expected, "alpha"));
+        let coef = floats(expected, "coef");
+        assert_all_close(model.coefficients(), &coef[..4], SOLVER_TOLERANCE);
+        assert_all_close(model.indicator_coefficients(), &coef[4..], SOLVER_TOLERANCE);
         assert_all_close(
             &[model.intercept()],
-            &[reference.intercept],
+            &[float(expected, "intercept")],
             SOLVER_TOLERANCE,
         );
         let probabilities: Vec<f64> = test_rows()
             .iter()
             .map(|row| model.predict_proba(row).expect("valid row"))
             .collect();
-        assert_all_close(&probabilities, &reference.probabilities, SOLVER_TOLERANCE);
+        assert_all_close(
+            &probabilities,
+            &floats(expected, "predict_proba"),
+            SOLVER_TOLERANCE,
+        );
     }
 }
 
@@ -435,7 +415,7 @@ fn unpenalised_fit_is_allowed() {
     let params = LogisticParams::new().alpha(0.0).check().expect("valid");
     let model = train_logistic(&params, &matrix(&columns), &labels).expect("trainable");
     // Less shrinkage than alpha = 1.
-    assert!(model.coefficients()[0] > REFERENCES[0].coefficients[0]);
+    assert!(model.coefficients()[0] > train(1.0).coefficients()[0]);
 }
 
 #[test]

@@ -1,11 +1,12 @@
-//! Parity with scikit-learn: every expected value below was computed with
-//! **scikit-learn 1.9.1** (NumPy 2.4.6, Python 3.11.7). `train/tests/reference/sklearn_reference.py`
-//! recomputes all of them; each test also quotes the call that produced its value.
+//! Parity with scikit-learn: every expected value is recomputed at test time by
+//! `train/tests/reference/sklearn_reference.py` with the scikit-learn and NumPy that `./dev test`
+//! installs (see `support/reference.rs`); each test names the call that produces its value.
+//! The script also prints the inputs it used, and the tests check that they are ours.
 //!
 //! Tolerances: rank metrics (ROC, average precision, operating points, precision at k) are
 //! ratios of integer counts, so they agree to float rounding: `1e-12` absolute. Brier score, log
 //! loss and bin means are sums of floats that NumPy adds in a different order (pairwise
-//! summation): `1e-12` absolute as well.
+//! summation): `1e-12` absolute as well. Thresholds are scores of the data, compared exactly.
 //!
 //! The pseudo-random datasets come from Knuth's MMIX LCG, written identically in Python:
 //!
@@ -14,13 +15,25 @@
 //! unit = (state >> 11) * 2.0**-53
 //! ```
 
+#[path = "support/reference.rs"]
+mod reference;
+
+use std::sync::Arc;
+
 use appfraud_train::{
     ReliabilityBin, average_precision, brier_score, fpr_at_threshold, log_loss, precision_at_k,
     precision_recall_curve, recall_at_fpr, recall_at_threshold, reliability, roc_auc, roc_curve,
 };
+use reference::{bools, count, float, floats, get};
+use serde_json::Value;
 
 const RANK_TOLERANCE: f64 = 1e-12;
 const SUM_TOLERANCE: f64 = 1e-12;
+
+/// The script's output (run once for all tests of this file).
+fn sklearn() -> Arc<Value> {
+    reference::run("sklearn_reference.py", &[])
+}
 
 #[track_caller]
 fn assert_close(actual: f64, expected: f64, tolerance: f64) {
@@ -45,6 +58,11 @@ fn assert_all_close(actual: &[f64], expected: &[f64], tolerance: f64) {
             "index {i}: got {a:?}, scikit-learn gives {e:?} (tolerance {tolerance:e})"
         );
     }
+}
+
+/// The entries of the list at `key`, each an object.
+fn entries<'a>(value: &'a Value, key: &str) -> &'a [Value] {
+    get(value, key).as_array().expect("a list")
 }
 
 struct Lcg(u64);
@@ -87,6 +105,51 @@ fn probability_dataset(seed: u64) -> (Vec<bool>, Vec<f64>) {
         .unzip()
 }
 
+/// Checks a ROC curve against `roc_curve(y, s, drop_intermediate=False)` as printed under
+/// `section/roc`.
+#[track_caller]
+fn assert_roc_matches(labels: &[bool], scores: &[f64], section: &Value) {
+    let curve = roc_curve(labels, scores).expect("valid input");
+    assert_all_close(&curve.fpr, &floats(section, "roc/fpr"), RANK_TOLERANCE);
+    assert_all_close(&curve.tpr, &floats(section, "roc/tpr"), RANK_TOLERANCE);
+    assert_all_close(&curve.thresholds, &floats(section, "roc/thresholds"), 0.0);
+}
+
+/// Checks a precision-recall curve against `precision_recall_curve(y, s,
+/// drop_intermediate=False)` as printed under `section/pr`.
+#[track_caller]
+fn assert_pr_matches(labels: &[bool], scores: &[f64], section: &Value) {
+    let curve = precision_recall_curve(labels, scores).expect("valid input");
+    assert_all_close(
+        &curve.precision,
+        &floats(section, "pr/precision"),
+        RANK_TOLERANCE,
+    );
+    assert_all_close(&curve.recall, &floats(section, "pr/recall"), RANK_TOLERANCE);
+    assert_all_close(&curve.thresholds, &floats(section, "pr/thresholds"), 0.0);
+}
+
+/// Checks `recall_at_fpr` against the script's `recall_at_fpr(y, s, m)`: from
+/// `fpr, tpr, thr = roc_curve(y, s, drop_intermediate=False)`,
+/// `ok = fpr <= m; i = np.flatnonzero(ok & (tpr == tpr[ok].max()))[0]; thr[i], tpr[i], fpr[i]`.
+#[track_caller]
+fn assert_operating_point_matches(labels: &[bool], scores: &[f64], expected: &Value) {
+    let point = recall_at_fpr(labels, scores, float(expected, "max_fpr")).expect("valid input");
+    assert_close(point.threshold, float(expected, "threshold"), 0.0);
+    assert_close(point.recall, float(expected, "recall"), RANK_TOLERANCE);
+    assert_close(point.fpr, float(expected, "fpr"), RANK_TOLERANCE);
+}
+
+/// Checks tie-shared precision at k against the script's NumPy formula:
+/// `t = np.sort(s)[::-1][k-1]; above, tie = s > t, s == t;
+/// (y[above].sum() + (k - above.sum()) * y[tie].mean()) / k`.
+#[track_caller]
+fn assert_precision_at_k_matches(labels: &[bool], scores: &[f64], expected: &Value) {
+    let k = count(expected, "k");
+    let precision = precision_at_k(labels, scores, k).expect("valid input");
+    assert_close(precision, float(expected, "value"), RANK_TOLERANCE);
+}
+
 // ---- small dataset with ties --------------------------------------------------------------
 
 /// `y = [1,0,1,0,1,1,0,0,1,0]`: three tie groups (0.8 mixed, 0.35 mixed, 0.2 mixed).
@@ -95,103 +158,82 @@ const SMALL_LABELS: [bool; 10] = [
 ];
 const SMALL_SCORES: [f64; 10] = [0.8, 0.8, 0.35, 0.1, 0.9, 0.35, 0.35, 0.6, 0.2, 0.2];
 
-/// `sklearn.metrics.roc_auc_score(y, s)` = 0.64.
+/// Every hand-written input of this file is the script's.
+#[test]
+fn hand_written_inputs_are_the_scripts() {
+    let sk = sklearn();
+    assert_eq!(bools(&sk, "small/labels"), SMALL_LABELS);
+    assert_eq!(floats(&sk, "small/scores"), SMALL_SCORES);
+    assert_eq!(bools(&sk, "all_equal/labels"), EQUAL_LABELS);
+    assert_eq!(floats(&sk, "all_equal/scores"), EQUAL_SCORES);
+    assert_eq!(bools(&sk, "extremes/labels"), EXTREME_LABELS);
+    assert_eq!(floats(&sk, "extremes/probabilities"), EXTREME_PROBABILITIES);
+    assert_eq!(
+        floats(&sk, "extremes/single_class_probabilities"),
+        SINGLE_CLASS_PROBABILITIES
+    );
+}
+
+/// `sklearn.metrics.roc_auc_score(y, s)`.
 #[test]
 fn roc_auc_small_with_ties_matches_sklearn() {
     let auc = roc_auc(&SMALL_LABELS, &SMALL_SCORES).expect("valid input");
-    assert_close(auc, 0.64, RANK_TOLERANCE);
+    assert_close(auc, float(&sklearn(), "small/roc_auc"), RANK_TOLERANCE);
 }
 
 /// `sklearn.metrics.roc_curve(y, s, drop_intermediate=False)`.
 #[test]
 fn roc_curve_small_with_ties_matches_sklearn() {
-    let curve = roc_curve(&SMALL_LABELS, &SMALL_SCORES).expect("valid input");
-    assert_all_close(
-        &curve.fpr,
-        &[0.0, 0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
-        RANK_TOLERANCE,
-    );
-    assert_all_close(
-        &curve.tpr,
-        &[0.0, 0.2, 0.4, 0.4, 0.8, 1.0, 1.0],
-        RANK_TOLERANCE,
-    );
-    assert_all_close(
-        &curve.thresholds,
-        &[f64::INFINITY, 0.9, 0.8, 0.6, 0.35, 0.2, 0.1],
-        0.0,
-    );
+    assert_roc_matches(&SMALL_LABELS, &SMALL_SCORES, get(&sklearn(), "small"));
 }
 
-/// `sklearn.metrics.average_precision_score(y, s)` = 0.6730158730158731.
+/// `sklearn.metrics.average_precision_score(y, s)`.
 #[test]
 fn average_precision_small_with_ties_matches_sklearn() {
     let ap = average_precision(&SMALL_LABELS, &SMALL_SCORES).expect("valid input");
-    assert_close(ap, 0.6730158730158731, RANK_TOLERANCE);
+    assert_close(
+        ap,
+        float(&sklearn(), "small/average_precision"),
+        RANK_TOLERANCE,
+    );
 }
 
 /// `sklearn.metrics.precision_recall_curve(y, s, drop_intermediate=False)`.
 #[test]
 fn precision_recall_curve_small_with_ties_matches_sklearn() {
-    let curve = precision_recall_curve(&SMALL_LABELS, &SMALL_SCORES).expect("valid input");
-    assert_all_close(
-        &curve.precision,
-        &[
-            0.5,
-            0.5555555555555556,
-            0.5714285714285714,
-            0.5,
-            0.6666666666666666,
-            1.0,
-            1.0,
-        ],
-        RANK_TOLERANCE,
-    );
-    assert_all_close(
-        &curve.recall,
-        &[1.0, 1.0, 0.8, 0.4, 0.4, 0.2, 0.0],
-        RANK_TOLERANCE,
-    );
-    assert_all_close(&curve.thresholds, &[0.1, 0.2, 0.35, 0.6, 0.8, 0.9], 0.0);
+    assert_pr_matches(&SMALL_LABELS, &SMALL_SCORES, get(&sklearn(), "small"));
 }
 
-/// From `fpr, tpr, thr = sklearn.metrics.roc_curve(y, s, drop_intermediate=False)`:
-/// `ok = fpr <= m; i = np.flatnonzero(ok & (tpr == tpr[ok].max()))[0]; thr[i], tpr[i], fpr[i]`.
-/// m = 0.0 → (0.9, 0.2, 0.0); m = 0.2 → (0.8, 0.4, 0.2); m = 0.4 → (0.8, 0.4, 0.2) (0.6 adds a
-/// negative but no positive, so the higher threshold wins); m = 1.0 → (0.2, 1.0, 0.8).
+/// The `roc_curve` rule of [`assert_operating_point_matches`] at m = 0.0, 0.2, 0.4, 1.0. At
+/// m = 0.4 the point at 0.6 adds a negative but no positive, so the higher threshold (0.8) wins.
 #[test]
 fn recall_at_fpr_small_with_ties_matches_sklearn_roc_points() {
-    let cases = [
-        (0.0, 0.9, 0.2, 0.0),
-        (0.2, 0.8, 0.4, 0.2),
-        (0.4, 0.8, 0.4, 0.2),
-        (1.0, 0.2, 1.0, 0.8),
-    ];
-    for (max_fpr, threshold, recall, fpr) in cases {
-        let point = recall_at_fpr(&SMALL_LABELS, &SMALL_SCORES, max_fpr).expect("valid input");
-        assert_close(point.threshold, threshold, 0.0);
-        assert_close(point.recall, recall, RANK_TOLERANCE);
-        assert_close(point.fpr, fpr, RANK_TOLERANCE);
+    let sk = sklearn();
+    let points = entries(&sk, "small/recall_at_fpr");
+    assert_eq!(points.len(), 4);
+    for expected in points {
+        assert_operating_point_matches(&SMALL_LABELS, &SMALL_SCORES, expected);
     }
 }
 
-/// Tie-shared precision at k, NumPy 2.4.6 (scikit-learn has no precision-at-k for binary
-/// labels): `t = np.sort(s)[::-1][k-1]; above, tie = s > t, s == t;
-/// (y[above].sum() + (k - above.sum()) * y[tie].mean()) / k`.
-/// k = 1 → 1.0, k = 2 → 0.75 (half of the 0.8 tie), k = 3 → 0.6666666666666666,
-/// k = 6 → 0.5555555555555555. Without a tie at the cut-off (k = 1, 3) this is plain precision:
-/// `sklearn.metrics.precision_score(y, s >= 0.9)` = 1.0, `precision_score(y, s >= 0.8)` =
-/// 0.6666666666666666.
+/// Tie-shared precision at k = 1, 2, 3, 6 (NumPy formula of
+/// [`assert_precision_at_k_matches`]). Without a tie at the cut-off (k = 1, 3) this is plain
+/// precision, which scikit-learn computes too: `precision_score(y, s >= 0.9)` and
+/// `precision_score(y, s >= 0.8)`.
 #[test]
 fn precision_at_k_small_with_ties_matches_reference() {
-    for (k, expected) in [
-        (1, 1.0),
-        (2, 0.75),
-        (3, 0.6666666666666666),
-        (6, 0.5555555555555555),
+    let sk = sklearn();
+    let cases = entries(&sk, "small/precision_at_k");
+    assert_eq!(cases.len(), 4);
+    for expected in cases {
+        assert_precision_at_k_matches(&SMALL_LABELS, &SMALL_SCORES, expected);
+    }
+    for (k, key) in [
+        (1, "small/precision_score_at_0.9"),
+        (3, "small/precision_score_at_0.8"),
     ] {
         let precision = precision_at_k(&SMALL_LABELS, &SMALL_SCORES, k).expect("valid input");
-        assert_close(precision, expected, RANK_TOLERANCE);
+        assert_close(precision, float(&sk, key), RANK_TOLERANCE);
     }
 }
 
@@ -200,213 +242,66 @@ fn precision_at_k_small_with_ties_matches_reference() {
 const EQUAL_LABELS: [bool; 5] = [true, false, false, true, false];
 const EQUAL_SCORES: [f64; 5] = [0.5; 5];
 
-/// `y = [1,0,0,1,0]`, `s = [0.5]*5`: `roc_auc_score` = 0.5, `average_precision_score` = 0.4,
-/// `roc_curve(..., drop_intermediate=False)` = ([0, 1], [0, 1], [inf, 0.5]),
-/// `precision_recall_curve(..., drop_intermediate=False)` = ([0.4, 1], [1, 0], [0.5]).
+/// `y = [1,0,0,1,0]`, `s = [0.5]*5`: `roc_auc_score`, `average_precision_score`, `roc_curve`
+/// and `precision_recall_curve` (`drop_intermediate=False`).
 #[test]
 fn all_equal_scores_match_sklearn() {
+    let sk = sklearn();
+    let section = get(&sk, "all_equal");
     let auc = roc_auc(&EQUAL_LABELS, &EQUAL_SCORES).expect("valid input");
-    assert_close(auc, 0.5, RANK_TOLERANCE);
+    assert_close(auc, float(section, "roc_auc"), RANK_TOLERANCE);
     let ap = average_precision(&EQUAL_LABELS, &EQUAL_SCORES).expect("valid input");
-    assert_close(ap, 0.4, RANK_TOLERANCE);
-
-    let roc = roc_curve(&EQUAL_LABELS, &EQUAL_SCORES).expect("valid input");
-    assert_all_close(&roc.fpr, &[0.0, 1.0], RANK_TOLERANCE);
-    assert_all_close(&roc.tpr, &[0.0, 1.0], RANK_TOLERANCE);
-    assert_all_close(&roc.thresholds, &[f64::INFINITY, 0.5], 0.0);
-
-    let pr = precision_recall_curve(&EQUAL_LABELS, &EQUAL_SCORES).expect("valid input");
-    assert_all_close(&pr.precision, &[0.4, 1.0], RANK_TOLERANCE);
-    assert_all_close(&pr.recall, &[1.0, 0.0], RANK_TOLERANCE);
-    assert_all_close(&pr.thresholds, &[0.5], 0.0);
+    assert_close(ap, float(section, "average_precision"), RANK_TOLERANCE);
+    assert_roc_matches(&EQUAL_LABELS, &EQUAL_SCORES, section);
+    assert_pr_matches(&EQUAL_LABELS, &EQUAL_SCORES, section);
 }
 
-/// With every score equal the only thresholds flag all rows or none. From `roc_curve` as in
-/// `recall_at_fpr_small_with_ties_matches_sklearn_roc_points`, m = 0.5 → (inf, 0.0, 0.0);
-/// tie-shared precision at k = 2 (NumPy formula above) → 0.4, the positive rate.
+/// With every score equal the only thresholds flag all rows or none: the operating point at
+/// m = 0.5 (the `roc_curve` rule) flags none (threshold `inf`); tie-shared precision at k = 2
+/// is the positive rate.
 #[test]
 fn all_equal_scores_operating_points_match_reference() {
-    let point = recall_at_fpr(&EQUAL_LABELS, &EQUAL_SCORES, 0.5).expect("valid input");
-    assert_eq!(point.threshold, f64::INFINITY);
-    assert_close(point.recall, 0.0, 0.0);
-    assert_close(point.fpr, 0.0, 0.0);
-    let precision = precision_at_k(&EQUAL_LABELS, &EQUAL_SCORES, 2).expect("valid input");
-    assert_close(precision, 0.4, RANK_TOLERANCE);
+    let sk = sklearn();
+    let point = &entries(&sk, "all_equal/recall_at_fpr")[0];
+    assert_eq!(float(point, "threshold"), f64::INFINITY);
+    assert_operating_point_matches(&EQUAL_LABELS, &EQUAL_SCORES, point);
+    let precision = &entries(&sk, "all_equal/precision_at_k")[0];
+    assert_precision_at_k_matches(&EQUAL_LABELS, &EQUAL_SCORES, precision);
 }
 
 // ---- 200 pseudo-random rows, 41 score values ----------------------------------------------
 
-/// Guards the dataset itself: if these differ, the LCG or the formula drifted from the Python
-/// script and every value below is meaningless. `VY, VS = scored_dataset(7)`:
-/// `VY[:5]` = [0, 0, 0, 1, 0], `VS[:5]` = [0.475, 0.05, 0.375, 0.825, 0.725], `VY.sum()` = 44.
+/// Guards the datasets themselves: if they differ, the LCG or the formula drifted from the
+/// Python script and every comparison below is meaningless. `scored_dataset(7)` (validation)
+/// and `scored_dataset(8)` (test), every label and score.
 #[test]
 fn lcg_scored_dataset_matches_python() {
+    let sk = sklearn();
     let (labels, scores) = scored_dataset(7);
-    assert_eq!(labels[..5], [false, false, false, true, false]);
-    assert_eq!(scores[..5], [0.475, 0.05, 0.375, 0.825, 0.725]);
-    assert_eq!(labels.iter().filter(|&&label| label).count(), 44);
+    assert_eq!(labels, bools(&sk, "scored/labels"));
+    assert_eq!(scores, floats(&sk, "scored/scores"));
+    let (test_labels, test_scores) = scored_dataset(8);
+    assert_eq!(test_labels, bools(&sk, "scored/test_labels"));
+    assert_eq!(test_scores, floats(&sk, "scored/test_scores"));
 }
 
-/// `VY, VS = scored_dataset(7)`: `sklearn.metrics.roc_auc_score(VY, VS)` = 0.7751311188811189,
-/// `sklearn.metrics.average_precision_score(VY, VS)` = 0.4918377278712605.
+/// `VY, VS = scored_dataset(7)`: `sklearn.metrics.roc_auc_score(VY, VS)` and
+/// `sklearn.metrics.average_precision_score(VY, VS)`.
 #[test]
 fn lcg_roc_auc_and_average_precision_match_sklearn() {
+    let sk = sklearn();
     let (labels, scores) = scored_dataset(7);
     let auc = roc_auc(&labels, &scores).expect("valid input");
-    assert_close(auc, 0.7751311188811189, RANK_TOLERANCE);
+    assert_close(auc, float(&sk, "scored/roc_auc"), RANK_TOLERANCE);
     let ap = average_precision(&labels, &scores).expect("valid input");
-    assert_close(ap, 0.4918377278712605, RANK_TOLERANCE);
+    assert_close(ap, float(&sk, "scored/average_precision"), RANK_TOLERANCE);
 }
 
 /// `sklearn.metrics.roc_curve(VY, VS, drop_intermediate=False)` on `scored_dataset(7)`.
 #[test]
 fn lcg_roc_curve_matches_sklearn() {
     let (labels, scores) = scored_dataset(7);
-    let curve = roc_curve(&labels, &scores).expect("valid input");
-    assert_all_close(
-        &curve.fpr,
-        &[
-            0.0,
-            0.01282051282051282,
-            0.02564102564102564,
-            0.03205128205128205,
-            0.05128205128205128,
-            0.07692307692307693,
-            0.08974358974358974,
-            0.10256410256410256,
-            0.1282051282051282,
-            0.16025641025641027,
-            0.1794871794871795,
-            0.21794871794871795,
-            0.24358974358974358,
-            0.26282051282051283,
-            0.2948717948717949,
-            0.32051282051282054,
-            0.34615384615384615,
-            0.358974358974359,
-            0.38461538461538464,
-            0.3974358974358974,
-            0.41025641025641024,
-            0.4230769230769231,
-            0.4423076923076923,
-            0.4551282051282051,
-            0.48717948717948717,
-            0.5,
-            0.5384615384615384,
-            0.5705128205128205,
-            0.6025641025641025,
-            0.6282051282051282,
-            0.6794871794871795,
-            0.7115384615384616,
-            0.7307692307692307,
-            0.7628205128205128,
-            0.7884615384615384,
-            0.8269230769230769,
-            0.8589743589743589,
-            0.8653846153846154,
-            0.8910256410256411,
-            0.9230769230769231,
-            0.9551282051282052,
-            1.0,
-        ],
-        RANK_TOLERANCE,
-    );
-    assert_all_close(
-        &curve.tpr,
-        &[
-            0.0,
-            0.09090909090909091,
-            0.18181818181818182,
-            0.25,
-            0.29545454545454547,
-            0.36363636363636365,
-            0.36363636363636365,
-            0.38636363636363635,
-            0.5,
-            0.5454545454545454,
-            0.5909090909090909,
-            0.5909090909090909,
-            0.5909090909090909,
-            0.6136363636363636,
-            0.6136363636363636,
-            0.6818181818181818,
-            0.6818181818181818,
-            0.75,
-            0.7954545454545454,
-            0.8181818181818182,
-            0.8409090909090909,
-            0.8409090909090909,
-            0.8636363636363636,
-            0.8636363636363636,
-            0.8863636363636364,
-            0.9090909090909091,
-            0.9090909090909091,
-            0.9318181818181818,
-            0.9318181818181818,
-            0.9318181818181818,
-            0.9318181818181818,
-            0.9318181818181818,
-            0.9545454545454546,
-            0.9545454545454546,
-            0.9772727272727273,
-            0.9772727272727273,
-            0.9772727272727273,
-            0.9772727272727273,
-            0.9772727272727273,
-            1.0,
-            1.0,
-            1.0,
-        ],
-        RANK_TOLERANCE,
-    );
-    assert_all_close(
-        &curve.thresholds,
-        &[
-            f64::INFINITY,
-            1.0,
-            0.975,
-            0.95,
-            0.925,
-            0.9,
-            0.875,
-            0.85,
-            0.825,
-            0.8,
-            0.775,
-            0.75,
-            0.725,
-            0.7,
-            0.675,
-            0.65,
-            0.625,
-            0.6,
-            0.575,
-            0.55,
-            0.525,
-            0.5,
-            0.475,
-            0.45,
-            0.425,
-            0.4,
-            0.375,
-            0.35,
-            0.325,
-            0.3,
-            0.275,
-            0.25,
-            0.225,
-            0.2,
-            0.175,
-            0.15,
-            0.125,
-            0.1,
-            0.075,
-            0.05,
-            0.025,
-            0.0,
-        ],
-        0.0,
-    );
+    assert_roc_matches(&labels, &scores, get(&sklearn(), "scored"));
 }
 
 /// `sklearn.metrics.precision_recall_curve(VY, VS, drop_intermediate=False)` on
@@ -414,332 +309,149 @@ fn lcg_roc_curve_matches_sklearn() {
 #[test]
 fn lcg_precision_recall_curve_matches_sklearn() {
     let (labels, scores) = scored_dataset(7);
-    let curve = precision_recall_curve(&labels, &scores).expect("valid input");
-    assert_all_close(
-        &curve.precision,
-        &[
-            0.22,
-            0.22797927461139897,
-            0.23404255319148937,
-            0.23626373626373626,
-            0.24157303370786518,
-            0.24293785310734464,
-            0.25,
-            0.25903614457831325,
-            0.2608695652173913,
-            0.2692307692307692,
-            0.26973684210526316,
-            0.2789115646258503,
-            0.2949640287769784,
-            0.3037037037037037,
-            0.3153846153846154,
-            0.3225806451612903,
-            0.3389830508474576,
-            0.3391304347826087,
-            0.3486238532110092,
-            0.35514018691588783,
-            0.3592233009708738,
-            0.36633663366336633,
-            0.3673469387755102,
-            0.3684210526315789,
-            0.3707865168539326,
-            0.35714285714285715,
-            0.375,
-            0.3698630136986301,
-            0.39705882352941174,
-            0.40625,
-            0.43333333333333335,
-            0.48148148148148145,
-            0.4897959183673469,
-            0.5238095238095238,
-            0.5151515151515151,
-            0.5333333333333333,
-            0.5714285714285714,
-            0.6190476190476191,
-            0.6875,
-            0.6666666666666666,
-            0.6666666666666666,
-            1.0,
-        ],
-        RANK_TOLERANCE,
-    );
-    assert_all_close(
-        &curve.recall,
-        &[
-            1.0,
-            1.0,
-            1.0,
-            0.9772727272727273,
-            0.9772727272727273,
-            0.9772727272727273,
-            0.9772727272727273,
-            0.9772727272727273,
-            0.9545454545454546,
-            0.9545454545454546,
-            0.9318181818181818,
-            0.9318181818181818,
-            0.9318181818181818,
-            0.9318181818181818,
-            0.9318181818181818,
-            0.9090909090909091,
-            0.9090909090909091,
-            0.8863636363636364,
-            0.8636363636363636,
-            0.8636363636363636,
-            0.8409090909090909,
-            0.8409090909090909,
-            0.8181818181818182,
-            0.7954545454545454,
-            0.75,
-            0.6818181818181818,
-            0.6818181818181818,
-            0.6136363636363636,
-            0.6136363636363636,
-            0.5909090909090909,
-            0.5909090909090909,
-            0.5909090909090909,
-            0.5454545454545454,
-            0.5,
-            0.38636363636363635,
-            0.36363636363636365,
-            0.36363636363636365,
-            0.29545454545454547,
-            0.25,
-            0.18181818181818182,
-            0.09090909090909091,
-            0.0,
-        ],
-        RANK_TOLERANCE,
-    );
-    assert_all_close(
-        &curve.thresholds,
-        &[
-            0.0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2, 0.225, 0.25, 0.275, 0.3, 0.325,
-            0.35, 0.375, 0.4, 0.425, 0.45, 0.475, 0.5, 0.525, 0.55, 0.575, 0.6, 0.625, 0.65, 0.675,
-            0.7, 0.725, 0.75, 0.775, 0.8, 0.825, 0.85, 0.875, 0.9, 0.925, 0.95, 0.975, 1.0,
-        ],
-        0.0,
-    );
+    assert_pr_matches(&labels, &scores, get(&sklearn(), "scored"));
 }
 
-/// Threshold chosen on validation (`scored_dataset(7)`) with the `roc_curve` rule quoted in
-/// `recall_at_fpr_small_with_ties_matches_sklearn_roc_points`, reported on test
-/// (`TY, TS = scored_dataset(8)`) with `sklearn.metrics.recall_score(TY, TS >= t)` and
+/// Threshold chosen on validation (`scored_dataset(7)`) with the `roc_curve` rule at
+/// max_fpr = 0.01, 0.05, 0.2, reported on test (`TY, TS = scored_dataset(8)`) with
+/// `sklearn.metrics.recall_score(TY, TS >= t)` and
 /// `tn, fp, fn, tp = sklearn.metrics.confusion_matrix(TY, TS >= t).ravel(); fp / (fp + tn)`.
-///
-/// | max_fpr | t | validation recall | validation fpr | test recall | test fpr |
-/// |---|---|---|---|---|---|
-/// | 0.01 | inf | 0.0 | 0.0 | 0.0 | 0.0 |
-/// | 0.05 | 0.95 | 0.25 | 0.03205128205128205 | 0.17391304347826086 | 0.025974025974025976 |
-/// | 0.2 | 0.775 | 0.5909090909090909 | 0.1794871794871795 | 0.5 | 0.12337662337662338 |
 #[test]
 fn lcg_threshold_chosen_on_validation_reported_on_test_matches_sklearn() {
+    let sk = sklearn();
     let (validation_labels, validation_scores) = scored_dataset(7);
     let (test_labels, test_scores) = scored_dataset(8);
-    let cases = [
-        (0.01, f64::INFINITY, 0.0, 0.0, 0.0, 0.0),
-        (
-            0.05,
-            0.95,
-            0.25,
-            0.03205128205128205,
-            0.17391304347826086,
-            0.025974025974025976,
-        ),
-        (
-            0.2,
-            0.775,
-            0.5909090909090909,
-            0.1794871794871795,
-            0.5,
-            0.12337662337662338,
-        ),
-    ];
-    for (max_fpr, threshold, recall, fpr, test_recall, test_fpr) in cases {
-        let point =
-            recall_at_fpr(&validation_labels, &validation_scores, max_fpr).expect("valid input");
-        assert_close(point.threshold, threshold, 0.0);
-        assert_close(point.recall, recall, RANK_TOLERANCE);
-        assert_close(point.fpr, fpr, RANK_TOLERANCE);
-
+    let cases = entries(&sk, "scored/operating_points");
+    assert_eq!(cases.len(), 3);
+    for expected in cases {
+        assert_operating_point_matches(&validation_labels, &validation_scores, expected);
+        let threshold = float(expected, "threshold");
         let reported_recall =
-            recall_at_threshold(&test_labels, &test_scores, point.threshold).expect("valid input");
-        assert_close(reported_recall, test_recall, RANK_TOLERANCE);
+            recall_at_threshold(&test_labels, &test_scores, threshold).expect("valid input");
+        assert_close(
+            reported_recall,
+            float(expected, "test_recall"),
+            RANK_TOLERANCE,
+        );
         let reported_fpr =
-            fpr_at_threshold(&test_labels, &test_scores, point.threshold).expect("valid input");
-        assert_close(reported_fpr, test_fpr, RANK_TOLERANCE);
+            fpr_at_threshold(&test_labels, &test_scores, threshold).expect("valid input");
+        assert_close(reported_fpr, float(expected, "test_fpr"), RANK_TOLERANCE);
     }
 }
 
-/// Tie-shared precision at k on `scored_dataset(7)` with the NumPy 2.4.6 formula quoted in
-/// `precision_at_k_small_with_ties_matches_reference`; every cut-off here falls inside a tie
-/// (groups of 6, 5, 5 and 7 rows). k = 10 → 0.6666666666666666, k = 20 → 0.63, k = 50 → 0.488,
-/// k = 200 → 0.22 (the positive rate).
+/// Tie-shared precision at k = 10, 20, 50, 200 on `scored_dataset(7)` (NumPy formula of
+/// [`assert_precision_at_k_matches`]); every cut-off falls inside a tie group, which the
+/// script counts, so the tie sharing is exercised.
 #[test]
 fn lcg_precision_at_k_matches_reference() {
+    let sk = sklearn();
     let (labels, scores) = scored_dataset(7);
-    for (k, expected) in [
-        (10, 0.6666666666666666),
-        (20, 0.63),
-        (50, 0.488),
-        (200, 0.22),
-    ] {
-        let precision = precision_at_k(&labels, &scores, k).expect("valid input");
-        assert_close(precision, expected, RANK_TOLERANCE);
+    let cases = entries(&sk, "scored/precision_at_k");
+    assert_eq!(cases.len(), 4);
+    for expected in cases {
+        assert!(count(expected, "tie_size") > 1, "{expected}");
+        assert_precision_at_k_matches(&labels, &scores, expected);
     }
 }
 
 // ---- probabilities ------------------------------------------------------------------------
 
-/// `PY, PP = probability_dataset(11)`: `PY[:5]` = [1, 0, 1, 1, 0], `PP[:5]` as below.
+/// `PY, PP = probability_dataset(11)`, every label and probability.
 #[test]
 fn lcg_probability_dataset_matches_python() {
+    let sk = sklearn();
     let (labels, probabilities) = probability_dataset(11);
-    assert_eq!(labels[..5], [true, false, true, true, false]);
-    assert_eq!(
-        probabilities[..5],
-        [
-            0.873214330816907,
-            0.07872010734540158,
-            0.913667275592211,
-            0.3021854691172081,
-            0.40905165505204677
-        ]
-    );
+    assert_eq!(labels, bools(&sk, "probabilities/labels"));
+    assert_eq!(probabilities, floats(&sk, "probabilities/probabilities"));
 }
 
-/// `sklearn.metrics.brier_score_loss(PY, PP)` = 0.1638727812249573,
-/// `sklearn.metrics.log_loss(PY, PP)` = 0.49148321087284347 on `probability_dataset(11)`.
+/// `sklearn.metrics.brier_score_loss(PY, PP)` and `sklearn.metrics.log_loss(PY, PP)` on
+/// `probability_dataset(11)`.
 #[test]
 fn lcg_brier_score_and_log_loss_match_sklearn() {
+    let sk = sklearn();
     let (labels, probabilities) = probability_dataset(11);
     let brier = brier_score(&labels, &probabilities).expect("valid input");
-    assert_close(brier, 0.1638727812249573, SUM_TOLERANCE);
+    assert_close(
+        brier,
+        float(&sk, "probabilities/brier_score_loss"),
+        SUM_TOLERANCE,
+    );
     let loss = log_loss(&labels, &probabilities).expect("valid input");
-    assert_close(loss, 0.49148321087284347, SUM_TOLERANCE);
-}
-
-/// `y = [1,0,1,0,1,0,0,1]`, `p = [0.0, 1.0, 1.0, 0.0, 0.3, 0.3, 0.5, 0.7]` (two confident
-/// mistakes, clipped): `sklearn.metrics.brier_score_loss(y, p)` = 0.365,
-/// `sklearn.metrics.log_loss(y, p)` = 9.337222081374707. A single class:
-/// `log_loss([1,1,1], [0.9,0.5,1.0], labels=[False, True])` = 0.2661692320725906,
-/// `brier_score_loss([1,1,1], [0.9,0.5,1.0], pos_label=True)` = 0.08666666666666667.
-#[test]
-fn extreme_probabilities_and_single_class_match_sklearn() {
-    let brier = brier_score(&EXTREME_LABELS, &EXTREME_PROBABILITIES).expect("valid input");
-    assert_close(brier, 0.365, SUM_TOLERANCE);
-    let loss = log_loss(&EXTREME_LABELS, &EXTREME_PROBABILITIES).expect("valid input");
-    assert_close(loss, 9.337222081374707, SUM_TOLERANCE);
-
-    let single = [true; 3];
-    let probabilities = [0.9, 0.5, 1.0];
-    let loss = log_loss(&single, &probabilities).expect("valid input");
-    assert_close(loss, 0.2661692320725906, SUM_TOLERANCE);
-    let brier = brier_score(&single, &probabilities).expect("valid input");
-    assert_close(brier, 0.08666666666666667, SUM_TOLERANCE);
+    assert_close(loss, float(&sk, "probabilities/log_loss"), SUM_TOLERANCE);
 }
 
 const EXTREME_LABELS: [bool; 8] = [true, false, true, false, true, false, false, true];
 const EXTREME_PROBABILITIES: [f64; 8] = [0.0, 1.0, 1.0, 0.0, 0.3, 0.3, 0.5, 0.7];
+const SINGLE_CLASS_PROBABILITIES: [f64; 3] = [0.9, 0.5, 1.0];
 
+/// `y = [1,0,1,0,1,0,0,1]`, `p = [0.0, 1.0, 1.0, 0.0, 0.3, 0.3, 0.5, 0.7]` (two confident
+/// mistakes, clipped): `brier_score_loss(y, p)`, `log_loss(y, p)`. A single class:
+/// `log_loss([1,1,1], [0.9,0.5,1.0], labels=[False, True])`,
+/// `brier_score_loss([1,1,1], [0.9,0.5,1.0], pos_label=True)`.
+#[test]
+fn extreme_probabilities_and_single_class_match_sklearn() {
+    let sk = sklearn();
+    let section = get(&sk, "extremes");
+    let brier = brier_score(&EXTREME_LABELS, &EXTREME_PROBABILITIES).expect("valid input");
+    assert_close(brier, float(section, "brier_score_loss"), SUM_TOLERANCE);
+    let loss = log_loss(&EXTREME_LABELS, &EXTREME_PROBABILITIES).expect("valid input");
+    assert_close(loss, float(section, "log_loss"), SUM_TOLERANCE);
+
+    let single = [true; 3];
+    let loss = log_loss(&single, &SINGLE_CLASS_PROBABILITIES).expect("valid input");
+    assert_close(loss, float(section, "single_class_log_loss"), SUM_TOLERANCE);
+    let brier = brier_score(&single, &SINGLE_CLASS_PROBABILITIES).expect("valid input");
+    assert_close(
+        brier,
+        float(section, "single_class_brier_score_loss"),
+        SUM_TOLERANCE,
+    );
+}
+
+/// Checks a reliability table against `calibration_curve(y, p, n_bins=n, strategy="uniform")`
+/// (non-empty bins only) and the counts of
+/// `np.bincount(np.searchsorted(np.linspace(0, 1, n + 1)[1:-1], p), minlength=n)`.
 #[track_caller]
-fn assert_reliability_matches(
-    bins: &[ReliabilityBin],
-    counts: &[usize],
-    prob_true: &[f64],
-    prob_pred: &[f64],
-) {
+fn assert_reliability_matches(bins: &[ReliabilityBin], expected: &Value) {
     let actual_counts: Vec<usize> = bins.iter().map(|bin| bin.count).collect();
-    assert_eq!(actual_counts, counts);
+    assert_eq!(actual_counts, reference::counts(expected, "counts"));
     let observed: Vec<f64> = bins.iter().filter_map(|bin| bin.observed_rate).collect();
     let predicted: Vec<f64> = bins.iter().filter_map(|bin| bin.mean_predicted).collect();
-    assert_all_close(&observed, prob_true, SUM_TOLERANCE);
-    assert_all_close(&predicted, prob_pred, SUM_TOLERANCE);
+    assert_all_close(&observed, &floats(expected, "prob_true"), SUM_TOLERANCE);
+    assert_all_close(&predicted, &floats(expected, "prob_pred"), SUM_TOLERANCE);
     for bin in bins {
         assert_eq!(bin.observed_rate.is_some(), bin.count > 0);
         assert_eq!(bin.mean_predicted.is_some(), bin.count > 0);
     }
 }
 
-/// `prob_true, prob_pred = sklearn.calibration.calibration_curve(PY, PP, n_bins=n,
-/// strategy="uniform")` (non-empty bins only) and counts from
-/// `np.bincount(np.searchsorted(np.linspace(0, 1, n + 1)[1:-1], PP), minlength=n)`, on
-/// `probability_dataset(11)` with n = 10 and n = 7.
+/// `calibration_curve` on `probability_dataset(11)` with n = 10 and n = 7.
 #[test]
 fn lcg_reliability_matches_sklearn_calibration_curve() {
+    let sk = sklearn();
     let (labels, probabilities) = probability_dataset(11);
-
-    let bins = reliability(&labels, &probabilities, 10).expect("valid input");
-    assert_reliability_matches(
-        &bins,
-        &[22, 26, 20, 18, 18, 23, 15, 22, 17, 19],
-        &[
-            0.09090909090909091,
-            0.15384615384615385,
-            0.35,
-            0.3888888888888889,
-            0.3888888888888889,
-            0.43478260869565216,
-            0.8,
-            0.7727272727272727,
-            0.8823529411764706,
-            1.0,
-        ],
-        &[
-            0.05321907188282608,
-            0.142793520312591,
-            0.2508029343610826,
-            0.35054277891713853,
-            0.4412636244204961,
-            0.5390363619077196,
-            0.6575416959369634,
-            0.7492707414552484,
-            0.8553676366552551,
-            0.9511993296524015,
-        ],
-    );
-
-    let bins = reliability(&labels, &probabilities, 7).expect("valid input");
-    assert_reliability_matches(
-        &bins,
-        &[38, 27, 29, 29, 20, 31, 26],
-        &[
-            0.13157894736842105,
-            0.25925925925925924,
-            0.41379310344827586,
-            0.3448275862068966,
-            0.75,
-            0.8064516129032258,
-            1.0,
-        ],
-        &[
-            0.08126083143271398,
-            0.2199640645281366,
-            0.3620976500494376,
-            0.5062522614234045,
-            0.645794591826591,
-            0.7804111821110375,
-            0.9305097294977625,
-        ],
-    );
-    assert_eq!(bins[0].lower, 0.0);
-    assert_eq!(bins[6].upper, 1.0);
+    let tables = entries(&sk, "probabilities/reliability");
+    assert_eq!(tables.len(), 2);
+    for expected in tables {
+        let n_bins = count(expected, "n_bins");
+        let bins = reliability(&labels, &probabilities, n_bins).expect("valid input");
+        assert_reliability_matches(&bins, expected);
+        assert_eq!(bins[0].lower, 0.0);
+        assert_eq!(bins[n_bins - 1].upper, 1.0);
+    }
 }
 
 /// Values on bin edges go to the lower bin, with edges as `np.linspace(0, 1, 11)` computes them
-/// (0.3 < 0.30000000000000004 lands in bin 2, 0.5 in bin 4, 0.7 < 0.7000000000000001 in bin 6).
+/// (0.3 < 0.30000000000000004 lands in bin 2, 0.5 in bin 4, 0.7 < 0.7000000000000001 in bin 6):
 /// `calibration_curve(y, p, n_bins=10)` with `y`, `p` of
-/// `extreme_probabilities_and_single_class_match_sklearn`: prob_true = [0.5, 0.5, 0.0, 1.0, 0.5],
-/// prob_pred = [0.0, 0.3, 0.5, 0.7, 1.0]; counts = [2, 0, 2, 0, 1, 0, 1, 0, 0, 2].
+/// `extreme_probabilities_and_single_class_match_sklearn`. By hand: bin 2 holds the two rows at
+/// 0.3, one of them positive; bin 3's upper edge is `linspace`'s 0.4.
 #[test]
 fn reliability_bin_edges_match_sklearn_calibration_curve() {
+    let sk = sklearn();
     let bins = reliability(&EXTREME_LABELS, &EXTREME_PROBABILITIES, 10).expect("valid input");
-    assert_reliability_matches(
-        &bins,
-        &[2, 0, 2, 0, 1, 0, 1, 0, 0, 2],
-        &[0.5, 0.5, 0.0, 1.0, 0.5],
-        &[0.0, 0.3, 0.5, 0.7, 1.0],
-    );
-    assert_eq!(bins[2].positives, 1);
+    assert_reliability_matches(&bins, get(&sk, "extremes/reliability"));
+    assert_eq!((bins[2].count, bins[2].positives), (2, 1));
     assert_eq!(bins[3].upper, 0.4);
 }

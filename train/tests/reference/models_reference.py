@@ -1,15 +1,23 @@
-"""Reference values for train/tests/models_parity.rs (logistic regression and calibration).
+"""scikit-learn's side of train/tests/logistic.rs and train/tests/calibration.rs (logistic
+regression, Platt and isotonic calibration), recomputed every time the tests run.
 
-Run with any Python that has scikit-learn and NumPy, e.g. a throwaway venv:
+    python models_reference.py
 
-    python3 -m venv .venv-skl && .venv-skl/bin/pip install scikit-learn==1.9.1 numpy
-    .venv-skl/bin/python train/tests/reference/models_reference.py
+It prints one JSON object on stdout: for each fit, the inputs it used (the Rust tests check
+their own copies against them) and every value the Rust tests compare with. NaN is written as
+the string "nan" (infinities as "inf", "-inf"), every other float with Python's `repr` (exact
+round trip). The Rust tests run it through the Python reference environment that `./dev test`
+installs (`.venv-ref/`, or the interpreter in `APPFRAUD_PYTHON`), with the pinned scikit-learn,
+SciPy and NumPy of `./dev`.
 
-It prints every value the Rust tests pin, with full float precision (repr). The datasets are
-defined identically in the Rust test file with the same LCG as sklearn_reference.py; they use
-only IEEE-754 +, -, *, /, comparisons and the rounding of float64 to float32, so both languages
-produce bit-identical inputs.
+The datasets are defined identically in the Rust tests with the same LCG as
+sklearn_reference.py; they use only IEEE-754 +, -, *, /, comparisons and the rounding of float64
+to float32, so both languages produce bit-identical inputs.
 """
+
+import json
+import math
+import sys
 
 import numpy as np
 import scipy
@@ -104,54 +112,115 @@ def probability_dataset(seed, n=200):
     return np.array(labels), np.array(probs)
 
 
-def show(name, value):
-    if isinstance(value, (list, tuple, np.ndarray)):
-        print(f"{name} = [{', '.join(repr(float(v)) for v in value)}]")
-    else:
-        print(f"{name} = {float(value)!r}")
+def jsonable(value):
+    """`value` as JSON data; non-finite floats become the strings "inf", "-inf", "nan"."""
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer, int)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        value = float(value)
+        if math.isfinite(value):
+            return value
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
 
 
-print(
-    "scikit-learn", sklearn.__version__, "numpy", np.__version__, "scipy", scipy.__version__
-)
+def logistic():
+    """Logistic regression on `logistic_dataset(21, 400)`, predicting the first six rows of
+    `logistic_dataset(22, 6)`, then f3 missing (no indicator: mean-imputed), f1 missing
+    (indicator), everything missing."""
+    x, y = logistic_dataset(21, 400)
+    xt, _ = logistic_dataset(22, 6)
+    xt = np.vstack([
+        xt,
+        np.array([[0.5, 2.0, 3.0, np.nan], [0.5, np.nan, 3.0, 1.0], [np.nan] * 4], dtype=np.float32),
+    ])
+    design, mean, std, has_indicator = standardize(x, x)
+    test_design, *_ = standardize(x, xt)
+    fits = []
+    for alpha in (1.0, 10.0):
+        # scikit-learn minimises 1/2 |w|^2 + C sum(log-loss), intercept unpenalised (lbfgs);
+        # linfa minimises sum(log-loss) + alpha/2 |w|^2: the same minimiser when C = 1 / alpha.
+        model = LogisticRegression(C=1.0 / alpha, tol=1e-12, max_iter=100_000).fit(design, y)
+        fits.append({
+            "alpha": alpha,
+            "coef": model.coef_[0],
+            "intercept": model.intercept_[0],
+            "predict_proba": model.predict_proba(test_design)[:, 1],
+        })
+    return {
+        # Every training value (NaN as "nan") and label, for the Rust test to check its copy.
+        "train_rows": x.astype(np.float64),
+        "train_labels": y,
+        "test_rows": xt.astype(np.float64),
+        "mean": mean,
+        "std": std,
+        "has_indicator": has_indicator,
+        "fits": fits,
+    }
 
-print("-- logistic regression, train = logistic_dataset(21, 400)")
-X, Y = logistic_dataset(21, 400)
-show("first row", X[0]); show("positives", Y.sum())
-# Prediction rows: the first six of logistic_dataset(22, 6), then f3 missing (no indicator:
-# mean-imputed), f1 missing (indicator), everything missing.
-XT, _ = logistic_dataset(22, 6)
-XT = np.vstack([
-    XT,
-    np.array([[0.5, 2.0, 3.0, np.nan], [0.5, np.nan, 3.0, 1.0], [np.nan] * 4], dtype=np.float32),
-])
-design, mean, std, has_indicator = standardize(X, X)
-show("mean", mean); show("std", std); show("has_indicator (int)", has_indicator.astype(int))
-test_design, *_ = standardize(X, XT)
-for alpha in (1.0, 10.0):
-    # scikit-learn minimises 1/2 |w|^2 + C sum(log-loss), intercept unpenalised (lbfgs); linfa
-    # minimises sum(log-loss) + alpha/2 |w|^2: the same minimiser when C = 1 / alpha.
-    model = LogisticRegression(C=1.0 / alpha, tol=1e-12, max_iter=100_000).fit(design, Y)
-    print(f"- LogisticRegression(C=1/{alpha}, tol=1e-12, max_iter=100000)")
-    show("  coef", model.coef_[0]); show("  intercept", model.intercept_[0])
-    show("  predict_proba test rows", model.predict_proba(test_design)[:, 1])
 
-print("-- Platt: _sigmoid_calibration(margins, labels); appfraud's (a, b) = (-A, -B)")
-for seed, n, half_width in ((31, 300, 4.0), (32, 300, 60.0)):
-    F, Yp = platt_dataset(seed, n, half_width)
-    A, B = _sigmoid_calibration(F, Yp)
-    print(f"- platt_dataset({seed}, {n}, {half_width})")
-    show("  positives", Yp.sum()); show("  a = -A", -A); show("  b = -B", -B)
+def platt():
+    """`_sigmoid_calibration(margins, labels)`, the fit behind CalibratedClassifierCV(method=
+    "sigmoid"); it returns (A, B) of 1 / (1 + exp(A f + B)), appfraud's (a, b) are (-A, -B)."""
+    fits = []
+    for seed, n, half_width in ((31, 300, 4.0), (32, 300, 60.0)):
+        f, y = platt_dataset(seed, n, half_width)
+        a, b = _sigmoid_calibration(f, y)
+        fits.append({
+            "seed": seed,
+            "n": n,
+            "half_width": half_width,
+            "margins": f,
+            "labels": y,
+            "a": -a,
+            "b": -b,
+        })
+    return fits
 
-print("-- Isotonic: IsotonicRegression(out_of_bounds='clip')")
+
 # Queries k / 80 for k = -2..=82: outside both ends, on the knots of the grid dataset (multiples
 # of 0.025) and half-way between them.
 QUERIES = [k / 80.0 for k in range(-2, 83)]
-for name, (Yi, Si) in (
-    ("scored_dataset(7)", scored_dataset(7)),
-    ("probability_dataset(11)", probability_dataset(11)),
-):
-    iso = IsotonicRegression(out_of_bounds="clip").fit(Si, Yi)
-    print(f"- {name}")
-    show("  X_thresholds_", iso.X_thresholds_); show("  y_thresholds_", iso.y_thresholds_)
-    show("  predict(QUERIES)", iso.predict(QUERIES))
+
+
+def isotonic():
+    """IsotonicRegression(out_of_bounds="clip"), the fit behind CalibratedClassifierCV(method=
+    "isotonic"), on scored_dataset(7) (ties on a grid) and probability_dataset(11)."""
+    result = {}
+    for name, (y, s) in (
+        ("scored_dataset_7", scored_dataset(7)),
+        ("probability_dataset_11", probability_dataset(11)),
+    ):
+        iso = IsotonicRegression(out_of_bounds="clip").fit(s, y)
+        result[name] = {
+            "scores": s,
+            "labels": y,
+            "queries": QUERIES,
+            "X_thresholds_": iso.X_thresholds_,
+            "y_thresholds_": iso.y_thresholds_,
+            "predict": iso.predict(QUERIES),
+        }
+    return result
+
+
+result = {
+    "versions": {
+        "python": sys.version.split()[0],
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+    },
+    "logistic": logistic(),
+    "platt": platt(),
+    "isotonic": isotonic(),
+}
+json.dump(jsonable(result), sys.stdout, allow_nan=False)
+print()

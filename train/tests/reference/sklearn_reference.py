@@ -1,14 +1,22 @@
-"""Reference values for train/tests/sklearn_parity.rs, computed with scikit-learn.
+"""scikit-learn's side of train/tests/sklearn_parity.rs, recomputed every time the test runs.
 
-Run with any Python that has scikit-learn and NumPy, e.g. a throwaway venv:
+    python sklearn_reference.py
 
-    python3 -m venv .venv-skl && .venv-skl/bin/pip install scikit-learn==1.9.1 numpy
-    .venv-skl/bin/python train/tests/reference/sklearn_reference.py
+It prints one JSON object on stdout: for each dataset, the inputs it used (the Rust test checks
+its own copy against them) and every value the Rust tests compare with. Non-finite floats are
+written as the strings "inf", "-inf" and "nan", every other float with Python's `repr` (exact
+round trip). The Rust test runs it through the Python reference environment that `./dev test`
+installs (`.venv-ref/`, or the interpreter in `APPFRAUD_PYTHON`), with the pinned scikit-learn
+and NumPy of `./dev`.
 
-It prints every value the Rust tests pin, with full float precision (repr). The datasets are
-defined identically in the Rust test file; the LCG and the formulas use only IEEE-754 +, *, /
-and comparisons, so both languages produce bit-identical inputs.
+The pseudo-random datasets come from the LCG below, written identically in the Rust test; the
+formulas use only IEEE-754 +, *, / and comparisons, so both languages produce bit-identical
+inputs.
 """
+
+import json
+import math
+import sys
 
 import numpy as np
 import sklearn
@@ -65,17 +73,20 @@ def probability_dataset(seed, n=200):
 
 
 def precision_at_k(y, s, k):
-    """Tie-shared precision at k (expected precision under random tie-breaking)."""
+    """Tie-shared precision at k (expected precision under random tie-breaking); scikit-learn
+    has no precision-at-k for binary labels."""
     t = np.sort(s)[::-1][k - 1]
     above, tie = s > t, s == t
     return (y[above].sum() + (k - above.sum()) * y[tie].mean()) / k
 
 
 def recall_at_fpr(y, s, m):
+    """The point of `roc_curve` with the highest recall among those with fpr <= m (the first,
+    i.e. highest threshold, on a tie)."""
     fpr, tpr, thr = roc_curve(y, s, drop_intermediate=False)
     ok = fpr <= m
     i = np.flatnonzero(ok & (tpr == tpr[ok].max()))[0]
-    return thr[i], tpr[i], fpr[i]
+    return {"max_fpr": m, "threshold": thr[i], "recall": tpr[i], "fpr": fpr[i]}
 
 
 def fpr_at(y, s, t):
@@ -83,83 +94,148 @@ def fpr_at(y, s, t):
     return fp / (fp + tn)
 
 
-def show(name, value):
-    if isinstance(value, (list, tuple, np.ndarray)):
-        print(f"{name} = [{', '.join(repr(float(v)) for v in value)}]")
-    else:
-        print(f"{name} = {float(value)!r}")
+def curves(y, s):
+    fpr, tpr, thr = roc_curve(y, s, drop_intermediate=False)
+    precision, recall, pr_thr = precision_recall_curve(y, s, drop_intermediate=False)
+    return {
+        "roc_auc": roc_auc_score(y, s),
+        "average_precision": average_precision_score(y, s),
+        "roc": {"fpr": fpr, "tpr": tpr, "thresholds": thr},
+        "pr": {"precision": precision, "recall": recall, "thresholds": pr_thr},
+    }
 
 
-print("scikit-learn", sklearn.__version__, "numpy", np.__version__)
+def reliability(y, p, n_bins):
+    """`calibration_curve(strategy="uniform")` (non-empty bins only) and the count of every bin,
+    with the bin assignment calibration_curve uses."""
+    prob_true, prob_pred = calibration_curve(y, p, n_bins=n_bins, strategy="uniform")
+    binids = np.searchsorted(np.linspace(0, 1, n_bins + 1)[1:-1], p)
+    return {
+        "n_bins": n_bins,
+        "counts": np.bincount(binids, minlength=n_bins),
+        "prob_true": prob_true,
+        "prob_pred": prob_pred,
+    }
 
-SMALL_Y = np.array([1, 0, 1, 0, 1, 1, 0, 0, 1, 0], dtype=bool)
-SMALL_S = np.array([0.8, 0.8, 0.35, 0.1, 0.9, 0.35, 0.35, 0.6, 0.2, 0.2])
-print("-- small with ties")
-show("roc_auc", roc_auc_score(SMALL_Y, SMALL_S))
-show("average_precision", average_precision_score(SMALL_Y, SMALL_S))
-fpr, tpr, thr = roc_curve(SMALL_Y, SMALL_S, drop_intermediate=False)
-show("roc fpr", fpr); show("roc tpr", tpr); show("roc thresholds", thr)
-p, r, t = precision_recall_curve(SMALL_Y, SMALL_S, drop_intermediate=False)
-show("pr precision", p); show("pr recall", r); show("pr thresholds", t)
-for m in (0.0, 0.2, 0.4, 1.0):
-    show(f"recall_at_fpr({m})", recall_at_fpr(SMALL_Y, SMALL_S, m))
-for k in (1, 2, 3, 6):
-    show(f"precision_at_k({k})", precision_at_k(SMALL_Y, SMALL_S, k))
-# No tie at the cut-off for k = 1 (score 0.9) and k = 3 (scores 0.9, 0.8, 0.8): plain precision.
-show("precision_score(y, s >= 0.9)", precision_score(SMALL_Y, SMALL_S >= 0.9))
-show("precision_score(y, s >= 0.8)", precision_score(SMALL_Y, SMALL_S >= 0.8))
 
-EQ_Y = np.array([1, 0, 0, 1, 0], dtype=bool)
-EQ_S = np.full(5, 0.5)
-print("-- all-equal scores")
-show("roc_auc", roc_auc_score(EQ_Y, EQ_S))
-show("average_precision", average_precision_score(EQ_Y, EQ_S))
-fpr, tpr, thr = roc_curve(EQ_Y, EQ_S, drop_intermediate=False)
-show("roc fpr", fpr); show("roc tpr", tpr); show("roc thresholds", thr)
-p, r, t = precision_recall_curve(EQ_Y, EQ_S, drop_intermediate=False)
-show("pr precision", p); show("pr recall", r); show("pr thresholds", t)
-show("precision_at_k(2)", precision_at_k(EQ_Y, EQ_S, 2))
-show("recall_at_fpr(0.5)", recall_at_fpr(EQ_Y, EQ_S, 0.5))
+def small():
+    """Ten rows, three tie groups (0.8 mixed, 0.35 mixed, 0.2 mixed)."""
+    y = np.array([1, 0, 1, 0, 1, 1, 0, 0, 1, 0], dtype=bool)
+    s = np.array([0.8, 0.8, 0.35, 0.1, 0.9, 0.35, 0.35, 0.6, 0.2, 0.2])
+    return {
+        "labels": y,
+        "scores": s,
+        **curves(y, s),
+        "recall_at_fpr": [recall_at_fpr(y, s, m) for m in (0.0, 0.2, 0.4, 1.0)],
+        "precision_at_k": [{"k": k, "value": precision_at_k(y, s, k)} for k in (1, 2, 3, 6)],
+        # No tie at the cut-off for k = 1 (score 0.9) and k = 3 (0.9, 0.8, 0.8): plain precision.
+        "precision_score_at_0.9": precision_score(y, s >= 0.9),
+        "precision_score_at_0.8": precision_score(y, s >= 0.8),
+    }
 
-print("-- lcg scored dataset, seed 7 (validation) and seed 8 (test)")
-VY, VS = scored_dataset(7)
-TY, TS = scored_dataset(8)
-show("first five labels (int)", VY[:5].astype(int)); show("first five scores", VS[:5])
-show("positives", VY.sum())
-show("roc_auc", roc_auc_score(VY, VS))
-show("average_precision", average_precision_score(VY, VS))
-fpr, tpr, thr = roc_curve(VY, VS, drop_intermediate=False)
-show("roc fpr", fpr); show("roc tpr", tpr); show("roc thresholds", thr)
-p, r, t = precision_recall_curve(VY, VS, drop_intermediate=False)
-show("pr precision", p); show("pr recall", r); show("pr thresholds", t)
-for m in (0.01, 0.05, 0.2):
-    thr_m, rec, f = recall_at_fpr(VY, VS, m)
-    show(f"validation recall_at_fpr({m})", (thr_m, rec, f))
-    show(f"  test recall_score at {thr_m}", recall_score(TY, TS >= thr_m))
-    show(f"  test fpr at {thr_m}", fpr_at(TY, TS, thr_m))
-for k in (10, 20, 50, 200):
-    show(f"precision_at_k({k})", precision_at_k(VY, VS, k))
-    show(f"  tie group at cut-off size", (VS == np.sort(VS)[::-1][k - 1]).sum())
 
-print("-- lcg probability dataset, seed 11")
-PY, PP = probability_dataset(11)
-show("first five labels (int)", PY[:5].astype(int)); show("first five probs", PP[:5])
-show("brier_score_loss", brier_score_loss(PY, PP))
-show("log_loss", log_loss(PY, PP))
-for n_bins in (10, 7):
-    prob_true, prob_pred = calibration_curve(PY, PP, n_bins=n_bins, strategy="uniform")
-    binids = np.searchsorted(np.linspace(0, 1, n_bins + 1)[1:-1], PP)
-    show(f"calibration n_bins={n_bins} counts", np.bincount(binids, minlength=n_bins))
-    show(f"  prob_true", prob_true); show(f"  prob_pred", prob_pred)
+def all_equal():
+    y = np.array([1, 0, 0, 1, 0], dtype=bool)
+    s = np.full(5, 0.5)
+    return {
+        "labels": y,
+        "scores": s,
+        **curves(y, s),
+        "precision_at_k": [{"k": 2, "value": precision_at_k(y, s, 2)}],
+        "recall_at_fpr": [recall_at_fpr(y, s, 0.5)],
+    }
 
-print("-- probabilities at the extremes and on bin edges")
-EX_Y = np.array([1, 0, 1, 0, 1, 0, 0, 1], dtype=bool)
-EX_P = np.array([0.0, 1.0, 1.0, 0.0, 0.3, 0.3, 0.5, 0.7])
-show("brier_score_loss", brier_score_loss(EX_Y, EX_P))
-show("log_loss", log_loss(EX_Y, EX_P))
-show("log_loss single class", log_loss(np.ones(3, dtype=bool), [0.9, 0.5, 1.0], labels=[False, True]))
-show("brier single class", brier_score_loss(np.ones(3, dtype=bool), [0.9, 0.5, 1.0], pos_label=True))
-prob_true, prob_pred = calibration_curve(EX_Y, EX_P, n_bins=10)
-binids = np.searchsorted(np.linspace(0, 1, 11)[1:-1], EX_P)
-show("calibration n_bins=10 counts", np.bincount(binids, minlength=10))
-show("  prob_true", prob_true); show("  prob_pred", prob_pred)
+
+def scored():
+    """`scored_dataset(7)` (validation) and `scored_dataset(8)` (test)."""
+    vy, vs = scored_dataset(7)
+    ty, ts = scored_dataset(8)
+    operating_points = []
+    for m in (0.01, 0.05, 0.2):
+        point = recall_at_fpr(vy, vs, m)
+        t = point["threshold"]
+        operating_points.append(
+            {**point, "test_recall": recall_score(ty, ts >= t), "test_fpr": fpr_at(ty, ts, t)}
+        )
+    return {
+        "labels": vy,
+        "scores": vs,
+        "test_labels": ty,
+        "test_scores": ts,
+        **curves(vy, vs),
+        "operating_points": operating_points,
+        "precision_at_k": [
+            {
+                "k": k,
+                "value": precision_at_k(vy, vs, k),
+                "tie_size": int((vs == np.sort(vs)[::-1][k - 1]).sum()),
+            }
+            for k in (10, 20, 50, 200)
+        ],
+    }
+
+
+def probabilities():
+    """`probability_dataset(11)`."""
+    y, p = probability_dataset(11)
+    return {
+        "labels": y,
+        "probabilities": p,
+        "brier_score_loss": brier_score_loss(y, p),
+        "log_loss": log_loss(y, p),
+        "reliability": [reliability(y, p, n_bins) for n_bins in (10, 7)],
+    }
+
+
+def extremes():
+    """Probabilities at 0 and 1 (two confident mistakes, clipped) and on bin edges."""
+    y = np.array([1, 0, 1, 0, 1, 0, 0, 1], dtype=bool)
+    p = np.array([0.0, 1.0, 1.0, 0.0, 0.3, 0.3, 0.5, 0.7])
+    single = np.ones(3, dtype=bool)
+    single_p = np.array([0.9, 0.5, 1.0])
+    return {
+        "labels": y,
+        "probabilities": p,
+        "brier_score_loss": brier_score_loss(y, p),
+        "log_loss": log_loss(y, p),
+        "single_class_probabilities": single_p,
+        "single_class_log_loss": log_loss(single, single_p, labels=[False, True]),
+        "single_class_brier_score_loss": brier_score_loss(single, single_p, pos_label=True),
+        "reliability": reliability(y, p, 10),
+    }
+
+
+def jsonable(value):
+    """`value` as JSON data; non-finite floats become the strings "inf", "-inf", "nan"."""
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer, int)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        value = float(value)
+        if math.isfinite(value):
+            return value
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+result = {
+    "versions": {
+        "python": sys.version.split()[0],
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+    },
+    "small": small(),
+    "all_equal": all_equal(),
+    "scored": scored(),
+    "probabilities": probabilities(),
+    "extremes": extremes(),
+}
+json.dump(jsonable(result), sys.stdout, allow_nan=False)
+print()

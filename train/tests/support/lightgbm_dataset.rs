@@ -1,6 +1,7 @@
-//! The dataset of `train/tests/reference/lightgbm_reference.py`, built identically: same LCG,
-//! same draws in the same order, same formulas (see the Python docstring for what each feature
-//! does). Shared by the LightGBM parity test and the training benchmark.
+//! The continuous dataset (`auc_dataset()`) of `train/tests/reference/lightgbm_reference.py`,
+//! built identically: same LCG, same draws in the same order, same formulas (see the Python
+//! docstring for what each feature does). Shared by the LightGBM parity test and the training
+//! benchmark.
 
 /// Rows in the dataset; the first [`N_TRAIN`] train, the rest test.
 pub const N_ROWS: usize = 20_000;
