@@ -483,6 +483,14 @@ fn nothing_printed_and_no_model_file_holds_personal_data_of_the_input() {
         for (what, args) in &runs {
             let out = printed.run(&format!("{what} on {}", b.name), args);
             let stderr = String::from_utf8_lossy(&out.stderr);
+            // A crash would print whatever its message holds: every run ends in a result or a
+            // one-line error.
+            assert!(
+                matches!(out.status.code(), Some(0..=2)) && !stderr.contains("panicked"),
+                "{what} on {}: {:?}: {stderr}",
+                b.name,
+                out.status
+            );
             if *what == "features" {
                 if b.accepted {
                     assert!(out.status.success(), "{}: {stderr}", b.name);

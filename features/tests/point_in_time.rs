@@ -170,6 +170,28 @@ fn check(sample_at: i64, linked: bool) {
 }
 
 #[test]
+fn the_cases_cover_every_feature_read_from_telemetry_keys() {
+    // Telemetry gives IP, IP-network and device keys; every feature over those keys is
+    // checked by the cases below.
+    let catalog: Vec<String> = appfraud_features::feature_set()
+        .features()
+        .iter()
+        .map(|f| f.name.clone())
+        .filter(|n| {
+            ["shared_ip_", "shared_device_", "velocity_device_"]
+                .iter()
+                .any(|p| n.starts_with(p))
+        })
+        .collect();
+    let checked: Vec<&str> = expected(Shared::Ip, true)
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| *n != "linked_component_size")
+        .collect();
+    assert_eq!(catalog, checked);
+}
+
+#[test]
 fn another_applications_telemetry_after_t_never_reaches_features_at_t() {
     // B's interview the day after A's submission.
     check(T + DAY, false);
