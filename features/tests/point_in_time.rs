@@ -585,9 +585,7 @@ proptest! {
 
     #[test]
     fn rows_at_or_after_t_never_change_features_at_t_and_both_paths_agree(case in case_strategy()) {
-        if let Err(e) = point_in_time_holds(&case) {
-            prop_assert!(false, "{}", e);
-        }
+        point_in_time_holds(&case).map_err(TestCaseError::fail)?;
     }
 }
 

@@ -342,14 +342,14 @@ fn check_point_in_time(
         &all_apps,
         &all_samples,
     );
-    for slot in 0..apps.len() {
-        if apps[slot].submitted_at <= t && !extended.contains(&slot) {
+    for (slot, app) in apps.iter().enumerate() {
+        if app.submitted_at <= t && !extended.contains(&slot) {
             prop_assert_eq!(
                 before[slot],
                 after[slot],
                 "application {} at t{:+} days",
                 slot,
-                (apps[slot].submitted_at - t) / DAY
+                (app.submitted_at - t) / DAY
             );
         }
     }
