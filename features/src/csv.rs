@@ -110,10 +110,10 @@ impl Records<'_> {
         if value.contains('"') {
             return Err(SyntaxError {
                 line: self.line,
-                reason: format!(
-                    "quote inside an unquoted field {value:?} (quote the whole field and double \
-                     the inner quotes)"
-                ),
+                // The field is not echoed: it may be personal data.
+                reason: "quote inside an unquoted field (quote the whole field and double the \
+                         inner quotes)"
+                    .to_string(),
             });
         }
         self.pos += value.len();

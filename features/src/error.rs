@@ -169,8 +169,8 @@ pub enum FeatureError {
     /// An application appended to a snapshot is already in it.
     #[error("application `{application_id}` is already in the history snapshot")]
     DuplicateApplication { application_id: String },
-    /// A label appended to a snapshot names an application it does not hold.
-    #[error("label for application `{application_id}`, which the history snapshot does not hold")]
+    /// A label or telemetry appended to a snapshot names an application it does not hold.
+    #[error("application `{application_id}` is not in the history snapshot")]
     UnknownApplication { application_id: String },
     /// An internal step failed on data that ingest had accepted: a bug, not bad input.
     #[error("internal error while building features: {reason}")]

@@ -102,7 +102,8 @@ pub struct HistorySignals {
 /// A question to the index: one application at its `submitted_at`.
 #[derive(Debug, Clone, Copy)]
 pub struct HistoryQuery<'a> {
-    /// The application's slot when the index holds it; `None` for a new application.
+    /// The application's slot when the index holds it; `None` for a new application. What the
+    /// index holds under this slot (not `samples`) is left out of the answer.
     pub slot: Option<Slot>,
     pub keys: ApplicationKeys,
     /// Its telemetry samples (any order).
@@ -470,21 +471,18 @@ impl HistoryIndex {
         }
     }
 
-    /// The slot of each key group an application's query touches, with its own first time.
-    fn query_groups(&self, q: &HistoryQuery<'_>, kind: KeyKind, out: &mut Vec<(u32, i64)>) {
+    /// The key groups of `kind` that an application's query touches (its row and its samples).
+    fn query_groups(&self, q: &HistoryQuery<'_>, kind: KeyKind, out: &mut Vec<u32>) {
         out.clear();
-        let mut add = |key: Option<Key>, time: i64| {
-            let Some(&g) = key.and_then(|k| self.group_of.get(&k)) else {
-                return;
-            };
-            match out.iter_mut().find(|(og, _)| *og == g) {
-                Some(o) => o.1 = o.1.min(time),
-                None => out.push((g, time)),
+        let keys = std::iter::once(q.keys.row.get(kind))
+            .chain(q.samples.iter().map(|s| s.keys.get(kind)))
+            .flatten();
+        for key in keys {
+            if let Some(&g) = self.group_of.get(&key)
+                && !out.contains(&g)
+            {
+                out.push(g);
             }
-        };
-        add(q.keys.row.get(kind), q.keys.submitted_at);
-        for s in q.samples {
-            add(s.keys.get(kind), s.event_at);
         }
     }
 
@@ -500,9 +498,18 @@ impl HistoryIndex {
             stats.present = q.keys.row.get(kind).is_some()
                 || q.samples.iter().any(|s| s.keys.get(kind).is_some());
             self.query_groups(q, kind, &mut groups);
-            for &(g, own_first) in &groups {
+            for &g in &groups {
                 let group = &self.groups[g as usize];
-                let s = group_stats(group, t, q.keys.identity, own.map(|_| own_first), own_fraud);
+                // What the index holds of the application itself, whatever samples the query
+                // brings: subtracting exactly the held membership leaves the history of
+                // everything else.
+                let own_first = own.and_then(|s| {
+                    self.memberships[s as usize]
+                        .iter()
+                        .find(|m| m.0 == g)
+                        .map(|m| m.1)
+                });
+                let s = group_stats(group, t, q.keys.identity, own_first, own_fraud);
                 stats.apps_before = stats.apps_before.max(s.apps_before);
                 for (w, v) in stats.apps_in_window.iter_mut().zip(s.apps_in_window) {
                     *w = (*w).max(v);

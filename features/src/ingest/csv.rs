@@ -104,11 +104,13 @@ pub(super) fn read_csv(file: &Path, spec: &TableSpec) -> Result<DataFrame, Inges
     let mut columns = Vec::with_capacity(spec.columns.len());
     for (col, values) in spec.columns.iter().zip(text_columns) {
         let series =
-            convert(col.name, col.ty, &values).map_err(|(row, value)| IngestError::WrongType {
+            // The offending text is not echoed: it may be personal data that landed in the
+            // wrong column (a shifted row), and errors name the file, column and row only.
+            convert(col.name, col.ty, &values).map_err(|(row, _)| IngestError::WrongType {
                 file: file.to_path_buf(),
                 column: col.name,
                 expected: col.ty.name(),
-                found: format!("text {value:?} at row {row}"),
+                found: format!("unparsable text at row {row}"),
             })?;
         columns.push(series.into_column());
     }

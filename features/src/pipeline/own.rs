@@ -77,6 +77,16 @@ pub fn own_signals(
     row
 }
 
+/// What the history reads of one telemetry sample: its time and its IP, IP-network and device
+/// keys; `None` when it has none of them.
+pub fn sample_keys(sample: &TelemetrySample<'_>) -> Option<SampleKeys> {
+    let keys = EntityKeys::of_sample(sample.ip, sample.device_id);
+    (keys != EntityKeys::default()).then_some(SampleKeys {
+        event_at: sample.event_at_micros,
+        keys,
+    })
+}
+
 /// The phone family of `app`: the one part of step one that cannot run in parallel, because
 /// the `phonenumber` crate matches its metadata regexes under one process-wide lock. The batch
 /// path computes phones on one thread while [`own_signals_without_phone`] runs beside it.
@@ -159,14 +169,7 @@ pub fn own_signals_without_phone(
     };
     // Most samples of one application repeat its IP and device: keep the earliest sample of
     // each distinct key combination, which is all the history reads (first appearances).
-    let mut sample_keys: Vec<SampleKeys> = samples
-        .iter()
-        .map(|s| SampleKeys {
-            event_at: s.event_at_micros,
-            keys: EntityKeys::of_sample(s.ip, s.device_id),
-        })
-        .filter(|s| s.keys != EntityKeys::default())
-        .collect();
+    let mut sample_keys: Vec<SampleKeys> = samples.iter().filter_map(sample_keys).collect();
     sample_keys.sort_unstable_by_key(|s| (s.keys.keys, s.event_at));
     sample_keys.dedup_by(|later, first| later.keys == first.keys);
     let resume = app

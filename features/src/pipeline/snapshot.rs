@@ -9,11 +9,11 @@ use appfraud_core::FeatureSet;
 
 use super::batch::{History, prepare};
 use super::catalog::{CATALOG, feature_set, write_row};
-use super::own::{OwnScratch, References, own_signals};
+use super::own::{OwnScratch, References, own_signals, sample_keys};
 use super::record::Application;
 use crate::FeatureError;
 use crate::history::documents::DocumentQueryScratch;
-use crate::history::index::Slot;
+use crate::history::index::{SampleKeys, Slot};
 use crate::ingest::{RawFrames, read_data_dir};
 use crate::signals::remote_control::TelemetrySample;
 
@@ -132,6 +132,31 @@ impl HistorySnapshot {
         Ok(())
     }
 
+    /// Adds telemetry samples of an application already held (sessions recorded after it was
+    /// appended, such as later interviews). Each sample counts in the history of other
+    /// applications from its own `event_at` on, so samples dated at or after an application's
+    /// `submitted_at` never reach that application's features.
+    pub fn append_telemetry(
+        &mut self,
+        application_id: &str,
+        samples: &[TelemetrySample<'_>],
+    ) -> Result<(), FeatureError> {
+        let slot = self.held(application_id)?;
+        let keys: Vec<SampleKeys> = samples.iter().filter_map(sample_keys).collect();
+        self.history.entities.push_samples(slot, &keys);
+        Ok(())
+    }
+
+    /// The slot of a held application.
+    fn held(&self, application_id: &str) -> Result<Slot, FeatureError> {
+        self.slot_of
+            .get(application_id)
+            .copied()
+            .ok_or_else(|| FeatureError::UnknownApplication {
+                application_id: application_id.to_owned(),
+            })
+    }
+
     /// Adds a label that became known for an application already held.
     pub fn append_label(
         &mut self,
@@ -139,13 +164,7 @@ impl HistorySnapshot {
         labeled_at: i64,
         is_fraud: bool,
     ) -> Result<(), FeatureError> {
-        let slot =
-            *self
-                .slot_of
-                .get(application_id)
-                .ok_or_else(|| FeatureError::UnknownApplication {
-                    application_id: application_id.to_owned(),
-                })?;
+        let slot = self.held(application_id)?;
         self.history.entities.push_label(slot, labeled_at, is_fraud);
         Ok(())
     }

@@ -163,22 +163,11 @@ fn components_grow_through_chains_at_their_times() {
     assert_ne!(c[4], c[0]);
 }
 
-/// SplitMix64, for deterministic random tests.
-struct Rng(u64);
+// ---------------------------------------------------------------------------------------------
+// Properties over small random worlds (proptest: drawn from values, so failures shrink to a
+// minimal world). Times are whole days so that submissions, telemetry and labels collide.
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use proptest::prelude::*;
 
 /// Applications, telemetry samples by slot and labels by slot.
 type World = (
@@ -187,48 +176,100 @@ type World = (
     Vec<(Slot, i64, bool)>,
 );
 
-fn random_world(seed: u64, n: usize) -> World {
-    let mut rng = Rng(seed);
-    let small = |rng: &mut Rng, n: u64| (rng.below(3) > 0).then(|| 1 + rng.below(n));
-    let apps: Vec<ApplicationKeys> = (0..n)
-        .map(|_| {
-            // Coarse times so that ties are common.
-            let day = rng.below(60) as i64;
-            let identity = 100 + rng.below(n as u64 / 2 + 1);
-            let mut k = keys(small(&mut rng, 8), small(&mut rng, 12), identity);
-            k.keys[KeyKind::Ip.index()] = small(&mut rng, 6).map(|v| v + 1000);
-            k.keys[KeyKind::Phone.index()] = small(&mut rng, 10).map(|v| v + 2000);
+/// A key drawn from `1..=n` two times in three, else none; `base` keeps kinds apart.
+fn small_key(n: u64, base: u64) -> impl Strategy<Value = Option<u64>> {
+    proptest::option::weighted(0.67, (1..=n).prop_map(move |v| v + base))
+}
+
+/// One application on a day of `days`: identity, address, device, IP and phone keys.
+fn application_keys(days: std::ops::Range<i64>) -> impl Strategy<Value = ApplicationKeys> {
+    (
+        days,
+        0..12u64,
+        small_key(6, 0),
+        small_key(8, 0),
+        small_key(5, 1000),
+        small_key(6, 2000),
+    )
+        .prop_map(move |(day, identity, address, device, ip, phone)| {
+            let identity = 100 + identity;
+            let mut k = keys(address, device, identity);
+            k.keys[KeyKind::Ip.index()] = ip;
+            k.keys[KeyKind::Phone.index()] = phone;
             ApplicationKeys {
                 submitted_at: day * DAY,
                 identity,
                 row: k,
             }
         })
-        .collect();
-    let mut samples = Vec::new();
-    for (slot, app) in apps.iter().enumerate() {
-        for _ in 0..rng.below(3) {
-            let mut k = EntityKeys::default();
-            k.keys[KeyKind::Device.index()] = small(&mut rng, 12);
-            k.keys[KeyKind::Ip.index()] = small(&mut rng, 6).map(|v| v + 1000);
-            let at = app.submitted_at + (rng.below(10) as i64 - 2) * DAY;
-            samples.push((
-                slot as Slot,
-                SampleKeys {
-                    event_at: at,
-                    keys: k,
-                },
-            ));
-        }
+}
+
+/// A sample: which application (a position reduced modulo the count), its day relative to
+/// that application's submission (from two days before), and its device and IP keys.
+fn sample_draw() -> impl Strategy<Value = (usize, i64, Option<u64>, Option<u64>)> {
+    (0..64usize, -2..8i64, small_key(8, 0), small_key(5, 1000))
+}
+
+/// A label: which application, days after its submission, the outcome.
+fn label_draw() -> impl Strategy<Value = (usize, i64, bool)> {
+    (0..64usize, 0..30i64, any::<bool>())
+}
+
+fn sample_keys(at: i64, device: Option<u64>, ip: Option<u64>) -> SampleKeys {
+    let mut k = EntityKeys::default();
+    k.keys[KeyKind::Device.index()] = device;
+    k.keys[KeyKind::Ip.index()] = ip;
+    SampleKeys {
+        event_at: at,
+        keys: k,
     }
-    let mut labels = Vec::new();
-    for (slot, app) in apps.iter().enumerate() {
-        for _ in 0..rng.below(3) {
-            let at = app.submitted_at + rng.below(30) as i64 * DAY;
-            labels.push((slot as Slot, at, rng.below(2) == 0));
-        }
-    }
-    (apps, samples, labels)
+}
+
+fn world() -> impl Strategy<Value = World> {
+    (
+        proptest::collection::vec(application_keys(0..60), 1..40),
+        proptest::collection::vec(sample_draw(), 0..60),
+        proptest::collection::vec(label_draw(), 0..30),
+    )
+        .prop_map(|(apps, samples, labels)| {
+            let n = apps.len();
+            let samples = samples
+                .into_iter()
+                .map(|(a, day, device, ip)| {
+                    let slot = a % n;
+                    let at = apps[slot].submitted_at + day * DAY;
+                    (slot as Slot, sample_keys(at, device, ip))
+                })
+                .collect();
+            let labels = labels
+                .into_iter()
+                .map(|(a, day, fraud)| {
+                    let slot = a % n;
+                    (slot as Slot, apps[slot].submitted_at + day * DAY, fraud)
+                })
+                .collect();
+            (apps, samples, labels)
+        })
+}
+
+/// Rows to append after a query time `t`: applications, samples and labels dated `t + day` with
+/// `day ≥ 0` (so some exactly at `t`; applications carry `day` as their time); samples and
+/// labels name any application of the world or of these, by position.
+type LaterDraw = (
+    Vec<ApplicationKeys>,
+    Vec<(usize, i64, Option<u64>, Option<u64>)>,
+    Vec<(usize, i64, bool)>,
+);
+
+fn later() -> impl Strategy<Value = LaterDraw> {
+    (
+        proptest::collection::vec(application_keys(0..4), 0..8),
+        proptest::collection::vec(
+            (0..64usize, 0..4i64, small_key(8, 0), small_key(5, 1000)),
+            0..12,
+        ),
+        proptest::collection::vec((0..64usize, 0..4i64, any::<bool>()), 0..8),
+    )
 }
 
 fn all_answers(
@@ -252,95 +293,164 @@ fn all_answers(
         .collect()
 }
 
-#[test]
-fn appending_later_rows_changes_no_earlier_answer() {
-    for seed in 0..20 {
-        let (apps, samples, labels) = random_world(seed, 300);
-        // Cut at day 40: the history of everything before it, then everything.
-        let cut = 40 * DAY;
-        let early: Vec<usize> = (0..apps.len())
-            .filter(|&i| apps[i].submitted_at < cut)
-            .collect();
-        let remap: HashMap<usize, Slot> = early
-            .iter()
-            .enumerate()
-            .map(|(new, &old)| (old, new as Slot))
-            .collect();
-        let early_apps: Vec<ApplicationKeys> = early.iter().map(|&i| apps[i]).collect();
-        // Telemetry of early applications stays (their own rows, any time); labels of any
-        // application that became known at or after the cut are later rows and are dropped.
-        let early_samples: Vec<(Slot, SampleKeys)> = samples
-            .iter()
-            .filter_map(|(s, k)| Some((*remap.get(&(*s as usize))?, *k)))
-            .collect();
-        let early_labels: Vec<(Slot, i64, bool)> = labels
-            .iter()
-            .filter(|(_, at, _)| *at < cut)
-            .filter_map(|(s, at, f)| Some((*remap.get(&(*s as usize))?, *at, *f)))
-            .collect();
-        let before = all_answers(
-            &HistoryIndex::build(&early_apps, &early_samples, &early_labels),
-            &early_apps,
-            &early_samples,
-        );
-        let full = all_answers(
-            &HistoryIndex::build(&apps, &samples, &labels),
-            &apps,
-            &samples,
-        );
-        for (new, &old) in early.iter().enumerate() {
-            // A later application's telemetry dated before `t` is a row before `t` and counts
-            // (samples here may precede their own submission by 2 days): the invariant is
-            // about rows dated at or after `t`, so skip applications that such a sample
-            // reaches.
-            let t = apps[old].submitted_at;
-            let leaked = samples
-                .iter()
-                .any(|(s, k)| apps[*s as usize].submitted_at >= cut && k.event_at < t);
-            if !leaked {
-                assert_eq!(before[new], full[old], "seed {seed}, application {old}");
-            }
-        }
+fn config() -> ProptestConfig {
+    // 64 cases by default; `PROPTEST_CASES` sets another count.
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
     }
 }
 
-#[test]
-fn incremental_appends_equal_one_build() {
-    for seed in 0..10 {
-        let (apps, samples, labels) = random_world(seed, 200);
-        let built = HistoryIndex::build(&apps, &samples, &labels);
-        // Append in a shuffled order: applications with their samples, then labels.
-        let mut order: Vec<usize> = (0..apps.len()).collect();
-        let mut rng = Rng(seed ^ 0xABCD);
-        for i in (1..order.len()).rev() {
-            order.swap(i, rng.below(i as u64 + 1) as usize);
+/// The point-in-time property for one world, queried application and later rows.
+fn check_point_in_time(
+    (apps, samples, labels): World,
+    query: usize,
+    (later_apps, later_samples, later_labels): LaterDraw,
+) -> Result<(), TestCaseError> {
+    let q = query % apps.len();
+    let t = apps[q].submitted_at;
+    let mut all_apps = apps.clone();
+    all_apps.extend(later_apps.iter().map(|a| ApplicationKeys {
+        submitted_at: t + a.submitted_at,
+        ..*a
+    }));
+    let n = all_apps.len();
+    // Telemetry of any application but the queried one (its own telemetry counts at any
+    // time): a sample drawn for it goes to the next application.
+    let mut all_samples = samples.clone();
+    let mut extended = std::collections::HashSet::new();
+    for &(a, day, device, ip) in &later_samples {
+        let slot = if a % n == q { (q + 1) % n } else { a % n };
+        extended.insert(slot);
+        all_samples.push((slot as Slot, sample_keys(t + day * DAY, device, ip)));
+    }
+    let mut all_labels = labels.clone();
+    all_labels.extend(
+        later_labels
+            .iter()
+            .map(|&(a, day, f)| ((a % n) as Slot, t + day * DAY, f)),
+    );
+
+    let index = HistoryIndex::build(&apps, &samples, &labels);
+    let before = all_answers(&index, &apps, &samples);
+    let after = all_answers(
+        &HistoryIndex::build(&all_apps, &all_samples, &all_labels),
+        &all_apps,
+        &all_samples,
+    );
+    for (slot, app) in apps.iter().enumerate() {
+        if app.submitted_at <= t && !extended.contains(&slot) {
+            prop_assert_eq!(
+                before[slot],
+                after[slot],
+                "application {} at t{:+} days",
+                slot,
+                (app.submitted_at - t) / DAY
+            );
         }
-        let mut inc = HistoryIndex::new();
-        let mut slot_of = vec![0 as Slot; apps.len()];
-        for &i in &order {
-            let own: Vec<SampleKeys> = samples
-                .iter()
-                .filter(|(s, _)| *s as usize == i)
-                .map(|(_, k)| *k)
-                .collect();
-            slot_of[i] = inc.push_application(apps[i], &own, &[]);
-        }
-        for &(s, at, f) in &labels {
-            inc.push_label(slot_of[s as usize], at, f);
-        }
-        let a = all_answers(&built, &apps, &samples);
-        for i in 0..apps.len() {
-            let own: Vec<SampleKeys> = samples
-                .iter()
-                .filter(|(s, _)| *s as usize == i)
-                .map(|(_, k)| *k)
-                .collect();
-            let b = inc.query(&HistoryQuery {
-                slot: Some(slot_of[i]),
-                keys: apps[i],
-                samples: &own,
-            });
-            assert_eq!(a[i], b, "seed {seed}, application {i}");
-        }
+    }
+    // The queried application scored as new against everything else.
+    let others: Vec<usize> = (0..apps.len()).filter(|&s| s != q).collect();
+    let remap = |s: Slot| {
+        others
+            .iter()
+            .position(|&o| o == s as usize)
+            .map(|p| p as Slot)
+    };
+    let other_apps: Vec<ApplicationKeys> = others.iter().map(|&s| apps[s]).collect();
+    let other_samples: Vec<(Slot, SampleKeys)> = samples
+        .iter()
+        .filter_map(|&(s, k)| Some((remap(s)?, k)))
+        .collect();
+    let other_labels: Vec<(Slot, i64, bool)> = labels
+        .iter()
+        .filter_map(|&(s, at, f)| Some((remap(s)?, at, f)))
+        .collect();
+    let own: Vec<SampleKeys> = samples
+        .iter()
+        .filter(|(s, _)| *s as usize == q)
+        .map(|(_, k)| *k)
+        .collect();
+    let new =
+        HistoryIndex::build(&other_apps, &other_samples, &other_labels).query(&HistoryQuery {
+            slot: None,
+            keys: apps[q],
+            samples: &own,
+        });
+    prop_assert_eq!(new, before[q]);
+    Ok(())
+}
+
+/// Appending applications one at a time in `order` (each with its first `split` samples, the
+/// rest appended afterwards), then the labels, answers exactly as one build.
+fn check_incremental(
+    (apps, samples, labels): World,
+    order: Vec<usize>,
+    split: usize,
+) -> Result<(), TestCaseError> {
+    let built = HistoryIndex::build(&apps, &samples, &labels);
+    let own_of = |i: usize| -> Vec<SampleKeys> {
+        samples
+            .iter()
+            .filter(|(s, _)| *s as usize == i)
+            .map(|(_, k)| *k)
+            .collect()
+    };
+    let mut inc = HistoryIndex::new();
+    let mut slot_of = vec![0 as Slot; apps.len()];
+    for &i in &order {
+        let own = own_of(i);
+        slot_of[i] = inc.push_application(apps[i], &own[..own.len().min(split)], &[]);
+    }
+    for &i in order.iter().rev() {
+        let own = own_of(i);
+        inc.push_samples(slot_of[i], &own[own.len().min(split)..]);
+    }
+    for &(s, at, f) in &labels {
+        inc.push_label(slot_of[s as usize], at, f);
+    }
+    let expected = all_answers(&built, &apps, &samples);
+    for (i, want) in expected.into_iter().enumerate() {
+        let got = inc.query(&HistoryQuery {
+            slot: Some(slot_of[i]),
+            keys: apps[i],
+            samples: &own_of(i),
+        });
+        prop_assert_eq!(got, want, "application {}", i);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Appending applications, other applications' telemetry and labels dated at or after `t`
+    /// changes no answer at `t`, for the queried application and for every application
+    /// submitted at or before `t` whose own telemetry the appended rows do not extend; and
+    /// the queried application's answer equals the one it gets as a new application.
+    #[test]
+    fn appending_rows_at_or_after_t_changes_no_answer_at_t(
+        w in world(),
+        query in 0..64usize,
+        later in later(),
+    ) {
+        check_point_in_time(w, query, later)?;
+    }
+
+    /// Incremental appends in any order, telemetry split between the application and later
+    /// appends, equal one build.
+    #[test]
+    fn incremental_appends_equal_one_build(
+        (w, order) in world().prop_flat_map(|w| {
+            let n = w.0.len();
+            (Just(w), Just((0..n).collect::<Vec<usize>>()).prop_shuffle())
+        }),
+        split in 0..3usize,
+    ) {
+        check_incremental(w, order, split)?;
     }
 }
