@@ -184,7 +184,7 @@ fn test_auc_matches_lightgbm() {
          LightGBM {lightgbm_loss:.6} ({})",
         reference::versions(&reference)
     );
-    assert_eq!(training.model.trees.len(), *params.num_trees());
+    assert_eq!(training.model.trees.len(), params.num_trees());
     assert!(
         (auc - lightgbm_auc).abs() <= AUC_TOLERANCE,
         "ours {auc}, LightGBM {lightgbm_auc} (tolerance {AUC_TOLERANCE})"
