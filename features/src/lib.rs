@@ -50,10 +50,10 @@
 //!   family, missing policy, description, how to read it); [`feature_set`] is its ordered,
 //!   hashed [`FeatureSet`](appfraud_core::FeatureSet). A data directory becomes a feature frame
 //!   through one entry point, [`features_from_data_dir`] (ingest, reference files, batch
-//!   frame, with progress). The batch path
-//!   ([`build_feature_frame`]) and the single-application path ([`HistorySnapshot`]) run the same
-//!   two steps (own signals, then the history query) and differ only in how many rows they
-//!   feed them; tests prove their outputs equal.
+//!   frame, with progress). The batch path ([`build_feature_frame`]) and the
+//!   single-application path ([`HistorySnapshot`]) run the same two steps (own signals, then
+//!   the history query) and differ only in how many rows they feed them; tests prove their
+//!   outputs equal.
 
 mod csv;
 mod error;

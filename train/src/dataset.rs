@@ -176,13 +176,12 @@ impl Dataset {
                 dir.display()
             ))
         })?;
-        let labels_df = &labels_df;
         let ids = string_column(&frame.frame, "application_id")?;
         let times = micros_column(&frame.frame, "submitted_at")?;
         let mut label_events: HashMap<&str, Vec<(i64, bool)>> = HashMap::new();
-        let l_ids = string_column(labels_df, "application_id")?;
-        let l_at = micros_column(labels_df, "labeled_at")?;
-        let l_fraud = bool_column(labels_df, "is_fraud")?;
+        let l_ids = string_column(&labels_df, "application_id")?;
+        let l_at = micros_column(&labels_df, "labeled_at")?;
+        let l_fraud = bool_column(&labels_df, "is_fraud")?;
         for ((id, at), fraud) in l_ids.iter().zip(&l_at).zip(&l_fraud) {
             label_events
                 .entry(id.as_str())
