@@ -1,11 +1,15 @@
 //! `appfraud`: the command-line front end. Arguments are parsed and validated here, then handed
 //! to the library crates; no logic of the toolkit lives in this binary. Errors print as one line
 //! on stderr; the exit code is 2 for bad input or usage and 1 for an internal failure.
+//!
+//! Modules: [`cli`] is the command tree and its dispatch; [`commands`] holds one module per
+//! command; [`args`], [`report`] and [`training`] are the helpers the commands share.
 
+mod args;
 mod cli;
-mod demo;
-mod score_cmd;
-mod train_cmd;
+mod commands;
+mod report;
+mod training;
 
 use std::process::ExitCode;
 
@@ -30,30 +34,71 @@ fn one_line(err: &anyhow::Error) -> String {
         .join(": ")
 }
 
-/// 2 when the user can fix it (input, usage, environment), 1 for internal failures.
+/// 2 when the user can fix it (input, usage, environment), 1 for internal failures: the
+/// outermost error of the chain that classifies itself decides; an error that does not (an
+/// I/O failure of the binary itself, a broken invariant) is internal.
 fn exit_code(err: &anyhow::Error) -> u8 {
-    for cause in err.chain() {
+    let user = err.chain().find_map(|cause| {
         if let Some(e) = cause.downcast_ref::<appfraud_synth::SynthError>() {
-            return if e.is_user_error() { 2 } else { 1 };
-        }
-        if cause
+            Some(e.is_user_error())
+        } else if let Some(e) = cause.downcast_ref::<appfraud_features::FeatureError>() {
+            Some(e.is_user_error())
+        } else if cause
             .downcast_ref::<appfraud_features::IngestError>()
             .is_some()
         {
-            return 2;
+            Some(true)
+        } else if let Some(e) = cause.downcast_ref::<appfraud_serve::ServeError>() {
+            Some(e.is_user_error())
+        } else if let Some(e) = cause.downcast_ref::<appfraud_train::TrainError>() {
+            Some(e.is_user_error())
+        } else if cause.downcast_ref::<appfraud_core::ParamError>().is_some() {
+            Some(true)
+        } else if cause.downcast_ref::<args::UsageError>().is_some() {
+            Some(true)
+        } else {
+            None
         }
-        if let Some(e) = cause.downcast_ref::<appfraud_features::FeatureError>() {
-            return if e.is_user_error() { 2 } else { 1 };
-        }
-        if let Some(e) = cause.downcast_ref::<appfraud_serve::ServeError>() {
-            return if e.is_user_error() { 2 } else { 1 };
-        }
-        if let Some(e) = cause.downcast_ref::<appfraud_train::TrainError>() {
-            return if e.is_user_error() { 2 } else { 1 };
-        }
-        if cause.downcast_ref::<cli::UsageError>().is_some() {
-            return 2;
-        }
+    });
+    if user == Some(true) { 2 } else { 1 }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use appfraud_features::{FeatureError, IngestError};
+    use appfraud_train::TrainError;
+
+    use super::*;
+
+    fn missing_applications() -> FeatureError {
+        FeatureError::Ingest(IngestError::MissingFile {
+            dir: PathBuf::from("data"),
+            stem: "applications",
+        })
     }
-    1
+
+    #[test]
+    fn wrapped_errors_exit_by_the_innermost_classification() {
+        let bad_input = anyhow::Error::new(TrainError::from(missing_applications()))
+            .context("reading the training data");
+        assert_eq!(exit_code(&bad_input), 2);
+        let bug = anyhow::Error::new(appfraud_serve::ServeError::from(FeatureError::Internal {
+            reason: "a column vanished".into(),
+        }));
+        assert_eq!(exit_code(&bug), 1);
+        let polars = anyhow::Error::new(TrainError::Polars {
+            reason: "shape mismatch".into(),
+        });
+        assert_eq!(exit_code(&polars), 1);
+    }
+
+    #[test]
+    fn usage_errors_exit_with_2_and_unclassified_ones_with_1() {
+        let usage = anyhow::Error::new(args::UsageError("--out: not a directory".into()));
+        assert_eq!(exit_code(&usage), 2);
+        let io = anyhow::Error::new(std::io::Error::other("disk on fire")).context("writing");
+        assert_eq!(exit_code(&io), 1);
+    }
 }

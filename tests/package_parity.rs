@@ -157,9 +157,7 @@ fn threshold_rows(model: &Model, base: &[f32], n_features: usize) -> Vec<f32> {
 /// computes them.
 fn sample_rows() -> (Vec<f32>, usize) {
     let dir = workspace().join("notebooks-data/sample");
-    let raw = appfraud_features::read_data_dir(&dir).expect("sample");
-    let refs = appfraud_features::References::from_data_dir(&dir).expect("references");
-    let frame = appfraud_features::build_feature_frame(&raw, &refs, Default::default(), &|_| {})
+    let frame = appfraud_features::features_from_data_dir(&dir, Default::default(), &|_| {})
         .expect("features");
     let baseline = ModelPackage::load(&workspace().join("models/baseline")).expect("baseline");
     let rows = appfraud_serve::feature_rows(&baseline, &frame.frame, "sample").expect("rows");

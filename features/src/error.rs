@@ -8,7 +8,7 @@ use thiserror::Error;
 /// `row` is always a 0-based data row in file order: the first record after a CSV header is
 /// row 0. `line` (CSV syntax only) is the 1-based physical line of the text, because a syntax
 /// error can sit in the header or inside a quoted field that spans lines.
-#[derive(Debug, Error)]
+#[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum IngestError {
     /// A required table is absent (neither `.parquet` nor `.csv`).
@@ -157,7 +157,7 @@ pub enum IngestError {
 }
 
 /// Why a feature frame or a history snapshot could not be built or written.
-#[derive(Debug, Error)]
+#[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum FeatureError {
     /// The input data or a reference file is unreadable or breaks the contract.
@@ -180,7 +180,13 @@ pub enum FeatureError {
 impl FeatureError {
     /// Whether the error is the user's to fix (bad input, unwritable output) rather than a bug.
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, FeatureError::Internal { .. })
+        match self {
+            FeatureError::Ingest(_)
+            | FeatureError::Write { .. }
+            | FeatureError::DuplicateApplication { .. }
+            | FeatureError::UnknownApplication { .. } => true,
+            FeatureError::Internal { .. } => false,
+        }
     }
 }
 

@@ -48,10 +48,12 @@
 //!   and reports the closest one's estimated similarity.
 //! - **The pipeline** (`pipeline/`): every feature is defined once in the [`catalog`] (name,
 //!   family, missing policy, description, how to read it); [`feature_set`] is its ordered,
-//!   hashed [`FeatureSet`](appfraud_core::FeatureSet). The batch path
-//!   ([`build_feature_frame`]) and the single-application path ([`HistorySnapshot`]) run the same
-//!   two steps (own signals, then the history query) and differ only in how many rows they
-//!   feed them; tests prove their outputs equal.
+//!   hashed [`FeatureSet`](appfraud_core::FeatureSet). A data directory becomes a feature frame
+//!   through one entry point, [`features_from_data_dir`] (ingest, reference files, batch
+//!   frame, with progress). The batch path ([`build_feature_frame`]) and the
+//!   single-application path ([`HistorySnapshot`]) run the same two steps (own signals, then
+//!   the history query) and differ only in how many rows they feed them; tests prove their
+//!   outputs equal.
 
 mod csv;
 mod error;
@@ -75,8 +77,8 @@ pub use ingest::{
     IngestReport, Policy, RawFrames, ValueIssue, read_data_dir, read_generic_table, read_table,
 };
 pub use pipeline::batch::{
-    FeatureFrame, FeatureOptions, Stage, StoredApplication, build_feature_frame,
-    stored_applications, write_feature_frame, write_parquet_atomically,
+    DirProgress, FeatureFrame, FeatureOptions, Stage, StoredApplication, build_feature_frame,
+    features_from_data_dir, stored_applications, write_feature_frame, write_parquet_atomically,
 };
 pub use pipeline::catalog::{self as catalog, feature_set};
 pub use pipeline::own::References;

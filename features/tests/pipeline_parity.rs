@@ -8,6 +8,8 @@
 //! - point in time: features of every application before a cut are identical whether the
 //!   data ends at the cut or goes on (later applications, their telemetry, later labels);
 //! - `--since` writes exactly the applications at or after the date, with the same values;
+//! - the data-directory entry point (`features_from_data_dir`) is the batch frame of the same
+//!   directory, and reports what ingest read before the feature stages;
 //! - every feature declared never-missing is never NaN, and rows in = rows out.
 //!
 //! Tolerance everywhere: exact equality of the f32 bits (the same code computes both sides).
@@ -17,10 +19,14 @@ use std::sync::LazyLock;
 
 use appfraud_core::MissingPolicy;
 use appfraud_features::{
-    FeatureFrame, FeatureOptions, HistorySnapshot, RawFrames, References, StoredApplication,
-    TelemetryRecord, build_feature_frame, read_data_dir, stored_applications,
+    DirProgress, FeatureError, FeatureFrame, FeatureOptions, HistorySnapshot, IngestError,
+    RawFrames, References, Stage, StoredApplication, TelemetryRecord, build_feature_frame,
+    features_from_data_dir, read_data_dir, stored_applications,
 };
 use polars::prelude::*;
+
+/// Applications in the built-in sample (its README).
+const SAMPLE_APPLICATIONS: usize = 20_000;
 
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../notebooks-data/sample")
@@ -329,4 +335,73 @@ fn since_writes_the_later_applications_with_the_same_values() {
     for (k, &i) in expected.iter().enumerate() {
         assert_same_bits(&frame_row(&later.frame, k), &full_rows[i], "since");
     }
+}
+
+/// What a `features_from_data_dir` run reported, in order: the applications ingest read, or a
+/// stage.
+#[derive(Debug, PartialEq)]
+enum Event {
+    Ingested(usize),
+    Stage(Stage),
+}
+
+fn record(events: &std::sync::Mutex<Vec<Event>>) -> impl Fn(DirProgress<'_>) + '_ {
+    move |p| {
+        let event = match p {
+            DirProgress::Ingested(raw) => Event::Ingested(raw.applications.height()),
+            DirProgress::Stage(stage) => Event::Stage(stage),
+        };
+        events.lock().expect("events").push(event);
+    }
+}
+
+#[test]
+fn the_data_directory_entry_point_is_the_batch_frame_of_the_same_directory() {
+    let s = &*SAMPLE;
+    let events = std::sync::Mutex::new(Vec::new());
+    let frame = features_from_data_dir(&sample_dir(), FeatureOptions::default(), &record(&events))
+        .expect("sample features");
+    assert!(frame.frame.equals_missing(&s.batch.frame));
+    assert_eq!(frame.feature_set, s.batch.feature_set);
+    assert_eq!(frame.report, s.raw.report);
+    assert_eq!(frame.clusters, s.batch.clusters);
+    assert_eq!(
+        events.into_inner().expect("events"),
+        [
+            Event::Ingested(s.raw.applications.height()),
+            Event::Stage(Stage::OwnSignals),
+            Event::Stage(Stage::History),
+            Event::Stage(Stage::Features),
+        ]
+    );
+}
+
+#[test]
+fn the_entry_point_reads_the_tables_before_the_reference_files() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    for file in [
+        "applications.parquet",
+        "telemetry.parquet",
+        "labels.parquet",
+    ] {
+        std::fs::copy(sample_dir().join(file), tmp.path().join(file)).expect("copy");
+    }
+    let events = std::sync::Mutex::new(Vec::new());
+    let err = features_from_data_dir(tmp.path(), FeatureOptions::default(), &record(&events))
+        .expect_err("no reference files");
+    assert!(
+        matches!(
+            &err,
+            FeatureError::Ingest(IngestError::MissingFile {
+                stem: "reference/ip_ranges",
+                ..
+            })
+        ),
+        "{err:?}"
+    );
+    assert!(err.is_user_error());
+    assert_eq!(
+        events.into_inner().expect("events"),
+        [Event::Ingested(SAMPLE_APPLICATIONS)]
+    );
 }

@@ -22,8 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use appfraud_core::{Band, ReasonCode};
 use appfraud_features::{
-    FeatureError, FeatureOptions, IngestReport, References, Stage, build_feature_frame,
-    read_data_dir,
+    DirProgress, FeatureError, FeatureOptions, IngestReport, Stage, features_from_data_dir,
 };
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -94,14 +93,6 @@ pub struct ScoreRun {
     pub unscored: Vec<(usize, String)>,
 }
 
-fn input_error(e: impl Into<FeatureError>) -> ServeError {
-    let e: FeatureError = e.into();
-    ServeError::Input {
-        user_error: e.is_user_error(),
-        message: e.to_string(),
-    }
-}
-
 /// The outcome for one application.
 #[derive(Debug, Clone, PartialEq)]
 enum Outcome {
@@ -116,7 +107,7 @@ enum Outcome {
 ///
 /// # Errors
 ///
-/// [`ServeError::Input`] for data the pipeline refuses (naming file, column and row),
+/// [`ServeError::Features`] for data the pipeline refuses (naming file, column and row),
 /// [`ServeError::FeatureSetMismatch`] when the pipeline's FeatureSet is not the model's, and
 /// the engine's errors.
 pub fn score_data_dir(
@@ -127,25 +118,22 @@ pub fn score_data_dir(
 ) -> Result<ScoreRun, ServeError> {
     // Fail on the package and engine before the long feature computation.
     let scorer = BatchScorer::new(package, options.engine)?;
-    let raw = read_data_dir(dir).map_err(input_error)?;
-    let refs = References::from_data_dir(dir).map_err(input_error)?;
-    let features = build_feature_frame(
-        &raw,
-        &refs,
+    let features = features_from_data_dir(
+        dir,
         FeatureOptions {
             since_micros: options.since_micros,
         },
-        &|stage| progress(ScoreProgress::Features(stage)),
-    )
-    .map_err(input_error)?;
+        &|p| {
+            if let DirProgress::Stage(stage) = p {
+                progress(ScoreProgress::Features(stage));
+            }
+        },
+    )?;
     package.check_feature_set(features.feature_set.hash().as_str())?;
     let frame = &features.frame;
     let rows = row_major(&frame.columns()[2..], package.n_features())?;
-    let ids = frame
-        .column("application_id")
-        .map_err(polars_error)?
-        .clone();
-    let submitted = frame.column("submitted_at").map_err(polars_error)?.clone();
+    let ids = frame.column("application_id")?.clone();
+    let submitted = frame.column("submitted_at")?.clone();
     score_matrix(
         package,
         &scorer,
@@ -165,8 +153,8 @@ pub fn score_data_dir(
 ///
 /// # Errors
 ///
-/// [`ServeError::Input`] naming the file and column for an unreadable table, a missing feature
-/// column or a column of another type; the engine's errors.
+/// [`ServeError::Features`] for an unreadable table, [`ServeError::Input`] naming the file and
+/// column for a missing feature column or a column of another type; the engine's errors.
 pub fn score_table(
     package: &ModelPackage,
     path: &Path,
@@ -174,13 +162,19 @@ pub fn score_table(
     progress: &(dyn Fn(ScoreProgress) + Sync),
 ) -> Result<ScoreRun, ServeError> {
     let scorer = BatchScorer::new(package, options.engine)?;
-    let df = appfraud_features::read_generic_table(path).map_err(input_error)?;
+    let df = appfraud_features::read_generic_table(path).map_err(FeatureError::from)?;
     let rows = feature_rows(package, &df, &path.display().to_string())?;
     let n = df.height();
     let ids = match df.column("application_id") {
         Ok(c) => c
             .cast(&DataType::String)
-            .map_err(polars_error)?
+            .map_err(|e| ServeError::Input {
+                message: format!(
+                    "{}: column `application_id` of type {} cannot be read as text: {e}",
+                    path.display(),
+                    c.dtype()
+                ),
+            })?
             .with_name("application_id".into()),
         Err(_) => StringChunked::from_iter_values(
             "application_id".into(),
@@ -220,10 +214,7 @@ pub fn feature_rows(
     df: &DataFrame,
     source: &str,
 ) -> Result<Vec<f32>, ServeError> {
-    let bad = |message: String| ServeError::Input {
-        message,
-        user_error: true,
-    };
+    let bad = |message: String| ServeError::Input { message };
     let mut columns = Vec::with_capacity(package.n_features());
     for name in package.feature_names() {
         let c = df.column(name).map_err(|_| {
@@ -239,7 +230,7 @@ pub fn feature_rows(
                 c.dtype()
             )));
         }
-        columns.push(c.cast(&DataType::Float32).map_err(polars_error)?);
+        columns.push(c.cast(&DataType::Float32)?);
     }
     row_major(&columns, package.n_features())
 }
@@ -301,10 +292,7 @@ fn row_major(columns: &[Column], n_features: usize) -> Result<Vec<f32>, ServeErr
     let n = columns.first().map_or(0, Column::len);
     let mut rows = vec![f32::NAN; n * n_features];
     for (j, c) in columns.iter().enumerate() {
-        let values = c.f32().map_err(|e| ServeError::Input {
-            message: format!("feature column {}: {e}", c.name()),
-            user_error: false,
-        })?;
+        let values = c.f32()?;
         for (i, v) in values.iter().enumerate() {
             if let Some(v) = v {
                 rows[i * n_features + j] = v;
@@ -378,13 +366,6 @@ fn score_rows(
     Ok(parts.concat())
 }
 
-fn polars_error(e: PolarsError) -> ServeError {
-    ServeError::Input {
-        message: format!("building the score table: {e}"),
-        user_error: false,
-    }
-}
-
 /// The output table (see the module docs).
 fn output_frame(
     keys: [Column; 2],
@@ -430,7 +411,7 @@ fn output_frame(
             error.with_name("error".into()).into_column(),
         ],
     )
-    .map_err(polars_error)
+    .map_err(ServeError::from)
 }
 
 /// `reasons` as list<struct{feature, value, contribution}>: one flat struct series of every
@@ -456,7 +437,7 @@ fn reasons_column(outcomes: &[Outcome]) -> Result<Series, ServeError> {
         ]
         .iter(),
     )
-    .map_err(polars_error)?
+    .map_err(ServeError::from)?
     .into_series();
     let mut builder = polars::chunked_array::builder::get_list_builder(
         flat.dtype(),
@@ -472,7 +453,7 @@ fn reasons_column(outcomes: &[Outcome]) -> Result<Series, ServeError> {
         };
         builder
             .append_series(&flat.slice(offset, len))
-            .map_err(polars_error)?;
+            .map_err(ServeError::from)?;
         offset += len as i64;
     }
     Ok(builder.finish().into_series())

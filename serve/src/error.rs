@@ -2,6 +2,9 @@
 
 use std::path::PathBuf;
 
+use appfraud_features::FeatureError;
+use polars::prelude::PolarsError;
+
 /// How to make ONNX Runtime available; part of every "library not found" message.
 const ORT_FIX: &str =
     "run ./dev ort in the appfraud checkout, or set ORT_DYLIB_PATH to libonnxruntime.so";
@@ -139,14 +142,25 @@ pub enum ServeError {
         reason: String,
     },
 
-    /// The data to score could not be read or turned into features (a user error when
-    /// `user_error`).
+    /// A table of features to score does not fit the package (a feature column missing or of
+    /// a type that holds no numbers).
     #[error("{message}")]
     Input {
-        /// The pipeline's message (names file, column and row).
+        /// What is wrong, naming the table and the column.
         message: String,
-        /// Whether the user can fix it.
-        user_error: bool,
+    },
+
+    /// The data directory to score could not be read or turned into features; the feature
+    /// crate's error names the file, column and row, and says whether it is the user's to fix.
+    #[error(transparent)]
+    Features(#[from] FeatureError),
+
+    /// A table operation (polars) failed on data that had already been validated: a bug, not
+    /// bad input.
+    #[error("internal error in a table operation: {reason}")]
+    Polars {
+        /// What polars reported.
+        reason: String,
     },
 
     /// Writing the scores failed.
@@ -173,8 +187,10 @@ pub enum ServeError {
 impl ServeError {
     /// `true` when the user can fix the problem (bad input, usage or environment: a missing or
     /// broken ONNX Runtime library, an invalid or foreign model, a feature matrix of the wrong
-    /// size); `false` for internal failures. The binary exits with 2 for the first, 1 for the
-    /// second.
+    /// size, data the pipeline refuses, an unwritable output); `false` for internal failures
+    /// (ONNX Runtime failing on a valid model, a failed table operation on validated data, a
+    /// failed self-check). A wrapped [`FeatureError`] answers for itself. The binary exits with
+    /// 2 for the first, 1 for the second.
     pub fn is_user_error(&self) -> bool {
         match self {
             Self::OnnxRuntimeEnvPathInvalid { .. }
@@ -189,9 +205,21 @@ impl ServeError {
             | Self::FeatureSetMismatch { .. }
             | Self::PackageInconsistent { .. }
             | Self::EngineUnavailable { .. }
+            | Self::Input { .. }
             | Self::Write { .. } => true,
-            Self::Input { user_error, .. } => *user_error,
-            Self::Session { .. } | Self::Inference { .. } | Self::SelfCheckMismatch { .. } => false,
+            Self::Features(e) => e.is_user_error(),
+            Self::Session { .. }
+            | Self::Inference { .. }
+            | Self::Polars { .. }
+            | Self::SelfCheckMismatch { .. } => false,
+        }
+    }
+}
+
+impl From<PolarsError> for ServeError {
+    fn from(e: PolarsError) -> Self {
+        ServeError::Polars {
+            reason: e.to_string(),
         }
     }
 }
@@ -222,6 +250,34 @@ mod tests {
         };
         assert!(user.is_user_error());
         assert!(!internal.is_user_error());
+    }
+
+    #[test]
+    fn a_wrapped_feature_error_keeps_its_message_and_its_classification() {
+        let missing = FeatureError::Ingest(appfraud_features::IngestError::MissingFile {
+            dir: PathBuf::from("data"),
+            stem: "applications",
+        });
+        let user = ServeError::from(missing.clone());
+        assert_eq!(user, ServeError::Features(missing.clone()));
+        assert_eq!(user.to_string(), missing.to_string());
+        assert!(user.is_user_error());
+
+        let bug = ServeError::from(FeatureError::Internal {
+            reason: "a column vanished".into(),
+        });
+        assert!(!bug.is_user_error(), "{bug}");
+    }
+
+    #[test]
+    fn table_failures_are_internal_and_bad_tables_the_users() {
+        let polars = ServeError::from(PolarsError::ShapeMismatch("lengths differ".into()));
+        assert!(matches!(polars, ServeError::Polars { .. }), "{polars:?}");
+        assert!(!polars.is_user_error(), "{polars}");
+        let bad_table = ServeError::Input {
+            message: "t.parquet: column `x` is missing".into(),
+        };
+        assert!(bad_table.is_user_error());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Datasets: a feature table joined with labels and split out of time.
 //!
 //! **Data-directory mode** ([`Dataset::from_data_dir`]): the feature frame comes from the one
-//! pipeline (`appfraud_features::build_feature_frame`) and the labels from `labels`. Rows are
+//! pipeline (`appfraud_features::features_from_data_dir`) and the labels from `labels`. Rows are
 //! split by `submitted_at`: before `valid_from` is training, before `test_from` validation, the
 //! rest test. The defaults make the last calendar quarter holding a labelled application the
 //! test split and the quarter before it the validation split.
@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use appfraud_core::{Family, FeatureDef, FeatureSet, MissingPolicy};
-use appfraud_features::{FeatureOptions, References, build_feature_frame, read_data_dir};
+use appfraud_features::{DirProgress, FeatureOptions, features_from_data_dir};
 use chrono::{DateTime, Datelike, NaiveDate};
 use polars::prelude::*;
 
@@ -162,11 +162,15 @@ impl Dataset {
 
     /// Builds the dataset of a `docs/input-contract.md` data directory (see the module docs).
     pub fn from_data_dir(dir: &Path, spec: SplitSpec) -> Result<Dataset, TrainError> {
-        let raw = read_data_dir(dir).map_err(TrainError::input)?;
-        let refs = References::from_data_dir(dir).map_err(TrainError::input)?;
-        let frame = build_feature_frame(&raw, &refs, FeatureOptions::default(), &|_| {})
-            .map_err(TrainError::input)?;
-        let labels_df = raw.labels.as_ref().ok_or_else(|| {
+        // The labels come from the tables ingest validated; the frame is built from the same
+        // read.
+        let labels = std::cell::RefCell::new(None);
+        let frame = features_from_data_dir(dir, FeatureOptions::default(), &|p| {
+            if let DirProgress::Ingested(raw) = p {
+                *labels.borrow_mut() = raw.labels.clone();
+            }
+        })?;
+        let labels_df = labels.into_inner().ok_or_else(|| {
             data_error(format!(
                 "{}: labels.parquet (or labels.csv) is required for training",
                 dir.display()
@@ -175,9 +179,9 @@ impl Dataset {
         let ids = string_column(&frame.frame, "application_id")?;
         let times = micros_column(&frame.frame, "submitted_at")?;
         let mut label_events: HashMap<&str, Vec<(i64, bool)>> = HashMap::new();
-        let l_ids = string_column(labels_df, "application_id")?;
-        let l_at = micros_column(labels_df, "labeled_at")?;
-        let l_fraud = bool_column(labels_df, "is_fraud")?;
+        let l_ids = string_column(&labels_df, "application_id")?;
+        let l_at = micros_column(&labels_df, "labeled_at")?;
+        let l_fraud = bool_column(&labels_df, "is_fraud")?;
         for ((id, at), fraud) in l_ids.iter().zip(&l_at).zip(&l_fraud) {
             label_events
                 .entry(id.as_str())
@@ -272,13 +276,8 @@ impl Dataset {
             None => None,
         };
         let ids: Vec<String> = match id {
-            Some(c) => df
-                .column(c)
-                .map_err(|_| missing_col(c))?
-                .cast(&DataType::String)
-                .map_err(|e| data_error(e.to_string()))?
-                .str()
-                .map_err(|e| data_error(e.to_string()))?
+            Some(c) => as_text(df.column(c).map_err(|_| missing_col(c))?, &file)?
+                .str()?
                 .iter()
                 .enumerate()
                 .map(|(i, v)| v.map_or_else(|| format!("row {i}"), str::to_owned))
@@ -319,7 +318,7 @@ impl Dataset {
             if skip.contains(&name) {
                 continue;
             }
-            let (values, kind) = encode_column(c, &train_rows)?;
+            let (values, kind) = encode_column(c, &train_rows, &file)?;
             defs.push(FeatureDef::new(
                 name,
                 Family::Generic,
@@ -379,7 +378,7 @@ pub(crate) fn feature_rows(frame: &DataFrame, rows: &[usize]) -> Result<Vec<Vec<
     frame.columns()[2..]
         .iter()
         .map(|c| {
-            let values = c.f32().map_err(|e| data_error(e.to_string()))?;
+            let values = c.f32()?;
             let all: Vec<f32> = values.iter().map(|v| v.unwrap_or(f32::NAN)).collect();
             Ok(rows.iter().map(|&i| all[i]).collect())
         })
@@ -472,30 +471,21 @@ fn fmt_micros(t: i64) -> String {
 fn string_column(df: &DataFrame, name: &str) -> Result<Vec<String>, TrainError> {
     Ok(df
         .column(name)
-        .and_then(|c| c.str().cloned())
-        .map_err(|e| data_error(e.to_string()))?
+        .and_then(|c| c.str().cloned())?
         .iter()
         .map(|v| v.unwrap_or_default().to_owned())
         .collect())
 }
 
 fn micros_column(df: &DataFrame, name: &str) -> Result<Vec<i64>, TrainError> {
-    let c = df
-        .column(name)
-        .map_err(|e| data_error(e.to_string()))?
-        .to_physical_repr();
-    Ok(c.i64()
-        .map_err(|e| data_error(e.to_string()))?
-        .iter()
-        .map(Option::unwrap_or_default)
-        .collect())
+    let c = df.column(name)?.to_physical_repr();
+    Ok(c.i64()?.iter().map(Option::unwrap_or_default).collect())
 }
 
 fn bool_column(df: &DataFrame, name: &str) -> Result<Vec<bool>, TrainError> {
     Ok(df
         .column(name)
-        .and_then(|c| c.bool().cloned())
-        .map_err(|e| data_error(e.to_string()))?
+        .and_then(|c| c.bool().cloned())?
         .iter()
         .map(Option::unwrap_or_default)
         .collect())
@@ -520,14 +510,9 @@ fn parse_labels(c: &Column, file: &str) -> Result<Vec<Option<bool>>, TrainError>
         value,
     };
     match c.dtype() {
-        DataType::Boolean => Ok(c
-            .bool()
-            .map_err(|e| data_error(e.to_string()))?
-            .iter()
-            .collect()),
+        DataType::Boolean => Ok(c.bool()?.iter().collect()),
         DataType::String => c
-            .str()
-            .map_err(|e| data_error(e.to_string()))?
+            .str()?
             .iter()
             .enumerate()
             .map(|(row, v)| match v.map(|s| s.trim().to_ascii_lowercase()) {
@@ -541,11 +526,8 @@ fn parse_labels(c: &Column, file: &str) -> Result<Vec<Option<bool>>, TrainError>
             })
             .collect(),
         dt if dt.is_primitive_numeric() => {
-            let f = c
-                .cast(&DataType::Float64)
-                .map_err(|e| data_error(e.to_string()))?;
-            f.f64()
-                .map_err(|e| data_error(e.to_string()))?
+            let f = c.cast(&DataType::Float64)?;
+            f.f64()?
                 .iter()
                 .enumerate()
                 .map(|(row, v)| match v {
@@ -569,22 +551,20 @@ fn time_values(c: &Column, file: &str) -> Result<Vec<Option<i64>>, TrainError> {
                 TimeUnit::Milliseconds => 1000,
             };
             let phys = c.to_physical_repr();
-            phys.i64()
-                .map_err(|e| data_error(e.to_string()))?
+            phys.i64()?
                 .iter()
                 .map(|v| v.map(|v| if k < 0 { v / 1000 } else { v * k }))
                 .collect()
         }
         DataType::Date => {
             let phys = c.to_physical_repr();
-            phys.i32()
-                .map_err(|e| data_error(e.to_string()))?
+            phys.i32()?
                 .iter()
                 .map(|v| v.map(|d| i64::from(d) * 86_400_000_000))
                 .collect()
         }
         DataType::String => {
-            let s = c.str().map_err(|e| data_error(e.to_string()))?;
+            let s = c.str()?;
             let mut out = Vec::with_capacity(s.len());
             for (row, v) in s.iter().enumerate() {
                 out.push(match v {
@@ -619,19 +599,34 @@ fn parse_time(text: &str) -> Option<i64> {
     NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().map(micros_of)
 }
 
+/// Column `c` of the table `file` as text; a column of a type with no text form (nested
+/// lists or structs) is the user's to change.
+fn as_text(c: &Column, file: &str) -> Result<Column, TrainError> {
+    c.cast(&DataType::String).map_err(|e| {
+        data_error(format!(
+            "{file}: column `{}` of type {} cannot be read as text: {e}",
+            c.name(),
+            c.dtype()
+        ))
+    })
+}
+
 /// A column as `f32` values and what kind of feature it became.
-fn encode_column(c: &Column, train_rows: &[usize]) -> Result<(Vec<f32>, &'static str), TrainError> {
+fn encode_column(
+    c: &Column,
+    train_rows: &[usize],
+    file: &str,
+) -> Result<(Vec<f32>, &'static str), TrainError> {
     match c.dtype() {
         DataType::Boolean => Ok((
-            c.bool()
-                .map_err(|e| data_error(e.to_string()))?
+            c.bool()?
                 .iter()
                 .map(|v| v.map_or(f32::NAN, |b| if b { 1.0 } else { 0.0 }))
                 .collect(),
             "boolean as 0/1",
         )),
         DataType::String => {
-            let s = c.str().map_err(|e| data_error(e.to_string()))?;
+            let s = c.str()?;
             let values: Vec<Option<&str>> = s.iter().collect();
             let mut freq: HashMap<&str, usize> = HashMap::new();
             for &i in train_rows {
@@ -655,23 +650,15 @@ fn encode_column(c: &Column, train_rows: &[usize]) -> Result<(Vec<f32>, &'static
             ))
         }
         dt if dt.is_primitive_numeric() => {
-            let f = c
-                .cast(&DataType::Float32)
-                .map_err(|e| data_error(e.to_string()))?;
+            let f = c.cast(&DataType::Float32)?;
             Ok((
-                f.f32()
-                    .map_err(|e| data_error(e.to_string()))?
+                f.f32()?
                     .iter()
                     .map(|v| v.filter(|x| x.is_finite()).unwrap_or(f32::NAN))
                     .collect(),
                 "numeric",
             ))
         }
-        _ => {
-            let s = c
-                .cast(&DataType::String)
-                .map_err(|e| data_error(e.to_string()))?;
-            encode_column(&s, train_rows)
-        }
+        _ => encode_column(&as_text(c, file)?, train_rows, file),
     }
 }

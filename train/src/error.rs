@@ -1,4 +1,6 @@
 use appfraud_core::ParamError;
+use appfraud_features::FeatureError;
+use polars::prelude::PolarsError;
 use thiserror::Error;
 
 /// Errors raised by `appfraud-train`.
@@ -76,11 +78,35 @@ pub enum TrainError {
         expected: String,
     },
 
-    /// The input data could not be read or breaks the input contract (the message names the
-    /// file, column and row).
-    #[error("{reason}")]
-    Input {
-        /// The reader's message.
+    /// The data directory could not be read or turned into features (ingest, reference files or
+    /// the feature pipeline); the feature crate's error says which file, column and row, and
+    /// whether it is the user's to fix.
+    #[error(transparent)]
+    Features(#[from] FeatureError),
+
+    /// A table operation (polars) failed on data that had already been validated: a bug, not
+    /// bad input.
+    #[error("internal error in a table operation: {reason}")]
+    Polars {
+        /// What polars reported.
+        reason: String,
+    },
+
+    /// A plot of the model card could not be drawn (drawing into memory does not fail on any
+    /// input; an error is a bug).
+    #[error("internal error: cannot draw the {plot} plot: {reason}")]
+    Plot {
+        /// The plot (for example `"ROC"`).
+        plot: &'static str,
+        /// What the drawing library reported.
+        reason: String,
+    },
+
+    /// An invariant of the library itself does not hold (for example a value that always
+    /// serialises failed to): a bug, not bad input.
+    #[error("internal error: {reason}")]
+    Invariant {
+        /// What does not hold.
         reason: String,
     },
 
@@ -160,19 +186,6 @@ pub enum TrainError {
         reason: String,
     },
 
-    /// A feature value was infinite. Features must be finite numbers or `NaN` (missing).
-    #[error(
-        "feature {column} of row {row} is {value}; a finite number or NaN (missing) is required"
-    )]
-    InfiniteFeature {
-        /// Index of the feature (column).
-        column: usize,
-        /// Index of the row (0 for a single-row call).
-        row: usize,
-        /// The offending value.
-        value: f32,
-    },
-
     /// A row or matrix has a different number of features than the model was trained on.
     #[error("{what} has {found} features but the model was trained on {expected}")]
     FeatureCountMismatch {
@@ -219,11 +232,11 @@ pub enum TrainError {
     /// A feature value was infinite; only finite values and `NaN` (missing) are accepted.
     #[error("{what}: feature {feature}, row {row} is {value}; a finite value or NaN is required")]
     NonFiniteFeature {
-        /// The matrix holding the value (for example `"training features"`).
+        /// The matrix or row holding the value (for example `"training features"`, `"row"`).
         what: &'static str,
         /// Column index of the feature.
         feature: usize,
-        /// Row index of the first offending value in that column.
+        /// Row index of the first offending value in that column (0 for a single row).
         row: usize,
         /// The offending value.
         value: f32,
@@ -262,16 +275,122 @@ pub enum TrainError {
 }
 
 impl TrainError {
-    /// Whether the user can fix it (input, arguments, files) rather than a failure inside a
-    /// solver.
+    /// Whether the user can fix it: bad input data, arguments, parameters or model files, or
+    /// the environment (an unwritable output, threads that cannot start). `false` for internal
+    /// failures: a solver that did not converge, a failed table operation on validated data, a
+    /// plot that cannot be drawn, a broken invariant. A wrapped [`FeatureError`] answers for
+    /// itself. The command line exits with 2 for the first and 1 for the second.
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, TrainError::FitFailed { .. })
+        match self {
+            TrainError::Features(e) => e.is_user_error(),
+            TrainError::EmptyInput { .. }
+            | TrainError::LengthMismatch { .. }
+            | TrainError::SingleClass { .. }
+            | TrainError::NonFinite { .. }
+            | TrainError::NotAProbability { .. }
+            | TrainError::InvalidArgument { .. }
+            | TrainError::UnreadableTable { .. }
+            | TrainError::UnknownColumn { .. }
+            | TrainError::BadLabel { .. }
+            | TrainError::BadTime { .. }
+            | TrainError::FeatureSetMismatch { .. }
+            | TrainError::Write { .. }
+            | TrainError::Data { .. }
+            | TrainError::FeatureCountMismatch { .. }
+            | TrainError::InvalidModel { .. }
+            | TrainError::InvalidParameter { .. }
+            | TrainError::InvalidConfig { .. }
+            | TrainError::NonFiniteFeature { .. }
+            | TrainError::TooManyRows { .. }
+            | TrainError::InvalidTree { .. }
+            | TrainError::ThreadPool { .. } => true,
+            TrainError::FitFailed { .. }
+            | TrainError::Polars { .. }
+            | TrainError::Plot { .. }
+            | TrainError::Invariant { .. } => false,
+        }
+    }
+}
+
+impl From<PolarsError> for TrainError {
+    fn from(e: PolarsError) -> Self {
+        TrainError::Polars {
+            reason: e.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use appfraud_features::IngestError;
+
+    use super::*;
+
+    #[test]
+    fn a_wrapped_feature_error_keeps_its_message_and_its_classification() {
+        let missing = FeatureError::Ingest(IngestError::MissingFile {
+            dir: PathBuf::from("data"),
+            stem: "applications",
+        });
+        let user = TrainError::from(missing.clone());
+        assert_eq!(user, TrainError::Features(missing.clone()));
+        assert_eq!(user.to_string(), missing.to_string());
+        assert!(user.is_user_error());
+
+        let bug = TrainError::from(FeatureError::Internal {
+            reason: "a column vanished".into(),
+        });
+        assert!(!bug.is_user_error(), "{bug}");
     }
 
-    /// Wraps a reader's error (ingest or feature pipeline) as [`TrainError::Input`].
-    pub fn input(e: impl std::fmt::Display) -> TrainError {
-        TrainError::Input {
-            reason: e.to_string(),
+    #[test]
+    fn library_failures_are_internal() {
+        let polars = TrainError::from(PolarsError::ColumnNotFound("submitted_at".into()));
+        assert!(matches!(polars, TrainError::Polars { .. }), "{polars:?}");
+        assert!(polars.to_string().contains("submitted_at"), "{polars}");
+        for e in [
+            polars,
+            TrainError::Plot {
+                plot: "ROC",
+                reason: "backend error".into(),
+            },
+            TrainError::Invariant {
+                reason: "model.json cannot be serialised".into(),
+            },
+            TrainError::FitFailed {
+                model: "logistic regression",
+                reason: "no convergence".into(),
+            },
+        ] {
+            assert!(!e.is_user_error(), "{e}");
+        }
+    }
+
+    #[test]
+    fn bad_input_and_environment_are_the_users() {
+        for e in [
+            TrainError::NonFiniteFeature {
+                what: "training features",
+                feature: 2,
+                row: 7,
+                value: f32::INFINITY,
+            },
+            TrainError::UnreadableTable {
+                file: "t.csv".into(),
+                reason: "not a table".into(),
+            },
+            TrainError::FeatureSetMismatch {
+                model: "a".into(),
+                pipeline: "b".into(),
+            },
+            TrainError::Write {
+                file: "out/model.onnx".into(),
+                reason: "permission denied".into(),
+            },
+        ] {
+            assert!(e.is_user_error(), "{e}");
         }
     }
 }

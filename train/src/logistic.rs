@@ -263,9 +263,10 @@ impl LogisticModel {
                 found: row.len(),
             });
         }
-        if let Some((column, &value)) = row.iter().enumerate().find(|(_, x)| x.is_infinite()) {
-            return Err(TrainError::InfiniteFeature {
-                column,
+        if let Some((feature, &value)) = row.iter().enumerate().find(|(_, x)| x.is_infinite()) {
+            return Err(TrainError::NonFiniteFeature {
+                what: "row",
+                feature,
                 row: 0,
                 value,
             });
@@ -281,7 +282,7 @@ impl LogisticModel {
     /// # Errors
     ///
     /// [`TrainError::FeatureCountMismatch`] if `row.len() != n_features()`,
-    /// [`TrainError::InfiniteFeature`] (with `row: 0`) for an infinite value.
+    /// [`TrainError::NonFiniteFeature`] (`what: "row"`, `row: 0`) for an infinite value.
     pub fn predict_margin(&self, row: &[f32]) -> Result<f64, TrainError> {
         self.check_row(row)?;
         let mut margin = self.intercept;
@@ -304,7 +305,7 @@ impl LogisticModel {
     /// # Errors
     ///
     /// [`TrainError::FeatureCountMismatch`] if `x` has another number of features,
-    /// [`TrainError::InfiniteFeature`] for the first infinite value (column by column).
+    /// [`TrainError::NonFiniteFeature`] for the first infinite value (column by column).
     pub fn predict_margins(&self, x: &ColumnMatrix) -> Result<Vec<f64>, TrainError> {
         if x.n_features() != self.n_features() {
             return Err(TrainError::FeatureCountMismatch {
@@ -313,7 +314,7 @@ impl LogisticModel {
                 found: x.n_features(),
             });
         }
-        check_finite_or_missing(x)?;
+        check_finite_or_missing("feature matrix", x)?;
         let mut margins = vec![self.intercept; x.n_rows()];
         for (i, margin) in margins.iter_mut().enumerate() {
             self.for_each_term(|j| x.column(j)[i], |_, term| *margin += term);
@@ -351,11 +352,17 @@ impl LogisticModel {
     }
 }
 
-/// Refuses ±∞ anywhere in `x`, reporting the first one column by column.
-fn check_finite_or_missing(x: &ColumnMatrix) -> Result<(), TrainError> {
-    for (column, values) in x.columns().iter().enumerate() {
+/// Refuses ±∞ anywhere in `x` (named `what` in the error), reporting the first one column by
+/// column.
+fn check_finite_or_missing(what: &'static str, x: &ColumnMatrix) -> Result<(), TrainError> {
+    for (feature, values) in x.columns().iter().enumerate() {
         if let Some((row, &value)) = values.iter().enumerate().find(|(_, v)| v.is_infinite()) {
-            return Err(TrainError::InfiniteFeature { column, row, value });
+            return Err(TrainError::NonFiniteFeature {
+                what,
+                feature,
+                row,
+                value,
+            });
         }
     }
     Ok(())
@@ -384,7 +391,7 @@ fn check_finite_or_missing(x: &ColumnMatrix) -> Result<(), TrainError> {
 ///
 /// Checked before any compute, in this order: [`TrainError::LengthMismatch`] when `x` has
 /// another number of rows than `y`, [`TrainError::EmptyInput`] without rows,
-/// [`TrainError::InfiniteFeature`] for a ±∞ feature value, [`TrainError::SingleClass`] when
+/// [`TrainError::NonFiniteFeature`] for a ±∞ feature value, [`TrainError::SingleClass`] when
 /// `y` holds one class only. [`TrainError::FitFailed`] if the solver fails.
 pub fn train_logistic(
     params: &ValidLogisticParams,
@@ -401,7 +408,7 @@ pub fn train_logistic(
     if y.is_empty() {
         return Err(TrainError::EmptyInput { what: "labels" });
     }
-    check_finite_or_missing(x)?;
+    check_finite_or_missing("training features", x)?;
     let positives = y.iter().filter(|&&label| label).count();
     if positives == 0 || positives == y.len() {
         return Err(TrainError::SingleClass {

@@ -73,7 +73,7 @@ pub fn roc_svg(curve: &RocCurve, auc: f64, title: &str) -> Result<String, TrainE
     check_unit_argument("auc", auc)?;
     let points = thin(curve.fpr.iter().copied().zip(curve.tpr.iter().copied()));
 
-    render(|root| {
+    render("ROC", |root| {
         let mut chart = unit_chart(root, title)?;
         configure_unit_mesh(
             &mut chart,
@@ -125,7 +125,7 @@ pub fn precision_recall_svg(
     check_unit_argument("base_rate", base_rate)?;
     let points = thin(pr_steps(&curve.recall, &curve.precision));
 
-    render(|root| {
+    render("precision-recall", |root| {
         let mut chart = unit_chart(root, title)?;
         configure_unit_mesh(&mut chart, "Recall", "Precision")?;
         chart
@@ -189,7 +189,7 @@ pub fn calibration_svg(bins: &[ReliabilityBin], title: &str) -> Result<String, T
     let points: Vec<(f64, f64)> = filled.iter().map(|b| (b.3, b.4)).collect();
     let max_count = filled.iter().map(|b| b.2).max().unwrap_or(1) as f64;
 
-    render(|root| {
+    render("calibration", |root| {
         let root = root.titled(title, (FONT, TITLE_SIZE))?;
         let (upper, lower) = root.split_vertically(280);
 
@@ -333,7 +333,7 @@ pub fn importance_svg(
     // Key points in rank order, so the names appear in the SVG largest first.
     let key_points: Vec<i32> = (0..shown).map(y_of).collect();
 
-    render(|root| {
+    render("importance", |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, TITLE_SIZE))
             .margin(12)
@@ -383,7 +383,11 @@ pub fn importance_svg(
 }
 
 /// Draws on a fresh white 640×480 SVG and returns the document.
-fn render(draw: impl FnOnce(&Area<'_>) -> DrawResult) -> Result<String, TrainError> {
+fn render(
+    plot: &'static str,
+    draw: impl FnOnce(&Area<'_>) -> DrawResult,
+) -> Result<String, TrainError> {
+    let draw_error = |error: DrawingAreaErrorKind<std::io::Error>| draw_error(plot, error);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
@@ -395,9 +399,12 @@ fn render(draw: impl FnOnce(&Area<'_>) -> DrawResult) -> Result<String, TrainErr
 }
 
 /// Drawing into a `String` cannot fail in practice; should plotters report an error anyway, it
-/// becomes [`TrainError::Input`] with plotters' message.
-fn draw_error(error: DrawingAreaErrorKind<std::io::Error>) -> TrainError {
-    TrainError::input(format!("cannot draw the plot: {error}"))
+/// is an internal failure, [`TrainError::Plot`] with plotters' message.
+fn draw_error(plot: &'static str, error: DrawingAreaErrorKind<std::io::Error>) -> TrainError {
+    TrainError::Plot {
+        plot,
+        reason: error.to_string(),
+    }
 }
 
 type UnitChart<'a, 'b> = ChartContext<

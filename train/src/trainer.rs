@@ -627,9 +627,8 @@ impl TrainedModel {
 
 /// `value` as pretty JSON, for file `file`.
 fn pretty_json(file: &str, value: &impl Serialize) -> Result<String, TrainError> {
-    serde_json::to_string_pretty(value).map_err(|e| TrainError::Write {
-        file: file.into(),
-        reason: e.to_string(),
+    serde_json::to_string_pretty(value).map_err(|e| TrainError::Invariant {
+        reason: format!("{file} cannot be serialised: {e}"),
     })
 }
 
@@ -640,7 +639,7 @@ fn pretty_json(file: &str, value: &impl Serialize) -> Result<String, TrainError>
 /// # Errors
 ///
 /// [`TrainError::FeatureSetMismatch`] when the pipeline's FeatureSet is not the model's;
-/// [`TrainError::Input`] for unreadable data; [`TrainError::SingleClass`] when the labelled
+/// [`TrainError::Features`] for unreadable data; [`TrainError::SingleClass`] when the labelled
 /// rows hold one class.
 pub fn evaluate_on_data_dir(
     model: &NativeModel,
@@ -648,18 +647,20 @@ pub fn evaluate_on_data_dir(
     since: Option<i64>,
     review_budget: usize,
 ) -> Result<Evaluation, TrainError> {
-    use appfraud_features::{FeatureOptions, References, build_feature_frame, read_data_dir};
-    let raw = read_data_dir(dir).map_err(TrainError::input)?;
-    let refs = References::from_data_dir(dir).map_err(TrainError::input)?;
-    let frame = build_feature_frame(
-        &raw,
-        &refs,
+    use appfraud_features::{DirProgress, FeatureOptions, features_from_data_dir};
+    // The labels come from the tables ingest validated; the frame is built from the same read.
+    let labels = std::cell::RefCell::new(None);
+    let frame = features_from_data_dir(
+        dir,
         FeatureOptions {
             since_micros: since,
         },
-        &|_| {},
-    )
-    .map_err(TrainError::input)?;
+        &|p| {
+            if let DirProgress::Ingested(raw) = p {
+                *labels.borrow_mut() = raw.labels.clone();
+            }
+        },
+    )?;
     let pipeline_hash = frame.feature_set.hash().to_string();
     if pipeline_hash != model.feature_set_hash {
         return Err(TrainError::FeatureSetMismatch {
@@ -667,15 +668,14 @@ pub fn evaluate_on_data_dir(
             pipeline: pipeline_hash,
         });
     }
-    let labels = raw.labels.as_ref().ok_or_else(|| TrainError::Data {
+    let labels = labels.into_inner().ok_or_else(|| TrainError::Data {
         reason: format!("{}: labels are required to evaluate", dir.display()),
     })?;
-    let latest = crate::dataset::latest_labels(labels)?;
+    let latest = crate::dataset::latest_labels(&labels)?;
     let ids = frame
         .frame
         .column("application_id")
-        .and_then(|c| c.str().cloned())
-        .map_err(TrainError::input)?;
+        .and_then(|c| c.str().cloned())?;
     let keep: Vec<(usize, bool)> = ids
         .iter()
         .enumerate()

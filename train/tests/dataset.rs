@@ -137,3 +137,18 @@ fn tables_are_used_as_they_are() {
     let e = Dataset::from_table(&single, "label", None, None, SplitSpec::default()).unwrap_err();
     assert!(matches!(e, TrainError::SingleClass { .. }), "{e}");
 }
+
+#[test]
+fn a_data_directory_without_applications_is_a_typed_user_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Dataset::from_data_dir(dir.path(), SplitSpec::default()).unwrap_err();
+    // The feature crate's error is kept as it is, not turned into a string.
+    match &err {
+        TrainError::Features(appfraud_features::FeatureError::Ingest(
+            appfraud_features::IngestError::MissingFile { stem, .. },
+        )) => assert_eq!(*stem, "applications"),
+        other => panic!("expected a missing applications file, got {other:?}"),
+    }
+    assert!(err.is_user_error());
+    assert!(err.to_string().contains("applications.parquet"), "{err}");
+}

@@ -340,8 +340,9 @@ fn bad_training_input_is_refused_before_fitting() {
     columns[3][7] = f32::NEG_INFINITY;
     assert_eq!(
         train_logistic(&params, &matrix(&columns), &labels),
-        Err(TrainError::InfiniteFeature {
-            column: 3,
+        Err(TrainError::NonFiniteFeature {
+            what: "training features",
+            feature: 3,
             row: 7,
             value: f32::NEG_INFINITY
         })
@@ -361,8 +362,9 @@ fn bad_prediction_input_is_refused() {
     );
     assert_eq!(
         model.contributions(&[0.0, f32::INFINITY, 0.0, 0.0]),
-        Err(TrainError::InfiniteFeature {
-            column: 1,
+        Err(TrainError::NonFiniteFeature {
+            what: "row",
+            feature: 1,
             row: 0,
             value: f32::INFINITY
         })
@@ -375,8 +377,9 @@ fn bad_prediction_input_is_refused() {
     ];
     assert!(matches!(
         model.predict_probas(&matrix(&columns)),
-        Err(TrainError::InfiniteFeature {
-            column: 1,
+        Err(TrainError::NonFiniteFeature {
+            what: "feature matrix",
+            feature: 1,
             row: 1,
             ..
         })

@@ -14,7 +14,7 @@ use super::own::{OwnRow, OwnScratch, References, own_signals_without_phone, phon
 use super::record::{ApplicationRecord, TelemetryRecord};
 use crate::history::documents::{DocumentIndex, DocumentQueryScratch};
 use crate::history::index::{HistoryIndex, HistoryQuery, SampleKeys, Slot};
-use crate::ingest::{IngestReport, RawFrames};
+use crate::ingest::{IngestReport, RawFrames, read_data_dir};
 use crate::reference::institutions::HighRiskInstitutions;
 use crate::reference::ip_ranges::IpRangeTable;
 use crate::signals::phone::PhoneSignals;
@@ -263,6 +263,51 @@ pub fn build_feature_frame(
         feature_set,
         report: raw.report.clone(),
         clusters,
+    })
+}
+
+/// What [`features_from_data_dir`] reports while it runs, in this order.
+#[derive(Debug, Clone, Copy)]
+pub enum DirProgress<'a> {
+    /// The tables were read and validated: their row counts and the [`IngestReport`] can be
+    /// shown before the long feature computation starts.
+    Ingested(&'a RawFrames),
+    /// A stage of the feature computation starts.
+    Stage(Stage),
+}
+
+/// Reads and validates the tables of data directory `dir`, then its reference files.
+pub(crate) fn read_inputs(
+    dir: &Path,
+    progress: &dyn Fn(DirProgress<'_>),
+) -> Result<(RawFrames, References), FeatureError> {
+    let raw = read_data_dir(dir)?;
+    progress(DirProgress::Ingested(&raw));
+    let refs = References::from_data_dir(dir)?;
+    Ok((raw, refs))
+}
+
+/// The feature frame of the `SCHEMA.md` data directory `dir`: the one path from a directory to
+/// features, shared by every command and library that starts from one.
+///
+/// It reads and validates the tables (ingest; what it found questionable is the returned
+/// frame's [`FeatureFrame::report`]), reads the reference files, then builds the frame with
+/// `options` as [`build_feature_frame`] does. `progress` hears [`DirProgress::Ingested`] once
+/// the tables are read, then each [`DirProgress::Stage`].
+///
+/// # Errors
+///
+/// [`FeatureError::Ingest`] naming the file, column and row for a missing, unreadable or
+/// invalid table or reference file; [`FeatureError::Internal`] for a failure on data that
+/// ingest had accepted.
+pub fn features_from_data_dir(
+    dir: &Path,
+    options: FeatureOptions,
+    progress: &dyn Fn(DirProgress<'_>),
+) -> Result<FeatureFrame, FeatureError> {
+    let (raw, refs) = read_inputs(dir, progress)?;
+    build_feature_frame(&raw, &refs, options, &|stage| {
+        progress(DirProgress::Stage(stage))
     })
 }
 

@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 use appfraud_core::FeatureSet;
 
-use super::batch::{History, prepare};
+use super::batch::{History, prepare, read_inputs};
 use super::catalog::{CATALOG, feature_set, write_row};
 use super::own::{OwnScratch, References, own_signals, sample_keys};
 use super::record::Application;
 use crate::FeatureError;
 use crate::history::documents::DocumentQueryScratch;
 use crate::history::index::{SampleKeys, Slot};
-use crate::ingest::{RawFrames, read_data_dir};
+use crate::ingest::RawFrames;
 use crate::signals::remote_control::TelemetrySample;
 
 /// Reusable buffers for [`HistorySnapshot::features_into`]; one per thread.
@@ -38,8 +38,7 @@ pub struct HistorySnapshot {
 impl HistorySnapshot {
     /// Reads and validates data directory `dir` (tables and reference files) and indexes it.
     pub fn from_data_dir(dir: &Path) -> Result<HistorySnapshot, FeatureError> {
-        let raw = read_data_dir(dir)?;
-        let refs = References::from_data_dir(dir)?;
+        let (raw, refs) = read_inputs(dir, &|_| {})?;
         HistorySnapshot::from_frames(&raw, refs)
     }
 

@@ -1,16 +1,14 @@
 //! `appfraud score`: batch scoring with a model package, with reason codes.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::Result;
 use appfraud_serve::{EngineChoice, ModelPackage, ReasonScope, ScoreOptions, ScoreProgress};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{Reporter, UsageError, date_micros, parse_date};
+use crate::args::{UsageError, date_micros, parse_date, require_parquet};
+use crate::report::{self, ProgressSlot, Reporter};
 
 /// The scoring engine, as given on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -32,6 +30,7 @@ pub enum ReasonsFor {
     All,
 }
 
+/// Arguments of `appfraud score`.
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
     /// Model package directory (model.onnx + manifest.json), as `appfraud train --out` writes it.
@@ -70,34 +69,9 @@ pub struct ScoreArgs {
     pub engine: Engine,
 }
 
-impl ScoreArgs {
-    /// `score --model MODEL --data DATA --out OUT`, everything else by default.
-    pub fn for_data_dir(
-        model: &std::path::Path,
-        data: &std::path::Path,
-        out: &std::path::Path,
-    ) -> Self {
-        ScoreArgs {
-            model: model.to_path_buf(),
-            data: Some(data.to_path_buf()),
-            table: None,
-            out: out.to_path_buf(),
-            since: None,
-            reasons: 3,
-            reasons_for: ReasonsFor::Flagged,
-            engine: Engine::Auto,
-        }
-    }
-}
-
-pub fn score(args: ScoreArgs, report: &Reporter) -> Result<()> {
-    if args.out.extension().and_then(|e| e.to_str()) != Some("parquet") {
-        return Err(UsageError(format!(
-            "--out {}: scores are written as Parquet; give a path ending in .parquet",
-            args.out.display()
-        ))
-        .into());
-    }
+/// Runs `appfraud score`.
+pub fn run(args: ScoreArgs, report: &Reporter) -> Result<()> {
+    require_parquet("--out", &args.out, "scores are")?;
     let out_dir = args
         .out
         .parent()
@@ -165,22 +139,7 @@ pub fn score(args: ScoreArgs, report: &Reporter) -> Result<()> {
     };
     bar.finish();
     let mut run = run?;
-    for line in run.report.to_string().lines() {
-        report.step(format!("  {line}"));
-    }
-    let [clear, review, verify] = run.bands;
-    report.step(format!(
-        "bands: {clear} clear, {review} review, {verify} verify ({} engine)",
-        run.engine
-    ));
-    if !run.unscored.is_empty() {
-        report.step(format!(
-            "{} applications could not be scored (their rows carry the reason in column error); first: row {}: {}",
-            run.unscored.len(),
-            run.unscored[0].0,
-            run.unscored[0].1
-        ));
-    }
+    report::score_run(report, &run);
     appfraud_serve::write_scores(&mut run.frame, &args.out)?;
     report.step(format!(
         "wrote {} ({} rows)",
@@ -188,36 +147,4 @@ pub fn score(args: ScoreArgs, report: &Reporter) -> Result<()> {
         run.frame.height()
     ));
     Ok(())
-}
-
-/// A progress bar over scored applications, drawn only on a terminal and when not quiet.
-#[derive(Default)]
-struct ProgressSlot(std::sync::OnceLock<ProgressBar>);
-
-impl ProgressSlot {
-    fn start(&self, report: &Reporter, total: usize) {
-        if report.is_quiet() || !std::io::stderr().is_terminal() {
-            return;
-        }
-        let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-        if let Ok(style) = ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} applications ({per_sec}, {eta} left)",
-        ) {
-            bar.set_style(style);
-        }
-        bar.enable_steady_tick(Duration::from_millis(200));
-        let _ = self.0.set(bar);
-    }
-
-    fn advance(&self, n: usize) {
-        if let Some(bar) = self.0.get() {
-            bar.inc(n as u64);
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = self.0.get() {
-            bar.finish_and_clear();
-        }
-    }
 }

@@ -1,0 +1,49 @@
+//! Argument helpers shared by the commands: value parsers, conversions of parsed values to
+//! library units, and the usage error that exits with 2.
+
+use chrono::NaiveDate;
+
+/// A usage error detected after parsing (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Parses a `YYYY-MM-DD` date (a clap value parser).
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| format!("{s:?} is not a date of the form YYYY-MM-DD ({e})"))
+}
+
+/// Microseconds since the Unix epoch of midnight UTC starting `date`.
+pub fn date_micros(date: NaiveDate) -> i64 {
+    date.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp_micros())
+        .unwrap_or_default()
+}
+
+/// Refuses an output path `flag` (`--out`) that does not end in `.parquet`; `what` says what is
+/// written there.
+pub fn require_parquet(flag: &str, path: &std::path::Path, what: &str) -> Result<(), UsageError> {
+    if path.extension().and_then(|e| e.to_str()) == Some("parquet") {
+        Ok(())
+    } else {
+        Err(UsageError(format!(
+            "{flag} {}: {what} written as Parquet; give a path ending in .parquet",
+            path.display()
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_to_midnight_utc() {
+        let d = parse_date("2024-03-01").unwrap();
+        // 2024-03-01T00:00:00Z is 1_709_251_200 s after the epoch (date -u -d 2024-03-01 +%s).
+        assert_eq!(date_micros(d), 1_709_251_200_000_000);
+        assert!(parse_date("2024-13-01").is_err());
+        assert!(parse_date("01/03/2024").is_err());
+    }
+}

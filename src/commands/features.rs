@@ -1,0 +1,48 @@
+//! `appfraud features`: the point-in-time feature frame of a data directory, as Parquet.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use appfraud_features::{DirProgress, FeatureOptions};
+use chrono::NaiveDate;
+use clap::Args;
+
+use crate::args::{date_micros, parse_date, require_parquet};
+use crate::report::{self, Reporter};
+
+/// Arguments of `appfraud features`.
+#[derive(Debug, Args)]
+pub struct FeaturesArgs {
+    /// Input data directory (docs/input-contract.md: applications, telemetry, labels, reference/).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Output Parquet file: application_id, submitted_at, then the features in FeatureSet order.
+    #[arg(long, value_name = "FILE.parquet")]
+    pub out: PathBuf,
+    /// Write only applications submitted on or after DATE (YYYY-MM-DD, UTC); earlier rows are
+    /// still used as history.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<NaiveDate>,
+}
+
+/// Runs `appfraud features`.
+pub fn run(args: FeaturesArgs, report: &Reporter) -> Result<()> {
+    require_parquet("--out", &args.out, "the feature frame is")?;
+    report.step(format!("reading {}", args.data.display()));
+    let options = FeatureOptions {
+        since_micros: args.since.map(date_micros),
+    };
+    let mut frame = appfraud_features::features_from_data_dir(&args.data, options, &|p| match p {
+        DirProgress::Ingested(raw) => report::ingested(report, raw, ""),
+        DirProgress::Stage(stage) => report.step(stage.describe()),
+    })?;
+    report.step(format!(
+        "writing {} rows x {} features (feature set {})",
+        frame.frame.height(),
+        frame.feature_set.len(),
+        &frame.feature_set.hash().as_str()[..12]
+    ));
+    appfraud_features::write_feature_frame(&mut frame.frame, &args.out)?;
+    report.step(format!("wrote {}", args.out.display()));
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! Progress and result reporting on stderr, shared by the commands: step lines (with a spinner
+//! on a terminal), a progress bar over scored applications, and the summaries several commands
+//! print (what ingest read, a dataset's splits, a model's metrics, a scoring run's bands).
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use appfraud_features::RawFrames;
+use appfraud_serve::ScoreRun;
+use appfraud_train::{Dataset, Evaluation};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use polars::prelude::DataFrame;
+
+/// Step reporting on stderr, silent with `--quiet`. On a terminal a spinner shows the step in
+/// progress and its elapsed time; in a pipe only the step lines are written.
+pub struct Reporter {
+    quiet: bool,
+    started: Instant,
+    spinner: Option<ProgressBar>,
+}
+
+impl Reporter {
+    /// A reporter that writes nothing when `quiet`.
+    pub fn new(quiet: bool) -> Self {
+        let spinner = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}") {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Reporter {
+            quiet,
+            started: Instant::now(),
+            spinner,
+        }
+    }
+
+    /// Whether progress output is off.
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// Reports that `msg` starts (or happened).
+    pub fn step(&self, msg: impl AsRef<str>) {
+        let line = format!(
+            "[{:>6.1}s] {}",
+            self.started.elapsed().as_secs_f64(),
+            msg.as_ref()
+        );
+        match &self.spinner {
+            Some(bar) => {
+                bar.println(line);
+                bar.set_message(msg.as_ref().trim().to_string());
+            }
+            None if !self.quiet => eprintln!("{line}"),
+            None => {}
+        }
+    }
+}
+
+impl Drop for Reporter {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.spinner {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// A progress bar over scored applications, drawn only on a terminal and when not quiet.
+#[derive(Default)]
+pub struct ProgressSlot(std::sync::OnceLock<ProgressBar>);
+
+impl ProgressSlot {
+    /// Starts the bar over `total` applications.
+    pub fn start(&self, report: &Reporter, total: usize) {
+        if report.is_quiet() || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} applications ({per_sec}, {eta} left)",
+        ) {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(Duration::from_millis(200));
+        let _ = self.0.set(bar);
+    }
+
+    /// Counts `n` more scored applications.
+    pub fn advance(&self, n: usize) {
+        if let Some(bar) = self.0.get() {
+            bar.inc(n as u64);
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = self.0.get() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// What ingest read: table sizes, then every line of its report, each prefixed by `indent`.
+pub fn ingested(report: &Reporter, raw: &RawFrames, indent: &str) {
+    report.step(format!(
+        "{indent}read {} applications, {} telemetry rows, {} labels",
+        raw.applications.height(),
+        raw.telemetry.as_ref().map_or(0, DataFrame::height),
+        raw.labels.as_ref().map_or(0, DataFrame::height),
+    ));
+    for line in raw.report.to_string().lines() {
+        report.step(format!("{indent}  {line}"));
+    }
+}
+
+/// A dataset's row accounting and its splits.
+pub fn dataset(report: &Reporter, dataset: &Dataset) {
+    let s = &dataset.summary;
+    report.step(format!(
+        "dataset: {} rows in, {} unlabelled, {} dropped for label delay, {} for cluster overlap",
+        s.input_rows, s.unlabeled, s.dropped_label_delay, s.dropped_cluster_overlap
+    ));
+    for (split, rows, pos) in &s.counts {
+        report.step(format!(
+            "  {:<5} {rows:>8} rows, {pos:>6} fraud",
+            split.as_str()
+        ));
+    }
+}
+
+/// A model's metrics on one split, with their intervals.
+pub fn metrics(report: &Reporter, split: &str, e: &Evaluation) {
+    report.step(format!(
+        "{split}: ROC AUC {:.4} [{:.4}, {:.4}], PR AUC {:.4} [{:.4}, {:.4}], recall@1%FPR {:.3} (FPR {:.4}), recall@5%FPR {:.3} (FPR {:.4}), precision@{} {:.3}, Brier {:.5}",
+        e.roc_auc.estimate,
+        e.roc_auc.low,
+        e.roc_auc.high,
+        e.pr_auc.estimate,
+        e.pr_auc.low,
+        e.pr_auc.high,
+        e.recall_at_fpr_1pct.estimate,
+        e.fpr_at_threshold_1pct,
+        e.recall_at_fpr_5pct.estimate,
+        e.fpr_at_threshold_5pct,
+        e.review_budget,
+        e.precision_at_k.estimate,
+        e.brier.estimate
+    ));
+}
+
+/// A scoring run: what ingest found, applications per band, and the unscored ones.
+pub fn score_run(report: &Reporter, run: &ScoreRun) {
+    for line in run.report.to_string().lines() {
+        report.step(format!("  {line}"));
+    }
+    let [clear, review, verify] = run.bands;
+    report.step(format!(
+        "bands: {clear} clear, {review} review, {verify} verify ({} engine)",
+        run.engine
+    ));
+    if let Some((row, reason)) = run.unscored.first() {
+        report.step(format!(
+            "{} applications could not be scored (their rows carry the reason in column error); first: row {row}: {reason}",
+            run.unscored.len(),
+        ));
+    }
+}
