@@ -18,6 +18,7 @@
 mod error;
 pub mod features;
 pub mod manifest;
+pub mod primitives;
 pub mod schema;
 
 pub use error::CoreError;

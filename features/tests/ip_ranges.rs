@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 
 use appfraud_core::IpKind;
+use appfraud_core::primitives::SplitMix64;
 use appfraud_features::{IngestError, IpRangeTable, is_private_or_reserved, parse_ip};
 
 const HEADER: &str = "cidr,asn,org,kind,country\n";
@@ -619,16 +620,12 @@ fn private_and_reserved_ranges_at_their_edges() {
 
 // ---------------------------------------------------------------- property: LPM = brute force
 
-/// SplitMix64 (Steele, Lea, Flood 2014): deterministic, good enough to draw test cases.
-struct SplitMix64(u64);
+/// Deterministic draws of test cases.
+struct Draws(SplitMix64);
 
-impl SplitMix64 {
+impl Draws {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     fn below(&mut self, n: u64) -> u64 {
@@ -681,10 +678,10 @@ fn brute_force(ranges: &[(u128, u32, u32)], bits: u32, addr: u128) -> Option<u32
 /// Probes: both ends of every range and one step outside each, the family's extremes, random
 /// addresses.
 fn probes(
-    rng: &mut SplitMix64,
+    rng: &mut Draws,
     ranges: &[(u128, u32, u32)],
     bits: u32,
-    draw: impl Fn(&mut SplitMix64) -> u128,
+    draw: impl Fn(&mut Draws) -> u128,
 ) -> Vec<u128> {
     let top = mask(bits, bits);
     let mut out = vec![0, top];
@@ -700,7 +697,7 @@ fn probes(
 
 #[test]
 fn longest_prefix_match_agrees_with_a_brute_force_scan() {
-    let mut rng = SplitMix64(0x00C0_FFEE);
+    let mut rng = Draws(SplitMix64::new(0x00C0_FFEE));
     let kinds = IpKind::ALL.map(IpKind::as_str);
     let mut checked = 0usize;
     for _trial in 0..200 {

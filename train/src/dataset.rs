@@ -580,7 +580,7 @@ fn time_values(c: &Column, file: &str) -> Result<Vec<Option<i64>>, TrainError> {
             phys.i32()
                 .map_err(|e| data_error(e.to_string()))?
                 .iter()
-                .map(|v| v.map(|d| i64::from(d) * 86_400_000_000))
+                .map(|v| v.map(|d| i64::from(d) * appfraud_core::primitives::MICROS_PER_DAY))
                 .collect()
         }
         DataType::String => {

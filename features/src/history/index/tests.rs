@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::history::keys::{EntityKeys, KeyKind};
+use appfraud_core::primitives::SplitMix64;
 
 const DAY: i64 = MICROS_PER_DAY;
 
@@ -163,16 +164,12 @@ fn components_grow_through_chains_at_their_times() {
     assert_ne!(c[4], c[0]);
 }
 
-/// SplitMix64, for deterministic random tests.
-struct Rng(u64);
+/// Deterministic draws for random tests.
+struct Rng(SplitMix64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     fn below(&mut self, n: u64) -> u64 {
@@ -188,7 +185,7 @@ type World = (
 );
 
 fn random_world(seed: u64, n: usize) -> World {
-    let mut rng = Rng(seed);
+    let mut rng = Rng(SplitMix64::new(seed));
     let small = |rng: &mut Rng, n: u64| (rng.below(3) > 0).then(|| 1 + rng.below(n));
     let apps: Vec<ApplicationKeys> = (0..n)
         .map(|_| {
@@ -311,7 +308,7 @@ fn incremental_appends_equal_one_build() {
         let built = HistoryIndex::build(&apps, &samples, &labels);
         // Append in a shuffled order: applications with their samples, then labels.
         let mut order: Vec<usize> = (0..apps.len()).collect();
-        let mut rng = Rng(seed ^ 0xABCD);
+        let mut rng = Rng(SplitMix64::new(seed ^ 0xABCD));
         for i in (1..order.len()).rev() {
             order.swap(i, rng.below(i as u64 + 1) as usize);
         }
