@@ -298,10 +298,7 @@ fn missing_or_renamed_header_column_is_named() {
         error("CIDR,asn,org,kind,country\n"),
         IngestError::MissingHeaderColumn { column: "cidr", .. }
     ));
-    assert!(matches!(
-        error(""),
-        IngestError::MissingHeaderColumn { column: "cidr", ref header, .. } if header.is_empty()
-    ));
+    assert!(matches!(error(""), IngestError::Empty { ref file } if *file == bad_csv()));
     assert!(matches!(
         error("24.0.0.0/14,1,ISP,residential,US\n"),
         IngestError::MissingHeaderColumn { column: "cidr", .. }
@@ -467,12 +464,20 @@ fn invalid_asn_org_and_country_are_named() {
 
 #[test]
 fn malformed_csv_names_the_line() {
+    // Line 3 holds the second data record (row 1), which has four fields.
+    match error(&format!(
+        "{HEADER}24.0.0.0/14,1,ISP,residential,US\n24.4.0.0/14,1,ISP,US\n"
+    )) {
+        IngestError::RaggedRow {
+            file,
+            line,
+            row,
+            expected,
+            found,
+        } => assert_eq!((file, line, row, expected, found), (bad_csv(), 3, 1, 5, 4)),
+        other => panic!("{other:?}"),
+    }
     let cases = [
-        // Line 3 holds the second data record, which has four fields.
-        (
-            format!("{HEADER}24.0.0.0/14,1,ISP,residential,US\n24.4.0.0/14,1,ISP,US\n"),
-            3,
-        ),
         // A quote opened on line 2 is never closed.
         (format!("{HEADER}24.0.0.0/14,1,\"ISP,residential,US\n"), 2),
         // A stray quote in an unquoted field.
@@ -500,7 +505,8 @@ fn unreadable_input_is_named() {
     let not_utf8: &[u8] = b"cidr,asn,org,kind,country\n24.0.0.0/14,1,\xff,residential,US\n";
     assert!(matches!(
         IpRangeTable::from_reader("latin1.csv", not_utf8),
-        Err(IngestError::Unreadable { .. })
+        Err(IngestError::InvalidUtf8 { line: 2, row: Some(0), ref column, .. })
+            if column.as_deref() == Some("org")
     ));
 }
 
