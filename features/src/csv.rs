@@ -22,10 +22,10 @@
 //! The `csv` crate is lenient where RFC 4180 is not: it keeps a quote inside an unquoted field as
 //! data, appends text after a closing quote to the field, takes a quote left open to the end of
 //! the file as the field's value, and ends a record at a lone `\r`. So the reader keeps the bytes
-//! of the record being parsed (and no more: memory stays bounded by the longest record plus the
-//! parser's buffer) and walks them along the parsed fields: each field must be written either
-//! verbatim without a quote, or as `"` + the field with `"` doubled + `"`, followed by `,` or a
-//! line end. The first byte where that fails is the error.
+//! of the record being parsed (memory stays bounded by the longest record plus the parser's
+//! buffer and a 64 KiB window) and walks them along the parsed fields: each field must be written
+//! either verbatim without a quote, or as `"` + the field with `"` doubled + `"`, followed by `,`
+//! or a line end. The first byte where that fails is the error.
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
