@@ -218,14 +218,8 @@ fn treeshap_contributions_add_up_to_the_margin_on_the_sample() {
 /// that depends on them, and an id.
 fn synthetic_table(dir: &Path) -> PathBuf {
     let n = 3_000usize;
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = || {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut rng = appfraud_core::primitives::SplitMix64::new(0x9e37_79b9_7f4a_7c15);
+    let mut next = || rng.next_f64();
     let mut columns: Vec<Vec<Option<f64>>> = (0..8).map(|_| Vec::with_capacity(n)).collect();
     let mut label = Vec::with_capacity(n);
     for _ in 0..n {

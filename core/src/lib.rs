@@ -22,6 +22,7 @@ mod error;
 pub mod features;
 pub mod manifest;
 pub mod params;
+pub mod primitives;
 pub mod schema;
 
 pub use error::CoreError;

@@ -6,8 +6,9 @@ use thiserror::Error;
 /// where it applies the column and the first offending row.
 ///
 /// `row` is always a 0-based data row in file order: the first record after a CSV header is
-/// row 0. `line` (CSV syntax only) is the 1-based physical line of the text, because a syntax
-/// error can sit in the header or inside a quoted field that spans lines.
+/// row 0 (blank lines are not rows). `line` (CSV files only) is the 1-based physical line of the
+/// offending byte, because an error can sit in the header or inside a quoted field that spans
+/// lines.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum IngestError {
@@ -28,30 +29,27 @@ pub enum IngestError {
         expected: &'static str,
         found: String,
     },
-    /// The file holds no data at all (zero bytes, or no header).
+    /// The file holds no data at all: zero bytes, or (CSV) no header record, only blank lines
+    /// and a byte-order mark.
     #[error("{file}: the file is empty")]
     Empty { file: PathBuf },
-    /// The file ends in the middle of a record or structure.
-    #[error("{file}: the file is truncated near row {row}: {reason}")]
-    Truncated {
-        file: PathBuf,
-        row: usize,
-        reason: String,
-    },
-    /// A CSV record has another number of fields than the header.
-    #[error("{file}: row {row} has {found} fields, but the header has {expected}")]
+    /// A CSV record (starting at `line`) has another number of fields than the header.
+    #[error("{file}: line {line}, row {row}: {found} fields, but the header has {expected}")]
     RaggedRow {
         file: PathBuf,
+        line: u64,
         row: usize,
         expected: usize,
         found: usize,
     },
-    /// Bytes that are not UTF-8 where text is expected (`row` is `None` for the header).
-    #[error("{file}: column `{column}` is not valid UTF-8{}", row.map(|r| format!(" at row {r}")).unwrap_or_default())]
+    /// CSV bytes that are not UTF-8, at `line`, in `column` of data row `row`; both are `None`
+    /// in the header.
+    #[error("{file}: line {line}{}: not valid UTF-8", place(*row, column.as_deref()))]
     InvalidUtf8 {
         file: PathBuf,
-        column: String,
+        line: u64,
         row: Option<usize>,
+        column: Option<String>,
     },
     /// A value that must be unique appears twice.
     #[error("{file}: column `{column}` repeats the value at row {first_row} in row {row}")]
@@ -68,17 +66,20 @@ pub enum IngestError {
         column: &'static str,
         row: usize,
     },
-    /// A CSV file is not well-formed RFC 4180: a quote never closed, a quote inside an unquoted
-    /// field, text after a closing quote, a record with another number of fields than the
-    /// header, or a column named twice in the header.
-    #[error("{file}: line {line}: malformed CSV: {reason}")]
+    /// A CSV file is not well-formed RFC 4180 text, or its header names a required column twice
+    /// ([`CsvSyntax`] says which). `line` is the line of the offending byte (of the opening quote
+    /// for a quote never closed); `row` and `column` locate the field in a data record, `row` is
+    /// `None` in the header, where `column` is only known for a column named twice.
+    #[error("{file}: line {line}{}: malformed CSV: {problem}", place(*row, column.as_deref()))]
     MalformedCsv {
         file: PathBuf,
-        line: usize,
-        reason: String,
+        line: u64,
+        row: Option<usize>,
+        column: Option<String>,
+        problem: CsvSyntax,
     },
-    /// A reference file's header lacks a required column: absent or spelled differently (names
-    /// are exact and case-sensitive). An empty file has the empty header.
+    /// A CSV file's header lacks a required column: absent or spelled differently (names are
+    /// exact and case-sensitive).
     #[error("{file}: header has no column `{column}` (header is {header:?})")]
     MissingHeaderColumn {
         file: PathBuf,
@@ -140,20 +141,37 @@ pub enum IngestError {
         column: &'static str,
         value: String,
     },
-    /// The header line of a CSV file is absent (empty file), cannot be split into fields, or
-    /// names a required column more than once.
-    #[error("{file}: bad header: {reason}")]
-    BadHeader { file: PathBuf, reason: String },
-    /// A CSV record cannot be split into fields: a quote left open, text after a closing quote, a
-    /// quote inside an unquoted field, or another number of fields than the header. `row`
-    /// counts data records (a quoted line break does not start a new row; blank lines are not
-    /// rows).
-    #[error("{file}: row {row}: malformed CSV record: {reason}")]
-    MalformedRow {
-        file: PathBuf,
-        row: usize,
-        reason: String,
-    },
+}
+
+/// What is wrong with the text of a CSV file (see [`IngestError::MalformedCsv`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum CsvSyntax {
+    /// A quoted field whose closing quote never comes: the file ends inside it.
+    #[error("a quoted field is never closed")]
+    UnclosedQuote,
+    /// A `"` inside a field that does not start with one.
+    #[error("quote inside an unquoted field (quote the whole field and double the inner quotes)")]
+    QuoteInUnquotedField,
+    /// Anything but `,` or a line end right after a closing quote.
+    #[error("text after a closing quote")]
+    TextAfterClosingQuote,
+    /// A carriage return outside quotes that no line feed follows (lines end with LF or CRLF).
+    #[error("a carriage return outside quotes is not followed by a line feed")]
+    BareCarriageReturn,
+    /// The header names a required column more than once.
+    #[error("the header names the column more than once")]
+    DuplicateColumn,
+}
+
+/// `, row R, column `C`` / `, header` for CSV errors.
+fn place(row: Option<usize>, column: Option<&str>) -> String {
+    match (row, column) {
+        (Some(row), Some(column)) => format!(", row {row}, column `{column}`"),
+        (Some(row), None) => format!(", row {row}"),
+        (None, Some(column)) => format!(", header column `{column}`"),
+        (None, None) => ", header".to_string(),
+    }
 }
 
 /// Why a feature frame or a history snapshot could not be built or written.

@@ -63,7 +63,7 @@ mod pipeline;
 mod reference;
 mod signals;
 
-pub use error::{FeatureError, IngestError};
+pub use error::{CsvSyntax, FeatureError, IngestError};
 pub use history::documents::{
     DocId, DocumentIndex, DocumentMatches, DocumentQueryScratch, LSH_BANDS, LSH_ROWS,
     MAX_CANDIDATES_PER_BUCKET, MIN_RESUME_TOKENS, MINHASH_PERMUTATIONS, NEAR_DUPLICATE_SIMILARITY,

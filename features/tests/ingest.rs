@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use appfraud_features::{IngestError, read_data_dir, read_table};
+use appfraud_features::{CsvSyntax, IngestError, read_data_dir, read_table};
 use polars::prelude::*;
 
 fn utc(values: Vec<Option<i64>>) -> Column {
@@ -395,6 +395,130 @@ fn ragged_csv_rows_and_invalid_utf8_are_named_by_row() {
     assert!(
         matches!(&err, IngestError::InvalidUtf8 { row: Some(1), .. })
             && err.to_string().contains("application_id"),
+        "{err}"
+    );
+}
+
+#[test]
+fn csv_tables_are_strict_rfc_4180_and_errors_name_line_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "application_id,is_fraud,labeled_at\n";
+    let ok_row = "a1,true,2024-03-01T10:00:00Z\n";
+    let read = |text: String| {
+        std::fs::write(dir.path().join("labels.csv"), text).unwrap();
+        read_table(dir.path(), &appfraud_core::schema::LABELS)
+    };
+    // (text after the header's line, expected line, row, column, problem)
+    let cases = [
+        // The `csv` crate alone would read `a2x`.
+        (
+            format!("{ok_row}\"a2\"x,false,2024-03-01T10:00:00Z\n"),
+            3,
+            Some(1),
+            Some("application_id"),
+            CsvSyntax::TextAfterClosingQuote,
+        ),
+        // ... and keep the quote as data.
+        (
+            format!("{ok_row}a2,fal\"se,2024-03-01T10:00:00Z\n"),
+            3,
+            Some(1),
+            Some("is_fraud"),
+            CsvSyntax::QuoteInUnquotedField,
+        ),
+        // ... and read the rest of the file into one field, then call the record short.
+        (
+            format!("{ok_row}\n\"a2,false,2024-03-01T10:00:00Z\n{ok_row}"),
+            4,
+            Some(1),
+            Some("application_id"),
+            CsvSyntax::UnclosedQuote,
+        ),
+    ];
+    for (rows, line, row, column, problem) in cases {
+        match read(format!("{header}{rows}")) {
+            Err(IngestError::MalformedCsv {
+                file,
+                line: l,
+                row: r,
+                column: c,
+                problem: p,
+            }) => {
+                assert!(file.ends_with("labels.csv"), "{file:?}");
+                assert_eq!(
+                    (l, r, c.as_deref(), p),
+                    (line, row, column, problem),
+                    "{rows:?}"
+                );
+            }
+            other => panic!("{rows:?}: {other:?}"),
+        }
+    }
+
+    // A contract column named twice, even after the column it would shadow.
+    let err =
+        read("is_fraud,application_id,labeled_at,is_fraud\ntrue,a1,x,y\n".to_string()).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            IngestError::MalformedCsv {
+                line: 1,
+                row: None,
+                column: Some(c),
+                problem: CsvSyntax::DuplicateColumn,
+                ..
+            } if c == "is_fraud"
+        ),
+        "{err}"
+    );
+    // A missing column is named with the header as it is.
+    let err = read("application_id,labeled_at,extra\na1,2024-03-01T10:00:00Z,\n".to_string())
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            IngestError::MissingHeaderColumn { column: "is_fraud", header, .. }
+                if header == "application_id,labeled_at,extra"
+        ),
+        "{err}"
+    );
+    // Quoted fields, CRLF, a blank line and an extra column: read as the contract says, the
+    // extra column ignored.
+    let df = read(
+        "extra,labeled_at,is_fraud,application_id\r\n\
+         \"x,\"\"y\"\"\",2024-03-01T10:00:00Z,true,\"a\r\n1\"\r\n\r\n\
+         ,2024-03-02T10:00:00Z,false,a2"
+            .to_string(),
+    )
+    .unwrap()
+    .unwrap();
+    let ids: Vec<_> = df
+        .column("application_id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(ids, [Some("a\r\n1"), Some("a2")]);
+    let fraud: Vec<_> = df
+        .column("is_fraud")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(fraud, [Some(true), Some(false)]);
+    // An empty field is a null (here in a column that may not hold one).
+    let err = read(format!("{header}{ok_row}a2,,2024-03-01T10:00:00Z\n")).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            IngestError::NullValue {
+                column: "is_fraud",
+                row: 1,
+                ..
+            }
+        ),
         "{err}"
     );
 }

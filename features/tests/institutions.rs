@@ -10,8 +10,8 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use appfraud_features::{
-    HighRiskInstitutions, IngestError, InstitutionMatch, MATCH_MAX_EDITS, MATCH_SIMILARITY,
-    NEAREST_FLOOR, normalize_institution,
+    CsvSyntax, HighRiskInstitutions, IngestError, InstitutionMatch, MATCH_MAX_EDITS,
+    MATCH_SIMILARITY, NEAREST_FLOOR, normalize_institution,
 };
 use polars::prelude::*;
 
@@ -323,13 +323,14 @@ fn parse(csv: &str) -> Result<HighRiskInstitutions, IngestError> {
 fn header_must_name_the_columns_exactly() {
     assert!(matches!(
         parse("name,alias,country\nA College,,US\n"),
-        Err(IngestError::MissingColumn { column: "aliases", file }) if file == Path::new("bad.csv")
+        Err(IngestError::MissingHeaderColumn { column: "aliases", file, .. })
+            if file == Path::new("bad.csv")
     ));
     assert!(matches!(
         parse("Name,aliases,country\n"),
-        Err(IngestError::MissingColumn { column: "name", .. })
+        Err(IngestError::MissingHeaderColumn { column: "name", .. })
     ));
-    assert!(matches!(parse(""), Err(IngestError::BadHeader { .. })));
+    assert!(matches!(parse(""), Err(IngestError::Empty { .. })));
     // Extra columns are ignored, in any order.
     let list = parse("country,notes,aliases,name\nUS,x,ACU,A College\n").unwrap();
     assert_eq!(list.get(0).unwrap().name, "A College");
@@ -354,26 +355,60 @@ fn quoting_follows_rfc_4180() {
 #[test]
 fn malformed_records_name_their_row() {
     let cases = [
-        // Row 1 (0-based data rows) opens a quote it never closes.
-        ("name,aliases,country\nA College,,US\n\"B College,,US\n", 1),
-        // Row 2 has two fields.
+        // Row 1 (0-based data rows), line 3, opens a quote it never closes.
         (
-            "name,aliases,country\nA College,,US\nB College,,US\nC College,US\n",
-            2,
+            "name,aliases,country\nA College,,US\n\"B College,,US\n",
+            1,
+            3,
+            CsvSyntax::UnclosedQuote,
         ),
         // Row 0 has a quote inside an unquoted field.
-        ("name,aliases,country\nA \"College\",,US\n", 0),
+        (
+            "name,aliases,country\nA \"College\",,US\n",
+            0,
+            2,
+            CsvSyntax::QuoteInUnquotedField,
+        ),
         // Row 0: text after a closing quote.
-        ("name,aliases,country\n\"A College\"x,,US\n", 0),
+        (
+            "name,aliases,country\n\"A College\"x,,US\n",
+            0,
+            2,
+            CsvSyntax::TextAfterClosingQuote,
+        ),
     ];
-    for (csv, want) in cases {
+    for (csv, want_row, want_line, want_problem) in cases {
         match parse(csv) {
-            Err(IngestError::MalformedRow { file, row, .. }) => {
+            Err(IngestError::MalformedCsv {
+                file,
+                line,
+                row,
+                column,
+                problem,
+            }) => {
                 assert_eq!(file, PathBuf::from("bad.csv"));
-                assert_eq!(row, want, "{csv:?}");
+                assert_eq!(
+                    (line, row, column.as_deref(), problem),
+                    (want_line, Some(want_row), Some("name"), want_problem),
+                    "{csv:?}"
+                );
             }
             other => panic!("{csv:?}: {other:?}"),
         }
+    }
+    // Row 2 has two fields.
+    match parse("name,aliases,country\nA College,,US\nB College,,US\nC College,US\n") {
+        Err(IngestError::RaggedRow {
+            file,
+            line,
+            row,
+            expected,
+            found,
+        }) => {
+            assert_eq!(file, PathBuf::from("bad.csv"));
+            assert_eq!((line, row, expected, found), (4, 2, 3, 2));
+        }
+        other => panic!("{other:?}"),
     }
 }
 
@@ -426,7 +461,8 @@ fn unreadable_files() {
             "latin1.csv",
             &b"name,aliases,country\nUniversit\xe4t,,DE\n"[..]
         ),
-        Err(IngestError::Unreadable { .. })
+        Err(IngestError::InvalidUtf8 { line: 2, row: Some(0), ref column, .. })
+            if column.as_deref() == Some("name")
     ));
 }
 

@@ -421,16 +421,12 @@ mod tests {
         }
     }
 
-    /// splitmix64, for test trees and rows.
-    struct Rng(u64);
+    /// Draws for test trees and rows.
+    struct Rng(appfraud_core::primitives::SplitMix64);
 
     impl Rng {
         fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
+            self.0.next_u64()
         }
 
         fn below(&mut self, n: u64) -> u64 {
@@ -464,7 +460,7 @@ mod tests {
         // are dyadic, so every summation order gives the same float64). Rows sit on the split
         // thresholds, one float32 step beside them, or are NaN; 1,000 rows, not a multiple of
         // any block, so partial blocks and idle lanes are exercised.
-        let mut rng = Rng(7);
+        let mut rng = Rng(appfraud_core::primitives::SplitMix64::new(7));
         let n_features = 6;
         let trees = (0..40)
             .map(|_| {

@@ -2,6 +2,7 @@
 //! enumeration of feature subsets on small random trees, additivity on a larger random
 //! ensemble, zero covers, deep trees, and the ordering of reason codes.
 
+use appfraud_core::primitives::SplitMix64;
 use appfraud_serve::{Branch, Leaf, Node, ShapScratch, Tree, TreeEnsemble, top_reasons};
 
 // ---------------------------------------------------------------------------------------------
@@ -50,16 +51,12 @@ fn assert_close(actual: &[f64], expected: &[f64], tolerance: f64, what: &str) {
     }
 }
 
-/// splitmix64: a small deterministic generator, enough for test data.
-struct Rng(u64);
+/// Deterministic draws for test data.
+struct Rng(SplitMix64);
 
 impl Rng {
     fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// Uniform in `0..n`.
@@ -69,7 +66,7 @@ impl Rng {
 
     /// Uniform in `[0, 1)`.
     fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.next_f64()
     }
 
     fn chance(&mut self, p: f64) -> bool {
@@ -305,7 +302,7 @@ fn hand_worked_tree_with_a_repeated_feature() {
 /// NaN and on-threshold values; one scratch is reused across all of them.
 #[test]
 fn matches_brute_force_shapley_values_on_random_small_trees() {
-    let mut rng = Rng(0x5EED_0001);
+    let mut rng = Rng(SplitMix64::new(0x5EED_0001));
     let mut scratch = ShapScratch::new();
     let mut repeated_feature_paths = 0usize;
     for case in 0..3000 {
@@ -364,7 +361,7 @@ fn has_repeated_feature(tree: &Tree) -> bool {
 /// depth ≤ 7 (rounding stays near 1e-13). 2000 rows with NaN and on-threshold values.
 #[test]
 fn contributions_add_up_to_margin_minus_expected_value() {
-    let mut rng = Rng(0x5EED_0002);
+    let mut rng = Rng(SplitMix64::new(0x5EED_0002));
     let n_features = 12;
     let trees: Vec<Tree> = (0..30)
         .map(|_| {
@@ -416,7 +413,7 @@ fn deep_tree_with_many_repeats_is_additive() {
     }
     nodes.push(leaf(0.75, cover));
     let model = ensemble(vec![Tree { nodes }], 5);
-    let mut rng = Rng(0x5EED_0003);
+    let mut rng = Rng(SplitMix64::new(0x5EED_0003));
     let mut scratch = ShapScratch::new();
     for _ in 0..50 {
         let row = random_row(&mut rng, 5);

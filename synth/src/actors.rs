@@ -3,6 +3,7 @@
 //! See the crate documentation for the mechanics; the probabilities live next to the code that
 //! uses them, named where they matter.
 
+use appfraud_core::primitives::{MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_MINUTE};
 use chrono::{DateTime, Datelike, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
@@ -18,8 +19,7 @@ use crate::plan::{FarmPlan, HouseholdPlan, LonePlan, progress};
 use crate::resume::{self, Template};
 use crate::rng::Rng;
 
-const DAY_US: i64 = 86_400_000_000;
-const YEAR_US: i64 = 365 * DAY_US + DAY_US / 4;
+const YEAR_US: i64 = 365 * MICROS_PER_DAY + MICROS_PER_DAY / 4;
 
 /// Read-only context shared by all actors.
 pub(crate) struct World {
@@ -133,16 +133,16 @@ pub(crate) fn at_local_hour(
     hi: i64,
     rng: &mut Rng,
 ) -> i64 {
-    let off = i64::from(offset_min(tz, t)) * 60_000_000;
-    let local_day = (t + off).div_euclid(DAY_US) * DAY_US;
+    let off = i64::from(offset_min(tz, t)) * MICROS_PER_MINUTE;
+    let local_day = (t + off).div_euclid(MICROS_PER_DAY) * MICROS_PER_DAY;
     let hour = rng.weighted(hours) as i64;
-    let within = rng.range(0, 3_600_000_000) as i64;
-    let t = local_day - off + hour * 3_600_000_000 + within;
+    let within = rng.range(0, MICROS_PER_HOUR as u64) as i64;
+    let t = local_day - off + hour * MICROS_PER_HOUR + within;
     // Stay inside the quarter by moving whole days, never by piling rows onto its boundary.
     if t < lo {
-        (t + DAY_US).min(hi - 1)
+        (t + MICROS_PER_DAY).min(hi - 1)
     } else if t >= hi {
-        (t - DAY_US).max(lo)
+        (t - MICROS_PER_DAY).max(lo)
     } else {
         t
     }
@@ -343,7 +343,7 @@ fn device_id(rng: &mut Rng) -> String {
 }
 
 fn profile_times(rng: &mut Rng, t: i64, age_years: f64) -> i64 {
-    t - (age_years * YEAR_US as f64) as i64 - rng.range(0, DAY_US as u64) as i64
+    t - (age_years * YEAR_US as f64) as i64 - rng.range(0, MICROS_PER_DAY as u64) as i64
 }
 
 fn year_of(t: i64) -> i32 {
@@ -622,7 +622,7 @@ fn person(
             Some(
                 (t - (gap * YEAR_US as f64) as i64)
                     .max(profile_created)
-                    .min(t - 31 * DAY_US),
+                    .min(t - 31 * MICROS_PER_DAY),
             )
         } else {
             None
@@ -755,7 +755,7 @@ fn legit_label(rng: &mut Rng, t: i64) -> Option<(bool, i64)> {
     if !rng.chance(0.75) {
         return None;
     }
-    let delay = (rng.lognormal(21.0, 0.5).clamp(2.0, 200.0) * DAY_US as f64) as i64;
+    let delay = (rng.lognormal(21.0, 0.5).clamp(2.0, 200.0) * MICROS_PER_DAY as f64) as i64;
     Some((rng.chance(0.002), t + delay))
 }
 
@@ -764,10 +764,10 @@ fn legit_label(rng: &mut Rng, t: i64) -> Option<(bool, i64)> {
 fn fraud_label(rng: &mut Rng, t: i64, stealth: bool) -> Option<(bool, i64)> {
     let caught = rng.chance(if stealth { 0.55 } else { 0.92 });
     if caught {
-        let delay = (rng.lognormal(45.0, 0.6).clamp(7.0, 300.0) * DAY_US as f64) as i64;
+        let delay = (rng.lognormal(45.0, 0.6).clamp(7.0, 300.0) * MICROS_PER_DAY as f64) as i64;
         Some((true, t + delay))
     } else if rng.chance(0.5) {
-        let delay = (rng.lognormal(21.0, 0.5).clamp(2.0, 200.0) * DAY_US as f64) as i64;
+        let delay = (rng.lognormal(21.0, 0.5).clamp(2.0, 200.0) * MICROS_PER_DAY as f64) as i64;
         Some((false, t + delay))
     } else {
         None
@@ -930,7 +930,8 @@ fn fraud_profile(rng: &mut Rng, name: &Name, t: i64, tells: &Tells) -> FraudProf
                 connections: (90.0, 0.7),
             }
         } else {
-            let created = t - rng.range(3 * DAY_US as u64, 28 * DAY_US as u64) as i64;
+            let created =
+                t - rng.range(3 * MICROS_PER_DAY as u64, 28 * MICROS_PER_DAY as u64) as i64;
             FraudProfile {
                 url: Some(people::profile_url(name, rng)),
                 created: Some(created),

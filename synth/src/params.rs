@@ -77,7 +77,7 @@ mod tests {
             .unwrap();
         let b = p.quarter_bounds();
         // 2024-01-01, 2024-04-01, 2024-07-01 at 00:00 UTC (2024 is a leap year: 91 days to April).
-        assert_eq!(b[1] - b[0], 91 * 86_400_000_000);
-        assert_eq!(b[2] - b[1], 91 * 86_400_000_000);
+        assert_eq!(b[1] - b[0], 91 * appfraud_core::primitives::MICROS_PER_DAY);
+        assert_eq!(b[2] - b[1], 91 * appfraud_core::primitives::MICROS_PER_DAY);
     }
 }

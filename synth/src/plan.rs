@@ -2,6 +2,8 @@
 //! fraudulent applications per quarter follows the drift curve; everything else about the
 //! actors is drawn later, in parallel, from per-actor random streams.
 
+use appfraud_core::primitives::{MICROS_PER_DAY, MICROS_PER_HOUR, MICROS_PER_SECOND};
+
 use crate::rng::Rng;
 
 /// Hiring volume grows this much per quarter.
@@ -12,8 +14,6 @@ pub const FRAUD_SHARE_START: f64 = 0.02;
 pub const FRAUD_SHARE_GROWTH: f64 = 1.27;
 /// The fraud share never exceeds this.
 pub const FRAUD_SHARE_CAP: f64 = 0.5;
-
-const DAY_US: f64 = 86_400e6;
 
 /// A legitimate household: one or more people at one address, each with application times.
 #[derive(Debug)]
@@ -130,7 +130,7 @@ pub(crate) fn plan(total: usize, bounds: &[i64], rng: &mut Rng) -> Plan {
                 let mut times = vec![first];
                 let mut t = first;
                 for _ in 1..k {
-                    t += (rng.exponential(18.0) * DAY_US) as i64 + 3_600_000_000;
+                    t += (rng.exponential(18.0) * MICROS_PER_DAY as f64) as i64 + MICROS_PER_HOUR;
                     times.push(if t < qe { t } else { time_in(rng, qs, qe) });
                 }
                 members.push(times);
@@ -187,7 +187,9 @@ pub(crate) fn plan(total: usize, bounds: &[i64], rng: &mut Rng) -> Plan {
                 let (t, burst) = match last {
                     Some(l) if rng.chance(0.1) => (l, true),
                     Some(l) if rng.chance(0.3) => {
-                        let t = l + (rng.exponential(2.0) * 3_600e6) as i64 + 1_000_000;
+                        let t = l
+                            + (rng.exponential(2.0) * MICROS_PER_HOUR as f64) as i64
+                            + MICROS_PER_SECOND;
                         (if t < qe { t } else { time_in(rng, qs, qe) }, false)
                     }
                     _ => (time_in(rng, qs, qe), false),
@@ -210,7 +212,7 @@ pub(crate) fn plan(total: usize, bounds: &[i64], rng: &mut Rng) -> Plan {
                         + if i == 0 {
                             0
                         } else {
-                            (rng.uniform(0.1, 14.0) * DAY_US) as i64
+                            (rng.uniform(0.1, 14.0) * MICROS_PER_DAY as f64) as i64
                         };
                     if t < qe { t } else { time_in(rng, qs, qe) }
                 })
@@ -240,7 +242,7 @@ mod tests {
 
     #[test]
     fn plan_has_exact_counts_per_quarter() {
-        let bounds: Vec<i64> = (0..=4).map(|q| q * 90 * 86_400_000_000).collect();
+        let bounds: Vec<i64> = (0..=4).map(|q| q * 90 * MICROS_PER_DAY).collect();
         let mut rng = Rng::new(1, 2);
         let p = plan(10_000, &bounds, &mut rng);
         let legit: usize = p

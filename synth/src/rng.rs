@@ -1,27 +1,28 @@
 //! A small, fully specified random number generator.
 //!
 //! The generator's output must depend only on the seed, forever: no dependency upgrade may change
-//! the data a seed produces. So the bits come from SplitMix64 (Steele, Lea, Flood 2014), whose
-//! definition fits in five lines, and every distribution below is written out here.
+//! the data a seed produces. So the bits come from the workspace's one SplitMix64
+//! ([`appfraud_core::primitives::SplitMix64`]), whose definition fits in five lines, and every
+//! distribution below is written out here.
+
+use appfraud_core::primitives::SplitMix64;
 
 /// Deterministic random source (SplitMix64) with the distributions the generator needs.
 #[derive(Debug, Clone)]
 pub(crate) struct Rng {
-    state: u64,
+    bits: SplitMix64,
 }
 
 /// Mixes a 64-bit value (the SplitMix64 finaliser); also used to derive stable keys.
-pub(crate) fn mix64(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+pub(crate) fn mix64(z: u64) -> u64 {
+    SplitMix64::mix(z)
 }
 
 impl Rng {
     /// A generator for `stream` under `seed`: distinct streams are independent for practical use.
     pub(crate) fn new(seed: u64, stream: u64) -> Self {
         Rng {
-            state: mix64(seed ^ mix64(stream.wrapping_add(0x9e37_79b9_7f4a_7c15))),
+            bits: SplitMix64::new(mix64(seed ^ mix64(stream.wrapping_add(SplitMix64::GAMMA)))),
         }
     }
 
@@ -32,13 +33,12 @@ impl Rng {
     }
 
     pub(crate) fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        mix64(self.state)
+        self.bits.next_u64()
     }
 
     /// Uniform in [0, 1) with 53 bits of precision.
     pub(crate) fn f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        self.bits.next_f64()
     }
 
     /// True with probability `p`.
@@ -157,7 +157,9 @@ mod tests {
     fn splitmix64_matches_reference_sequence() {
         // Reference: the SplitMix64 C code of Vigna (prng.di.unimi.it/splitmix64.c) with state 0
         // yields 0xe220a8397b1dcdaf, 0x6e789e6aa1b965f4, 0x06c45d188009454f for its first outputs.
-        let mut r = Rng { state: 0 };
+        let mut r = Rng {
+            bits: SplitMix64::new(0),
+        };
         assert_eq!(r.next_u64(), 0xe220_a839_7b1d_cdaf);
         assert_eq!(r.next_u64(), 0x6e78_9e6a_a1b9_65f4);
         assert_eq!(r.next_u64(), 0x06c4_5d18_8009_454f);

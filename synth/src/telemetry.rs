@@ -5,12 +5,11 @@
 //! zone the person (or operator) is really in. Samples taken after the end of the data window
 //! have not happened yet and are not written.
 
+use appfraud_core::primitives::{MICROS_PER_DAY, MICROS_PER_MINUTE, MICROS_PER_SECOND};
+
 use crate::actors::{KVM_SCREENS, SHIFT_HOURS, offset_min};
 use crate::model::{Clock, SessionPlan};
 use crate::rng::Rng;
-
-const MINUTE_US: i64 = 60_000_000;
-const DAY_US: i64 = 86_400_000_000;
 
 /// Telemetry rows of a run of applications, column by column.
 #[derive(Debug, Default)]
@@ -74,14 +73,14 @@ pub(crate) fn sessions(
     let rng = &mut rng;
     for s in 0..plan.sessions {
         let start = match s {
-            0 => submitted_at + rng.range(0, 90_000_000) as i64,
+            0 => submitted_at + rng.range(0, 90 * MICROS_PER_SECOND as u64) as i64,
             _ => {
                 let days = if s == 1 {
                     rng.uniform(1.0, 10.0)
                 } else {
                     rng.uniform(7.0, 35.0)
                 };
-                let t = submitted_at + (days * DAY_US as f64) as i64;
+                let t = submitted_at + (days * MICROS_PER_DAY as f64) as i64;
                 let moved = crate::actors::at_local_hour(
                     t,
                     plan.activity_zone,
@@ -148,7 +147,7 @@ pub(crate) fn sessions(
             out.is_virtual_machine
                 .push((!rng.chance(0.03)).then_some(vm));
             out.screen.push((!rng.chance(0.01)).then_some(screen));
-            t += rng.range(MINUTE_US as u64 / 2, 10 * MINUTE_US as u64) as i64;
+            t += rng.range(MICROS_PER_MINUTE as u64 / 2, 10 * MICROS_PER_MINUTE as u64) as i64;
         }
     }
 }

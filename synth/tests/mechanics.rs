@@ -192,7 +192,10 @@ fn labels_follow_their_application_and_precede_the_end_of_the_window() {
             .collect();
         in_range.iter().filter(|id| labeled.contains(**id)).count() as f64 / in_range.len() as f64
     };
-    let last_month = rate(d.as_of_micros() - 30 * 86_400_000_000, d.as_of_micros());
+    let last_month = rate(
+        d.as_of_micros() - 30 * appfraud_core::primitives::MICROS_PER_DAY,
+        d.as_of_micros(),
+    );
     let first_quarter = rate(b[0], b[1]);
     assert!(
         last_month < 0.5 * first_quarter,

@@ -1,6 +1,7 @@
 //! Bootstrap confidence intervals for any metric of `(labels, scores)`: stratified percentile
 //! bootstrap, parallel and deterministic under a seed.
 
+use appfraud_core::primitives::SplitMix64;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -20,30 +21,17 @@ pub struct Interval {
     pub resamples_used: usize,
 }
 
-/// SplitMix64 (Steele, Lea and Flood, 2014): a tiny, well-mixed 64-bit generator.
-struct SplitMix64(u64);
+/// The generator of resample `index`: seeded with output number `index` (from 0) of
+/// SplitMix64(`seed`), computed directly.
+fn resample_rng(seed: u64, index: u64) -> SplitMix64 {
+    let mut stream = SplitMix64::new(seed.wrapping_add(index.wrapping_mul(SplitMix64::GAMMA)));
+    SplitMix64::new(stream.next_u64())
+}
 
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// The generator of resample `index`: seeded with output number `index` (from 0) of
-    /// SplitMix64(`seed`), computed directly.
-    fn for_resample(seed: u64, index: u64) -> Self {
-        let mut stream = SplitMix64(seed.wrapping_add(index.wrapping_mul(0x9e37_79b9_7f4a_7c15)));
-        SplitMix64(stream.next_u64())
-    }
-
-    /// A uniform index in `0..n` (`n > 0`) by multiply-shift; the bias, at most `n / 2⁶⁴`, is
-    /// negligible.
-    fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
-    }
+/// A uniform index in `0..n` (`n > 0`) by multiply-shift; the bias, at most `n / 2⁶⁴`, is
+/// negligible.
+fn below(rng: &mut SplitMix64, n: usize) -> usize {
+    ((u128::from(rng.next_u64()) * n as u128) >> 64) as usize
 }
 
 /// The `q`-quantile of sorted `values` with linear interpolation between order statistics
@@ -145,11 +133,11 @@ pub fn bootstrap_ci(
         .map_init(
             || Vec::with_capacity(labels.len()),
             |resample_scores, r| {
-                let mut rng = SplitMix64::for_resample(seed, r as u64);
+                let mut rng = resample_rng(seed, r as u64);
                 resample_scores.clear();
                 for stratum in [&positives, &negatives] {
                     for _ in 0..stratum.len() {
-                        resample_scores.push(scores[stratum[rng.below(stratum.len())]]);
+                        resample_scores.push(scores[stratum[below(&mut rng, stratum.len())]]);
                     }
                 }
                 let value = metric(&resample_labels, resample_scores)?;
@@ -193,17 +181,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn splitmix64_matches_the_reference_sequence() {
-        // Vigna's splitmix64.c with x = 1234567: first three outputs.
-        let mut rng = SplitMix64(1234567);
-        assert_eq!(rng.next_u64(), 6457827717110365317);
-        assert_eq!(rng.next_u64(), 3203168211198807973);
-        assert_eq!(rng.next_u64(), 9817491932198370423);
-        let mut stream = SplitMix64(42);
+    fn resample_rng_starts_at_the_seed_streams_output() {
+        // Exact: resample 2 starts from the third output of SplitMix64(42).
+        let mut stream = SplitMix64::new(42);
         stream.next_u64();
         stream.next_u64();
         let third = stream.next_u64();
-        assert_eq!(SplitMix64::for_resample(42, 2).0, third);
+        assert_eq!(resample_rng(42, 2).state(), third);
     }
 
     #[test]

@@ -560,7 +560,7 @@ fn time_values(c: &Column, file: &str) -> Result<Vec<Option<i64>>, TrainError> {
             let phys = c.to_physical_repr();
             phys.i32()?
                 .iter()
-                .map(|v| v.map(|d| i64::from(d) * 86_400_000_000))
+                .map(|v| v.map(|d| i64::from(d) * appfraud_core::primitives::MICROS_PER_DAY))
                 .collect()
         }
         DataType::String => {

@@ -164,14 +164,10 @@ const fn fmix64(mut k: u64) -> u64 {
 /// The `i`-th seed is the `i`-th output of SplitMix64 started at [`MINHASH_SEED`].
 const fn minhash_seeds() -> [u64; MINHASH_PERMUTATIONS] {
     let mut seeds = [0u64; MINHASH_PERMUTATIONS];
-    let mut state = MINHASH_SEED;
+    let mut rng = appfraud_core::primitives::SplitMix64::new(MINHASH_SEED);
     let mut i = 0;
     while i < MINHASH_PERMUTATIONS {
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        seeds[i] = z ^ (z >> 31);
+        seeds[i] = rng.next_u64();
         i += 1;
     }
     seeds
@@ -501,20 +497,18 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
+    use appfraud_core::primitives::SplitMix64;
+
     fn sig(text: &str) -> ResumeSignature {
         resume_signature(text, &mut ShingleScratch::default()).expect("long enough")
     }
 
-    /// Deterministic SplitMix64 for generated texts (independent of the code under test's use).
-    struct Rng(u64);
+    /// Deterministic draws for generated texts (independent of the code under test's use).
+    struct Rng(SplitMix64);
 
     impl Rng {
         fn next(&mut self) -> u64 {
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
+            self.0.next_u64()
         }
 
         fn below(&mut self, n: u64) -> u64 {
@@ -628,7 +622,7 @@ mod tests {
         // independent shingle sets above. Each estimate is Binomial(64, J)/64 (module docs),
         // so ~99.7% should fall within 3 SE (we ask for 97%), and the mean error should be
         // within 4 standard errors of the mean, sqrt(Σ J(1−J)/64) / n (no bias).
-        let mut rng = Rng(7);
+        let mut rng = Rng(SplitMix64::new(7));
         let (mut within, mut sum_err, mut sum_var) = (0usize, 0.0f64, 0.0f64);
         let n = 400;
         for _ in 0..n {
@@ -764,7 +758,7 @@ mod tests {
         // query sees the most recent min(k, 32) before t = k: the documented cap.
         let s = sig(TEMPLATE);
         let mut order: Vec<u32> = (0..1000).collect();
-        let mut rng = Rng(3);
+        let mut rng = Rng(SplitMix64::new(3));
         for i in (1..order.len()).rev() {
             order.swap(i, rng.below(i as u64 + 1) as usize);
         }
@@ -810,7 +804,7 @@ mod tests {
     /// `[t0, t0 + span)` (so timestamps tie); some texts too short for a signature.
     fn generate(rng: &mut Rng, n: usize, t0: i64, span: u64) -> Vec<Doc> {
         let templates: Vec<Vec<String>> = (0..5)
-            .map(|i| random_words(&mut Rng(100 + i), 300, 30))
+            .map(|i| random_words(&mut Rng(SplitMix64::new(100 + i)), 300, 30))
             .collect();
         let mut scratch = ShingleScratch::default();
         (0..n)
@@ -839,7 +833,7 @@ mod tests {
 
     #[test]
     fn results_depend_only_on_earlier_documents() {
-        let mut rng = Rng(42);
+        let mut rng = Rng(SplitMix64::new(42));
         let first = generate(&mut rng, 600, 0, 400);
         let later = generate(&mut rng, 600, 400, 800);
 

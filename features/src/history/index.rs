@@ -38,8 +38,7 @@ use rayon::slice::ParallelSliceMut;
 
 use super::keys::{EntityKeys, Key, KeyKind};
 
-/// Micro-seconds in one day.
-pub const MICROS_PER_DAY: i64 = 86_400_000_000;
+pub use appfraud_core::primitives::MICROS_PER_DAY;
 
 /// The windows counted per key kind, in days, in [`KeyStats::apps_in_window`] order.
 pub const WINDOWS_DAYS: [i64; 5] = [1, 7, 30, 90, 365];

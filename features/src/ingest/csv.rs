@@ -1,105 +1,32 @@
-//! CSV data tables, read through the crate's one RFC 4180 reader so that every error names its
-//! row. Rows are numbered from 0, the header excluded. All fields are read as text and then
-//! converted to the contract type of their column; an empty field is a null.
+//! CSV data tables, read through the crate's one CSV reader (`crate::csv`) so that every error
+//! names its line, row and column. Rows are numbered from 0, the header excluded. All fields are
+//! read as text and then converted to the contract type of their column; an empty field is a
+//! null.
 
+use std::fs::File;
 use std::path::Path;
 
 use appfraud_core::schema::{ColumnType, TableSpec};
 use polars::prelude::*;
 
 use crate::IngestError;
-use crate::csv::{self, Record};
 
-/// Row (0-based, header excluded) and column name of the first byte that is not UTF-8, found
-/// by parsing the valid prefix: the records it completes and the fields of the one it cuts.
-fn locate_invalid_utf8(bytes: &[u8], valid_up_to: usize) -> (Option<usize>, String) {
-    let prefix = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
-    let mut parsed: Vec<Record> = Vec::new();
-    for record in csv::records(prefix) {
-        match record {
-            Ok(r) => parsed.push(r),
-            Err(_) => break,
-        }
-    }
-    let header: Vec<String> = parsed.first().map(|r| r.fields.clone()).unwrap_or_default();
-    let Some(last) = parsed.last() else {
-        return (None, "header".into());
-    };
-    if parsed.len() == 1 && !prefix.contains('\n') {
-        return (None, "header".into());
-    }
-    let column = header
-        .get(last.fields.len().saturating_sub(1))
-        .cloned()
-        .unwrap_or_else(|| "unknown".into());
-    (Some(parsed.len() - 2), column)
-}
-
-/// Reads a CSV table of `spec`: header required, every record as wide as the header, UTF-8.
+/// Reads a CSV table of `spec`: the contract of `crate::csv` (header required, naming each
+/// contract column once; every record as wide as the header; UTF-8), then each value converted
+/// to its column's contract type.
 pub(super) fn read_csv(file: &Path, spec: &TableSpec) -> Result<DataFrame, IngestError> {
-    let bytes = std::fs::read(file).map_err(|e| IngestError::Unreadable {
+    let reader = File::open(file).map_err(|e| IngestError::Unreadable {
         file: file.to_path_buf(),
         reason: e.to_string(),
     })?;
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let (row, column) = locate_invalid_utf8(&bytes, e.valid_up_to());
-            return Err(IngestError::InvalidUtf8 {
-                file: file.to_path_buf(),
-                column,
-                row,
-            });
-        }
-    };
-    let mut rows = csv::records(text.trim_start_matches('\u{feff}'));
-    let header = match rows.next() {
-        None => {
-            return Err(IngestError::Empty {
-                file: file.to_path_buf(),
-            });
-        }
-        Some(Err(e)) => {
-            return Err(IngestError::MalformedCsv {
-                file: file.to_path_buf(),
-                line: e.line,
-                reason: e.reason,
-            });
-        }
-        Some(Ok(h)) => h.fields,
-    };
-    let mut positions = Vec::with_capacity(spec.columns.len());
-    for col in spec.columns {
-        match header.iter().position(|h| h == col.name) {
-            Some(p) => positions.push(p),
-            None => {
-                return Err(IngestError::MissingColumn {
-                    file: file.to_path_buf(),
-                    column: col.name,
-                });
-            }
-        }
-    }
+    let names: Vec<&'static str> = spec.columns.iter().map(|c| c.name).collect();
     let mut text_columns: Vec<Vec<Option<String>>> = vec![Vec::new(); spec.columns.len()];
-    for (row, record) in rows.enumerate() {
-        let record = record.map_err(|e| IngestError::MalformedCsv {
-            file: file.to_path_buf(),
-            line: e.line,
-            reason: e.reason,
-        })?;
-        if record.fields.len() != header.len() {
-            return Err(IngestError::RaggedRow {
-                file: file.to_path_buf(),
-                row,
-                expected: header.len(),
-                found: record.fields.len(),
-            });
+    crate::csv::for_each_row(file, reader, &names, |_, values| {
+        for (column, value) in text_columns.iter_mut().zip(values) {
+            column.push((!value.is_empty()).then(|| value.to_string()));
         }
-        let mut fields: Vec<Option<String>> = record.fields.into_iter().map(Some).collect();
-        for (c, &p) in positions.iter().enumerate() {
-            text_columns[c].push(fields[p].take().filter(|v| !v.is_empty()));
-        }
-    }
+        Ok(())
+    })?;
     let height = text_columns.first().map_or(0, Vec::len);
     let mut columns = Vec::with_capacity(spec.columns.len());
     for (col, values) in spec.columns.iter().zip(text_columns) {

@@ -48,7 +48,6 @@ use std::path::Path;
 
 use appfraud_core::schema::HIGH_RISK_INSTITUTIONS;
 
-use super::records::read_records;
 use crate::IngestError;
 
 /// Minimum similarity of a fuzzy match: `1 − edits / max(chars)` ≥ 0.9, i.e. at most one edit
@@ -270,57 +269,67 @@ impl HighRiskInstitutions {
     /// Names and aliases may repeat across rows; see the module docs for how a repeated string
     /// resolves. Rows are numbered from 0, not counting the header or blank lines.
     ///
-    /// Errors: [`IngestError::Unreadable`] (I/O, not UTF-8), [`IngestError::BadHeader`],
-    /// [`IngestError::MissingColumn`], [`IngestError::MalformedRow`] (quoting, field count) and
+    /// Errors: [`IngestError::Unreadable`] (I/O), [`IngestError::Empty`] (no header),
+    /// [`IngestError::MissingHeaderColumn`], [`IngestError::MalformedCsv`] (quoting, a required
+    /// column named twice), [`IngestError::RaggedRow`], [`IngestError::InvalidUtf8`] and
     /// [`IngestError::InvalidValue`] (the value rules above), each naming `name_for_errors`.
     pub fn from_reader(
         name_for_errors: impl AsRef<Path>,
         reader: impl Read,
     ) -> Result<Self, IngestError> {
         let file = name_for_errors.as_ref();
-        let records = read_records(file, reader, HIGH_RISK_INSTITUTIONS.columns)?;
-        let mut entries = Vec::with_capacity(records.rows.len());
-        for (row, values) in records.rows {
-            let invalid =
-                |column: &'static str, value: &str, reason: &str| IngestError::InvalidValue {
-                    file: file.to_path_buf(),
-                    row,
-                    column,
-                    value: value.to_string(),
-                    reason: reason.to_string(),
-                };
-            let [name, aliases, country] = <[String; 3]>::try_from(values).map_err(|v| {
-                invalid(COLUMN_NAME, "", &format!("{} values instead of 3", v.len()))
-            })?;
-            let name = name.trim().to_string();
-            if normalize_institution(&name).is_empty() {
-                return Err(invalid(COLUMN_NAME, &name, "has no letter or digit"));
-            }
-            let mut alias_list = Vec::new();
-            for alias in aliases.split(';').map(str::trim).filter(|a| !a.is_empty()) {
-                if normalize_institution(alias).is_empty() {
+        let mut entries = Vec::new();
+        crate::csv::for_each_row(
+            file,
+            reader,
+            HIGH_RISK_INSTITUTIONS.columns,
+            |row, values| {
+                let invalid =
+                    |column: &'static str, value: &str, reason: &str| IngestError::InvalidValue {
+                        file: file.to_path_buf(),
+                        row,
+                        column,
+                        value: value.to_string(),
+                        reason: reason.to_string(),
+                    };
+                let &[name, aliases, country] = values else {
                     return Err(invalid(
-                        COLUMN_ALIASES,
-                        alias,
-                        "alias has no letter or digit",
+                        COLUMN_NAME,
+                        "",
+                        &format!("{} values instead of 3", values.len()),
+                    ));
+                };
+                let name = name.trim().to_string();
+                if normalize_institution(&name).is_empty() {
+                    return Err(invalid(COLUMN_NAME, &name, "has no letter or digit"));
+                }
+                let mut alias_list = Vec::new();
+                for alias in aliases.split(';').map(str::trim).filter(|a| !a.is_empty()) {
+                    if normalize_institution(alias).is_empty() {
+                        return Err(invalid(
+                            COLUMN_ALIASES,
+                            alias,
+                            "alias has no letter or digit",
+                        ));
+                    }
+                    alias_list.push(alias.to_string());
+                }
+                let country = country.trim();
+                if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    return Err(invalid(
+                        COLUMN_COUNTRY,
+                        country,
+                        "not an ISO 3166-1 alpha-2 code",
                     ));
                 }
-                alias_list.push(alias.to_string());
-            }
-            let country = country.trim();
-            if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_alphabetic()) {
-                return Err(invalid(
-                    COLUMN_COUNTRY,
-                    country,
-                    "not an ISO 3166-1 alpha-2 code",
-                ));
-            }
-            entries.push(HighRiskInstitution {
-                name,
-                aliases: alias_list,
-                country: country.to_ascii_uppercase(),
-            });
-        }
+                entries.push(HighRiskInstitution {
+                    name,
+                    aliases: alias_list,
+                    country: country.to_ascii_uppercase(),
+                });
+                Ok(())
+            },
+        )?;
         Ok(Self::index(entries))
     }
 

@@ -29,7 +29,6 @@ use appfraud_core::IpKind;
 use appfraud_core::schema::IP_RANGES;
 
 use crate::IngestError;
-use crate::csv::{self, Record, SyntaxError};
 
 // Column names come from the contract in `appfraud_core::schema`, in its order.
 const COL_CIDR: &str = IP_RANGES.columns[0];
@@ -123,7 +122,7 @@ impl IpRangeTable {
     ///
     /// # Errors
     ///
-    /// [`IngestError::Unreadable`] when the file cannot be opened or read as UTF-8, and every
+    /// [`IngestError::Unreadable`] when the file cannot be opened or read, and every
     /// error of [`IpRangeTable::from_reader`].
     pub fn from_csv_path(path: &Path) -> Result<Self, IngestError> {
         let file = File::open(path).map_err(|e| IngestError::Unreadable {
@@ -153,25 +152,19 @@ impl IpRangeTable {
     ///
     /// # Errors
     ///
-    /// [`IngestError::Unreadable`] (I/O, not UTF-8), [`IngestError::MalformedCsv`] (quoting,
-    /// field count, a header column named twice), [`IngestError::MissingHeaderColumn`],
+    /// [`IngestError::Unreadable`] (I/O), [`IngestError::Empty`] (no header),
+    /// [`IngestError::MalformedCsv`] (quoting, a header column named twice),
+    /// [`IngestError::RaggedRow`], [`IngestError::InvalidUtf8`],
+    /// [`IngestError::MissingHeaderColumn`],
     /// [`IngestError::MalformedCidr`], [`IngestError::PrefixOutOfRange`],
     /// [`IngestError::UnknownKind`], [`IngestError::InvalidValue`] (`asn`, `org`, `country`) and
     /// [`IngestError::ConflictingDuplicate`]. Rows are 0-based data rows.
     pub fn from_reader(
         name_for_errors: impl Into<PathBuf>,
-        mut reader: impl Read,
+        reader: impl Read,
     ) -> Result<Self, IngestError> {
         let file = name_for_errors.into();
-        let mut text = String::new();
-        if let Err(e) = reader.read_to_string(&mut text) {
-            return Err(IngestError::Unreadable {
-                file,
-                reason: e.to_string(),
-            });
-        }
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let entries = parse_rows(&file, text)?;
+        let entries = parse_rows(&file, reader)?;
         Ok(Self::from_entries(entries))
     }
 
@@ -386,84 +379,13 @@ fn parse_country(text: &str) -> Result<Option<String>, String> {
     }
 }
 
-/// Where each contract column sits in the file.
-struct Positions {
-    cidr: usize,
-    asn: usize,
-    org: usize,
-    kind: usize,
-    country: usize,
-}
-
-fn malformed_csv(file: &Path, e: SyntaxError) -> IngestError {
-    IngestError::MalformedCsv {
-        file: file.to_path_buf(),
-        line: e.line,
-        reason: e.reason,
-    }
-}
-
-fn positions(file: &Path, header: &Record) -> Result<Positions, IngestError> {
-    let find = |column: &'static str| {
-        let mut hits = header
-            .fields
-            .iter()
-            .enumerate()
-            .filter(|(_, name)| *name == column);
-        match (hits.next(), hits.next()) {
-            (Some((at, _)), None) => Ok(at),
-            (None, _) => Err(IngestError::MissingHeaderColumn {
-                file: file.to_path_buf(),
-                column,
-                header: header.fields.join(","),
-            }),
-            (Some(_), Some(_)) => Err(IngestError::MalformedCsv {
-                file: file.to_path_buf(),
-                line: header.line,
-                reason: format!("column `{column}` appears more than once in the header"),
-            }),
-        }
-    };
-    Ok(Positions {
-        cidr: find(COL_CIDR)?,
-        asn: find(COL_ASN)?,
-        org: find(COL_ORG)?,
-        kind: find(COL_KIND)?,
-        country: find(COL_COUNTRY)?,
-    })
-}
-
-/// Validated, deduplicated rows of `text` in file order.
-fn parse_rows(file: &Path, text: &str) -> Result<Vec<IpRangeInfo>, IngestError> {
-    let mut records = csv::records(text);
-    let header = match records.next() {
-        None => {
-            return Err(IngestError::MissingHeaderColumn {
-                file: file.to_path_buf(),
-                column: COL_CIDR,
-                header: String::new(),
-            });
-        }
-        Some(header) => header.map_err(|e| malformed_csv(file, e))?,
-    };
-    let at = positions(file, &header)?;
+/// Validated, deduplicated rows of the CSV text in `reader`, in file order.
+fn parse_rows(file: &Path, reader: impl Read) -> Result<Vec<IpRangeInfo>, IngestError> {
     let mut entries: Vec<IpRangeInfo> = Vec::new();
     // Network → (index in `entries`, data row where it first appeared).
     let mut seen: HashMap<Cidr, (usize, usize)> = HashMap::new();
-    for (row, record) in records.enumerate() {
-        let record = record.map_err(|e| malformed_csv(file, e))?;
-        if record.fields.len() != header.fields.len() {
-            return Err(IngestError::MalformedCsv {
-                file: file.to_path_buf(),
-                line: record.line,
-                reason: format!(
-                    "the record has {} fields, the header has {}",
-                    record.fields.len(),
-                    header.fields.len()
-                ),
-            });
-        }
-        let info = parse_row(file, row, &record, &at)?;
+    crate::csv::for_each_row(file, reader, IP_RANGES.columns, |row, values| {
+        let info = parse_row(file, row, values)?;
         match seen.entry(info.cidr) {
             Entry::Vacant(slot) => {
                 slot.insert((entries.len(), row));
@@ -480,25 +402,27 @@ fn parse_rows(file: &Path, text: &str) -> Result<Vec<IpRangeInfo>, IngestError> 
                         row,
                         first_row,
                         column,
-                        value: field(&record, at.cidr).to_string(),
+                        value: field(values, COL_CIDR).to_string(),
                     });
                 }
             }
         }
-    }
+        Ok(())
+    })?;
     Ok(entries)
 }
 
-fn field(record: &Record, at: usize) -> &str {
-    record.fields.get(at).map_or("", String::as_str)
+/// The value of contract column `column` among `values` (in contract order).
+fn field<'a>(values: &[&'a str], column: &str) -> &'a str {
+    IP_RANGES
+        .columns
+        .iter()
+        .position(|&c| c == column)
+        .and_then(|at| values.get(at).copied())
+        .unwrap_or_default()
 }
 
-fn parse_row(
-    file: &Path,
-    row: usize,
-    record: &Record,
-    at: &Positions,
-) -> Result<IpRangeInfo, IngestError> {
+fn parse_row(file: &Path, row: usize, values: &[&str]) -> Result<IpRangeInfo, IngestError> {
     let invalid = |column: &'static str, value: &str, reason: String| IngestError::InvalidValue {
         file: file.to_path_buf(),
         row,
@@ -507,7 +431,7 @@ fn parse_row(
         reason,
     };
 
-    let text = field(record, at.cidr);
+    let text = field(values, COL_CIDR);
     let cidr = parse_cidr(text).map_err(|problem| match problem {
         CidrProblem::Malformed(reason) => IngestError::MalformedCidr {
             file: file.to_path_buf(),
@@ -525,15 +449,15 @@ fn parse_row(
         },
     })?;
 
-    let text = field(record, at.asn);
+    let text = field(values, COL_ASN);
     let asn = parse_asn(text).map_err(|reason| invalid(COL_ASN, text, reason))?;
 
-    let org = field(record, at.org);
+    let org = field(values, COL_ORG);
     if org.is_empty() {
         return Err(invalid(COL_ORG, org, "must not be empty".to_string()));
     }
 
-    let text = field(record, at.kind);
+    let text = field(values, COL_KIND);
     let kind = text
         .parse::<IpKind>()
         .map_err(|_| IngestError::UnknownKind {
@@ -544,7 +468,7 @@ fn parse_row(
             expected: IpKind::ALL.map(IpKind::as_str).join(", "),
         })?;
 
-    let text = field(record, at.country);
+    let text = field(values, COL_COUNTRY);
     let country = parse_country(text).map_err(|reason| invalid(COL_COUNTRY, text, reason))?;
 
     Ok(IpRangeInfo {

@@ -9,5 +9,4 @@
 
 pub mod institutions;
 pub mod ip_ranges;
-mod records;
 pub mod time_zones;

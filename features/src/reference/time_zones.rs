@@ -261,7 +261,7 @@ pub fn offset_distance_min(observed: i32, offsets: &Offsets) -> Option<i32> {
 /// clock `offset_min` minutes east of UTC. Defined for every input (floor division, no
 /// overflow).
 pub fn local_hour(at_utc_micros: i64, offset_min: i32) -> u8 {
-    const MICROS_PER_MINUTE: i64 = 60_000_000;
+    use appfraud_core::primitives::MICROS_PER_MINUTE;
     const MINUTES_PER_DAY: i64 = 24 * 60;
     let utc_minute = at_utc_micros.div_euclid(MICROS_PER_MINUTE);
     let local_minute_of_day = (utc_minute + i64::from(offset_min)).rem_euclid(MINUTES_PER_DAY);

@@ -26,7 +26,7 @@ pub const NEW_PROFILE_DAYS: f32 = 30.0;
 /// Claimed experience above this many years counts as missing (ingest's policy).
 const MAX_YEARS_EXPERIENCE: f32 = 70.0;
 
-const MICROS_PER_DAY: f64 = 86_400_000_000.0;
+const MICROS_PER_DAY: f64 = appfraud_core::primitives::MICROS_PER_DAY as f64;
 
 /// The profile family's signals for one application.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -89,7 +89,7 @@ mod tests {
 
     /// 2025-06-15T12:00:00Z in microseconds (`date -u -d 2025-06-15T12:00:00Z +%s` = 1749988800).
     const SUBMITTED: i64 = 1_749_988_800_000_000;
-    const DAY: i64 = 86_400_000_000;
+    const DAY: i64 = appfraud_core::primitives::MICROS_PER_DAY;
 
     #[test]
     fn dormancy_gap_of_exactly_a_year() {

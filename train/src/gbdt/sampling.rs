@@ -2,31 +2,13 @@
 //! Each draw depends only on its seed, its purpose and the boosting round, never on threads or
 //! on earlier draws, so a model is reproducible from its parameters.
 
-/// SplitMix64 (Steele, Lea & Flood 2014): small, fast, and good enough for sampling.
-struct SplitMix64(u64);
+use appfraud_core::primitives::SplitMix64;
 
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `[0, 1)` from the top 53 bits.
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-
-    /// An independent stream for (`seed`, `purpose`, `round`).
-    fn stream(seed: u64, purpose: u64, round: usize) -> Self {
-        let mut mixer = SplitMix64(seed);
-        let a = mixer.next_u64();
-        let mut mixer = SplitMix64(a ^ purpose);
-        let b = mixer.next_u64();
-        SplitMix64(b ^ (round as u64).wrapping_mul(0xD1B5_4A32_D192_ED03))
-    }
+/// An independent SplitMix64 stream for (`seed`, `purpose`, `round`).
+fn stream(seed: u64, purpose: u64, round: usize) -> SplitMix64 {
+    let a = SplitMix64::new(seed).next_u64();
+    let b = SplitMix64::new(a ^ purpose).next_u64();
+    SplitMix64::new(b ^ (round as u64).wrapping_mul(0xD1B5_4A32_D192_ED03))
 }
 
 const BAGGING: u64 = 0x6261_6767_696e_6721;
@@ -41,7 +23,7 @@ fn choose_sorted(n: usize, k: usize, rng: &mut SplitMix64) -> Vec<usize> {
         if needed == 0 {
             break;
         }
-        if ((n - i) as f64) * rng.unit() < needed as f64 {
+        if ((n - i) as f64) * rng.next_f64() < needed as f64 {
             chosen.push(i);
         }
     }
@@ -55,7 +37,7 @@ pub(crate) fn bag_rows(n_rows: usize, fraction: f64, seed: u64, round: usize) ->
         return (0..n_rows as u32).collect();
     }
     let k = ((fraction * n_rows as f64) as usize).clamp(1, n_rows);
-    let mut rng = SplitMix64::stream(seed, BAGGING, round);
+    let mut rng = stream(seed, BAGGING, round);
     choose_sorted(n_rows, k, &mut rng)
         .into_iter()
         .map(|r| r as u32)
@@ -74,7 +56,7 @@ pub(crate) fn tree_features(
         return vec![true; n_features];
     }
     let k = ((fraction * n_features as f64).round() as usize).clamp(1, n_features);
-    let mut rng = SplitMix64::stream(seed, FEATURES, round);
+    let mut rng = stream(seed, FEATURES, round);
     let mut active = vec![false; n_features];
     for j in choose_sorted(n_features, k, &mut rng) {
         active[j] = true;
