@@ -92,7 +92,7 @@ pub fn run(args: DemoArgs, report: &Reporter) -> Result<()> {
     let baseline = ModelPackage::load(&args.baseline)?;
     report.step(format!(
         "   the package just trained is {} the committed baseline {} ({})",
-        if trained.manifest().onnx.sha256 == baseline.manifest().onnx.sha256 {
+        if trained.manifest().manifest_sha256 == baseline.manifest().manifest_sha256 {
             "identical to"
         } else {
             "DIFFERENT from"

@@ -154,6 +154,7 @@ pub fn train(args: TrainArgs, report: &Reporter) -> Result<()> {
         };
     }
     let config = config.check()?;
+    appfraud_train::check_package_dir(&args.out)?;
     let spec = SplitSpec {
         valid_from: args.valid_from.map(date_micros),
         test_from: args.test_from.map(date_micros),
@@ -255,6 +256,8 @@ pub struct EvaluateArgs {
 }
 
 pub fn evaluate(args: EvaluateArgs, report: &Reporter) -> Result<()> {
+    // The package is verified as a whole (every file's checksum) before its model.json is used.
+    appfraud_serve::ModelPackage::load(&args.model)?;
     let model = NativeModel::read(&args.model)?;
     report.step(format!(
         "model {} ({} features)",
