@@ -412,9 +412,10 @@ fn since_scores_only_later_applications_with_the_full_run_probabilities() {
     let (rf, rs) = (reasons(full), reasons(&since));
     for (k, &i) in keep.iter().enumerate() {
         let (a, b) = (pf[i].unwrap(), ps[k].unwrap());
-        // Reference: the full run's probability of the same application; tolerance 1e-7 (the
-        // features are point in time, so earlier rows as history give the same values).
-        assert!((a - b).abs() <= 1e-7, "{}: full {a}, since {b}", got[k]);
+        // Reference: the full run's probability of the same application, to the bit: the
+        // features are point in time (earlier rows as history give the same values) and the
+        // same engine scores each row on its own, whatever else is in the batch.
+        assert_eq!(a.to_bits(), b.to_bits(), "{}: full {a}, since {b}", got[k]);
         assert_eq!(bf[i], bs[k], "{}", got[k]);
         assert_eq!(rf[i], rs[k], "{}", got[k]);
     }
