@@ -229,7 +229,7 @@ fn parse_manifest(path: &Path, bytes: &[u8]) -> Result<ModelManifest, ServeError
             "its digest field {recorded:?} does not occur exactly once in its text"
         ))
     })?;
-    if &actual != recorded {
+    if actual != *recorded {
         return Err(ServeError::ChecksumMismatch {
             file: path.to_path_buf(),
             manifest: recorded.clone(),
