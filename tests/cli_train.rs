@@ -142,6 +142,8 @@ fn a_directory_with_foreign_files_is_refused_before_training() {
     let out = tmp.path().join("m");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("notes.txt"), "kept\n").unwrap();
+    // The temporary file of an interrupted write is not foreign: only notes.txt is named.
+    std::fs::write(out.join(".model.json.tmp"), "{").unwrap();
     let result = run(&[
         "train",
         "--data",
@@ -152,13 +154,14 @@ fn a_directory_with_foreign_files_is_refused_before_training() {
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert_eq!(result.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("notes.txt"), "{stderr}");
+    assert!(!stderr.contains(".model.json.tmp"), "{stderr}");
     assert!(!stderr.contains("computing"), "{stderr}");
     let mut left: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
     left.sort();
-    assert_eq!(left, ["notes.txt"]);
+    assert_eq!(left, [".model.json.tmp", "notes.txt"]);
 }
 
 #[test]

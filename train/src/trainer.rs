@@ -700,9 +700,10 @@ fn package_file_names() -> impl Iterator<Item = &'static str> {
     .chain(PLOTS.iter().map(|p| p.1))
 }
 
-/// Refuses an existing directory that holds an entry other than a package file: a package
-/// written there would list only its own files and be refused on load. A directory that does
-/// not exist yet is fine.
+/// Refuses an existing directory that holds an entry other than a package file (or the
+/// temporary file of an interrupted write of one, which [`TrainedModel::write`] overwrites): a
+/// package written there would list only its own files and be refused on load. A directory
+/// that does not exist yet is fine.
 ///
 /// # Errors
 ///
@@ -719,7 +720,9 @@ pub fn check_package_dir(dir: &Path) -> Result<(), TrainError> {
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let name = entry.map_err(io)?.file_name();
         let name = name.to_string_lossy();
-        if !package_file_names().any(|f| f == name) {
+        // A package file, or the temporary file of an interrupted write (rewritten first).
+        let ours = package_file_names().any(|f| name == f || name == format!(".{f}.tmp"));
+        if !ours {
             foreign.push(name.into_owned());
         }
     }
