@@ -412,9 +412,10 @@ fn since_scores_only_later_applications_with_the_full_run_probabilities() {
     let (rf, rs) = (reasons(full), reasons(&since));
     for (k, &i) in keep.iter().enumerate() {
         let (a, b) = (pf[i].unwrap(), ps[k].unwrap());
-        // Reference: the full run's probability of the same application; tolerance 1e-7 (the
-        // features are point in time, so earlier rows as history give the same values).
-        assert!((a - b).abs() <= 1e-7, "{}: full {a}, since {b}", got[k]);
+        // Reference: the full run's probability of the same application, to the bit: the
+        // features are point in time (earlier rows as history give the same values) and the
+        // same engine scores each row on its own, whatever else is in the batch.
+        assert_eq!(a.to_bits(), b.to_bits(), "{}: full {a}, since {b}", got[k]);
         assert_eq!(bf[i], bs[k], "{}", got[k]);
         assert_eq!(rf[i], rs[k], "{}", got[k]);
     }
@@ -450,8 +451,12 @@ fn a_tampered_model_onnx_is_refused_naming_both_checksums() {
     copy_package(&baseline(), &package);
     let onnx = package.join("model.onnx");
     let mut bytes = std::fs::read(&onnx).unwrap();
-    let expected = manifest(&package)["onnx"]["sha256"]
-        .as_str()
+    let expected = manifest(&package)["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "model.onnx")
+        .and_then(|f| f["sha256"].as_str())
         .unwrap()
         .to_owned();
     // The committed package is intact before the change.
@@ -475,6 +480,14 @@ fn a_tampered_model_onnx_is_refused_naming_both_checksums() {
     assert!(files_in(&out_dir).is_empty());
 }
 
+/// `manifest` with its own digest recomputed ([`appfraud_core::seal_manifest`]), as a package
+/// written by another build of appfraud would hold it.
+fn sealed(manifest: &Value) -> Vec<u8> {
+    let mut m = manifest.clone();
+    m["manifest_sha256"] = Value::String(String::new());
+    appfraud_core::seal_manifest(&serde_json::to_vec_pretty(&m).unwrap()).unwrap()
+}
+
 #[test]
 fn a_foreign_feature_set_or_format_version_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
@@ -487,12 +500,18 @@ fn a_foreign_feature_set_or_format_version_is_refused() {
         Some(&*pipeline_hash)
     );
 
-    // A FeatureSet hash of another pipeline (valid JSON, 64 hex digits).
+    // A package of another pipeline, consistent in itself: a feature renamed, the FeatureSet
+    // hash of the listed features, the manifest's digest recomputed.
     let package = tmp.path().join("foreign");
-    let foreign = "0123456789abcdef".repeat(4);
     let mut m = original.clone();
+    m["feature_set"]["features"][0]["name"] = Value::from("phone_present_v0");
+    let listed: appfraud_core::ManifestFeatureSet =
+        serde_json::from_value(m["feature_set"].clone()).unwrap();
+    let foreign = listed.feature_set().unwrap().hash().to_string();
+    assert_ne!(foreign, pipeline_hash);
     m["feature_set"]["hash"] = Value::String(foreign.clone());
-    package_with_manifest(&package, &m);
+    copy_package(&baseline(), &package);
+    std::fs::write(package.join("manifest.json"), sealed(&m)).unwrap();
     let out = tmp.path().join("scores.parquet");
     let stderr = refused_score(&package, &data, &out);
     assert!(stderr.contains(&foreign), "{stderr}");
@@ -508,6 +527,51 @@ fn a_foreign_feature_set_or_format_version_is_refused() {
     assert!(stderr.contains("format version 99"), "{stderr}");
     assert!(stderr.contains("manifest.json"), "{stderr}");
     assert!(!out.exists());
+}
+
+#[test]
+fn an_edited_package_is_refused_before_any_output_by_score_and_evaluate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let out = out_dir.join("scores.parquet");
+
+    // The review threshold lowered by hand in manifest.json.
+    let package = tmp.path().join("threshold");
+    let mut m = manifest(&baseline());
+    let review = m["bands"]["review"].as_f64().unwrap();
+    m["bands"]["review"] = Value::from(review / 2.0);
+    package_with_manifest(&package, &m);
+    let stderr = refused_score(&package, &sample(), &out);
+    assert!(stderr.contains("manifest.json"), "{stderr}");
+    assert!(
+        stderr.contains(m["manifest_sha256"].as_str().unwrap()),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("computing"), "{stderr}");
+    assert!(files_in(&out_dir).is_empty());
+
+    // A line of the model card edited: score and evaluate both refuse it, naming the file.
+    let package = tmp.path().join("card");
+    copy_package(&baseline(), &package);
+    let card = std::fs::read_to_string(package.join("model_card.md")).unwrap();
+    std::fs::write(
+        package.join("model_card.md"),
+        card.replacen("never", "always", 1),
+    )
+    .unwrap();
+    let stderr = refused_score(&package, &sample(), &out);
+    assert!(stderr.contains("model_card.md"), "{stderr}");
+    assert!(files_in(&out_dir).is_empty());
+    let stderr = usage_error(&run(&[
+        "evaluate",
+        "--model",
+        s(&package),
+        "--data",
+        s(&sample()),
+    ]));
+    assert!(stderr.contains("model_card.md"), "{stderr}");
+    assert!(!stderr.contains("computing"), "{stderr}");
 }
 
 /// Starts `appfraud score` of the sample into `out` and reads its stderr until a line contains

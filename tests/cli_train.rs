@@ -135,6 +135,36 @@ fn a_generic_table_trains_as_it_is() {
 }
 
 #[test]
+fn a_directory_with_foreign_files_is_refused_before_training() {
+    // A package lists every file of its directory; one written beside a foreign file would be
+    // refused on load, so training refuses the directory first.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("m");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "kept\n").unwrap();
+    // The temporary file of an interrupted write is not foreign: only notes.txt is named.
+    std::fs::write(out.join(".model.json.tmp"), "{").unwrap();
+    let result = run(&[
+        "train",
+        "--data",
+        sample().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("notes.txt"), "{stderr}");
+    assert!(!stderr.contains(".model.json.tmp"), "{stderr}");
+    assert!(!stderr.contains("computing"), "{stderr}");
+    let mut left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".model.json.tmp", "notes.txt"]);
+}
+
+#[test]
 fn bad_parameters_exit_with_2_before_reading_data() {
     let tmp = tempfile::tempdir().unwrap();
     // The data directory does not exist: a parameter error must come first.

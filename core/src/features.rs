@@ -27,6 +27,21 @@ pub enum Family {
 }
 
 impl Family {
+    /// Every family, in declaration order.
+    pub const ALL: [Family; 11] = [
+        Family::Phone,
+        Family::EmailAndName,
+        Family::Education,
+        Family::Profile,
+        Family::Network,
+        Family::Time,
+        Family::RemoteControl,
+        Family::SharedEntities,
+        Family::Documents,
+        Family::Velocity,
+        Family::Generic,
+    ];
+
     /// Stable lower-case name, part of the feature-set hash.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -42,6 +57,22 @@ impl Family {
             Family::Velocity => "velocity",
             Family::Generic => "generic",
         }
+    }
+}
+
+impl std::str::FromStr for Family {
+    type Err = CoreError;
+
+    /// The family whose [`Family::as_str`] is `s`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Family::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| CoreError::UnknownVariant {
+                what: "feature family",
+                found: s.to_owned(),
+                expected: Family::ALL.map(Family::as_str).join(", "),
+            })
     }
 }
 
@@ -62,6 +93,22 @@ impl MissingPolicy {
             MissingPolicy::Informative => "informative",
             MissingPolicy::Never => "never",
         }
+    }
+}
+
+impl std::str::FromStr for MissingPolicy {
+    type Err = CoreError;
+
+    /// The policy whose [`MissingPolicy::as_str`] is `s`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [MissingPolicy::Informative, MissingPolicy::Never]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| CoreError::UnknownVariant {
+                what: "missing-value policy",
+                found: s.to_owned(),
+                expected: "informative, never".to_owned(),
+            })
     }
 }
 
@@ -247,6 +294,24 @@ mod tests {
             a.hash(),
             FeatureSet::new(vec![f("x"), reworded]).unwrap().hash()
         );
+    }
+
+    #[test]
+    fn families_and_policies_parse_from_their_hashed_names() {
+        for family in Family::ALL {
+            assert_eq!(family.as_str().parse::<Family>(), Ok(family));
+        }
+        for policy in [MissingPolicy::Informative, MissingPolicy::Never] {
+            assert_eq!(policy.as_str().parse::<MissingPolicy>(), Ok(policy));
+        }
+        assert!(matches!(
+            "Phone".parse::<Family>(),
+            Err(CoreError::UnknownVariant { .. })
+        ));
+        assert!(matches!(
+            "sometimes".parse::<MissingPolicy>(),
+            Err(CoreError::UnknownVariant { .. })
+        ));
     }
 
     #[test]

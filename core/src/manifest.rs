@@ -1,22 +1,39 @@
 //! The model package manifest (`manifest.json`): the contract between `train`, which writes a
-//! package, and `serve`, which loads one. Plain data with serde; `serve` checks it (format
-//! version, `model.onnx` checksum, FeatureSet hash) before it scores anything.
+//! package, and `serve`, which loads one. Plain data with serde; `serve` verifies a package
+//! against it before it scores anything.
 //!
 //! A package directory holds:
 //!
 //! ```text
 //! model.onnx      input "features" float32 [N, F]; output "probability" float32 [N] (calibrated)
 //! manifest.json   this type
+//! model.json      the native model
+//! metrics.json    every metric
 //! model_card.md   purpose, data, metrics with intervals, fairness notes, limits
 //! *.svg           ROC, precision-recall, calibration, importance
 //! ```
+//!
+//! The package is tamper-evident as a whole:
+//!
+//! - [`ModelManifest::files`] lists every other file of the directory with the SHA-256 of its
+//!   bytes on disk; a file that is not listed, or listed but absent, is not a package file;
+//! - [`ModelManifest::manifest_sha256`] is the SHA-256 of `manifest.json` itself as written,
+//!   with that field's value blank ([`manifest_digest`]), so an edit of the manifest (a band
+//!   threshold, a cover, the feature list) is seen;
+//! - [`ManifestFeatureSet::hash`] is [`FeatureSet::hash`] of the listed features
+//!   ([`ManifestFeatureSet::feature_set`]), so the list and its hash cannot disagree.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// The manifest format this build writes and reads.
-pub const MANIFEST_FORMAT_VERSION: u32 = 1;
+use crate::{CoreError, FeatureDef, FeatureSet, sha256_hex};
+
+/// The manifest format this build writes and reads. Version 2 added [`ModelManifest::files`]
+/// and [`ModelManifest::manifest_sha256`]; a package of another version must be retrained.
+pub const MANIFEST_FORMAT_VERSION: u32 = 2;
+/// Name of the manifest's own digest field ([`ModelManifest::manifest_sha256`]).
+pub const MANIFEST_DIGEST_FIELD: &str = "manifest_sha256";
 /// File name of the manifest inside a package.
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// File name of the ONNX model inside a package.
@@ -28,6 +45,9 @@ pub const ONNX_FILE: &str = "model.onnx";
 pub struct ModelManifest {
     /// [`MANIFEST_FORMAT_VERSION`] at writing time.
     pub format_version: u32,
+    /// SHA-256 of this file's bytes as written, with this field's value blank (the empty
+    /// string): see [`manifest_digest`] and [`seal_manifest`].
+    pub manifest_sha256: String,
     /// Name and version of the model, written into every score row
     /// (`appfraud-gbdt-<FeatureSet hash prefix>-<model.onnx hash prefix>`).
     pub model_id: String,
@@ -42,7 +62,8 @@ pub struct ModelManifest {
     pub calibration: String,
     /// Score bands on the calibrated probability.
     pub bands: Bands,
-    /// The ONNX file and its checksum.
+    /// The ONNX file and its graph's input and output names (its checksum is in
+    /// [`ModelManifest::files`]).
     pub onnx: OnnxFile,
     /// What the model was trained on.
     pub training: TrainingSummary,
@@ -50,6 +71,61 @@ pub struct ModelManifest {
     pub metrics: Metrics,
     /// What reason codes need beyond the ONNX graph.
     pub explainer: Explainer,
+    /// Every file of the package but `manifest.json`, by name, with its SHA-256.
+    pub files: Vec<PackageFile>,
+}
+
+impl ModelManifest {
+    /// The SHA-256 recorded for the package file `name`, if it is listed.
+    pub fn file_sha256(&self, name: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.sha256.as_str())
+    }
+}
+
+/// One file of a package and the SHA-256 of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageFile {
+    /// File name inside the package directory (no directory part).
+    pub name: String,
+    /// SHA-256 of the file, 64 lower-case hex digits.
+    pub sha256: String,
+}
+
+/// `"manifest_sha256": "<value>"` as a JSON pretty printer writes it.
+fn digest_entry(value: &str) -> String {
+    format!("\"{MANIFEST_DIGEST_FIELD}\": \"{value}\"")
+}
+
+/// The SHA-256 of manifest text `json` whose digest field holds `recorded`, computed over
+/// `json` with that value replaced by the empty string: what [`seal_manifest`] recorded if
+/// the text is unchanged. `None` when the entry `"manifest_sha256": "<recorded>"` does not
+/// occur exactly once (inside a JSON string its quotes would be escaped, so only the key
+/// itself matches).
+pub fn manifest_digest(json: &[u8], recorded: &str) -> Option<String> {
+    let text = std::str::from_utf8(json).ok()?;
+    let entry = digest_entry(recorded);
+    if text.matches(&entry).count() != 1 {
+        return None;
+    }
+    Some(sha256_hex(
+        text.replacen(&entry, &digest_entry(""), 1).as_bytes(),
+    ))
+}
+
+/// Fills in the digest of manifest text `json`, written with an empty digest field: the
+/// returned bytes are `json` with `"manifest_sha256": ""` replaced by the SHA-256 of `json`.
+/// `None` when that entry does not occur exactly once.
+pub fn seal_manifest(json: &[u8]) -> Option<Vec<u8>> {
+    let digest = manifest_digest(json, "")?;
+    let text = std::str::from_utf8(json).ok()?;
+    Some(
+        text.replacen(&digest_entry(""), &digest_entry(&digest), 1)
+            .into_bytes(),
+    )
 }
 
 /// The FeatureSet a model was trained on.
@@ -60,6 +136,32 @@ pub struct ManifestFeatureSet {
     pub hash: String,
     /// The features in input column order.
     pub features: Vec<ManifestFeature>,
+}
+
+impl ManifestFeatureSet {
+    /// The listed features as a [`FeatureSet`] (without descriptions), whose
+    /// [`FeatureSet::hash`] a consistent manifest records in [`ManifestFeatureSet::hash`].
+    ///
+    /// # Errors
+    ///
+    /// [`CoreError::UnknownVariant`] for an unknown family or missing-value policy,
+    /// [`CoreError::DuplicateFeature`] or [`CoreError::InvalidFeatureName`] for a name the
+    /// FeatureSet refuses.
+    pub fn feature_set(&self) -> Result<FeatureSet, CoreError> {
+        let defs = self
+            .features
+            .iter()
+            .map(|f| {
+                Ok(FeatureDef::new(
+                    f.name.clone(),
+                    f.family.parse()?,
+                    f.missing.parse()?,
+                    "",
+                ))
+            })
+            .collect::<Result<Vec<_>, CoreError>>()?;
+        FeatureSet::new(defs)
+    }
 }
 
 /// One input feature.
@@ -134,8 +236,6 @@ impl Bands {
 pub struct OnnxFile {
     /// File name inside the package ([`ONNX_FILE`]).
     pub file: String,
-    /// SHA-256 of the file, 64 lower-case hex digits.
-    pub sha256: String,
     /// Name of the float32 `[N, F]` input.
     pub input: String,
     /// Name of the float32 `[N]` output.
@@ -284,5 +384,65 @@ mod tests {
         assert_eq!(back, e);
         let linear: Explainer = serde_json::from_str(r#"{"kind":"linear"}"#).expect("parses");
         assert_eq!(linear, Explainer::Linear);
+    }
+
+    #[test]
+    fn a_sealed_manifest_verifies_and_any_edit_changes_its_digest() {
+        let unsealed = "{\n  \"format_version\": 2,\n  \"manifest_sha256\": \"\",\n  \"bands\": {\"review\": 0.2}\n}";
+        let sealed = seal_manifest(unsealed.as_bytes()).expect("one digest entry");
+        let sealed = String::from_utf8(sealed).expect("UTF-8");
+        // Reference: the digest is SHA-256 of the text with the field blank, i.e. of `unsealed`.
+        let expected = sha256_hex(unsealed.as_bytes());
+        assert_eq!(
+            sealed,
+            unsealed.replace(
+                "\"manifest_sha256\": \"\"",
+                &format!("\"manifest_sha256\": \"{expected}\"")
+            )
+        );
+        assert_eq!(
+            manifest_digest(sealed.as_bytes(), &expected).as_deref(),
+            Some(expected.as_str())
+        );
+        let edited = sealed.replace("0.2", "0.3");
+        let digest = manifest_digest(edited.as_bytes(), &expected).expect("entry present");
+        assert_ne!(digest, expected);
+        // A recorded value that is not the one in the text, or an entry present twice, has no
+        // digest.
+        assert_eq!(manifest_digest(sealed.as_bytes(), "00"), None);
+        let twice = format!("{unsealed}{unsealed}");
+        assert_eq!(seal_manifest(twice.as_bytes()), None);
+    }
+
+    #[test]
+    fn the_listed_features_rebuild_the_feature_set_they_were_listed_from() {
+        use crate::{Family, MissingPolicy};
+        let set = FeatureSet::new(vec![
+            FeatureDef::new("a_ms", Family::Time, MissingPolicy::Informative, "x"),
+            FeatureDef::new("b_count", Family::Velocity, MissingPolicy::Never, "y"),
+        ])
+        .expect("valid set");
+        let listed = ManifestFeatureSet {
+            hash: set.hash().to_string(),
+            features: set
+                .features()
+                .iter()
+                .map(|f| ManifestFeature {
+                    name: f.name.clone(),
+                    family: f.family.as_str().to_owned(),
+                    missing: f.missing.as_str().to_owned(),
+                })
+                .collect(),
+        };
+        assert_eq!(listed.feature_set().expect("parses").hash(), set.hash());
+        let mut swapped = listed.clone();
+        swapped.features.swap(0, 1);
+        assert_ne!(swapped.feature_set().expect("parses").hash(), set.hash());
+        let mut unknown = listed;
+        unknown.features[0].family = "astrology".into();
+        assert!(matches!(
+            unknown.feature_set(),
+            Err(CoreError::UnknownVariant { .. })
+        ));
     }
 }

@@ -67,6 +67,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         ("onnxruntime-rust", EngineChoice::OnnxRuntime),
     ] {
         let scorer = BatchScorer::new(&package, choice)?;
+        if let Some(kernel) = scorer.native_kernel() {
+            println!("{name} kernel: {kernel:?}");
+        }
         // Warm-up: sessions are created on each worker's first chunk.
         let warm = (2 * rayon::current_num_threads() * CHUNK_ROWS).min(n) * f;
         scorer.probabilities(&rows[..warm], &|_| {})?;

@@ -336,6 +336,7 @@ fn score_rows(
         .par_chunks(CHUNK_ROWS * f)
         .map_init(ReasonScratch::default, |scratch, chunk| {
             let p = scorer.probabilities_here(chunk)?;
+            crate::scorer::check_output_len(scorer.engine_name(), chunk.len() / f, p.len())?;
             let out = chunk
                 .chunks_exact(f)
                 .zip(p)

@@ -102,13 +102,14 @@ pub enum ServeError {
         reason: String,
     },
 
-    /// `model.onnx` is not the file the manifest was written for (changed or damaged).
+    /// A file of the package (`manifest.json` included) is not the file the manifest was
+    /// written with (changed or damaged).
     #[error(
-        "{} has SHA-256 {actual} but the manifest expects {manifest}: the model file was changed or damaged; retrain or restore the package",
+        "{} has SHA-256 {actual} but the manifest expects {manifest}: the package file was changed or damaged; retrain or restore the package",
         file.display()
     )]
     ChecksumMismatch {
-        /// The model file.
+        /// The package file (`manifest.json` for the manifest's own digest).
         file: PathBuf,
         /// The checksum the manifest records.
         manifest: String,
@@ -182,6 +183,46 @@ pub enum ServeError {
         /// The allowed difference.
         tolerance: f64,
     },
+
+    /// The package directory holds a file its manifest does not list, or the manifest lists a
+    /// file the directory does not hold.
+    #[error(
+        "model package file {} {}; the package was changed after it was written: retrain or restore the package",
+        file.display(),
+        if *listed { "is listed in manifest.json but absent" } else { "is not listed in manifest.json" }
+    )]
+    PackageFileSet {
+        /// The file.
+        file: PathBuf,
+        /// `true`: listed but absent; `false`: present but not listed.
+        listed: bool,
+    },
+
+    /// The manifest's FeatureSet hash is not the hash of the features it lists.
+    #[error(
+        "{} records FeatureSet hash {recorded} but the features it lists hash to {computed}: the manifest was changed after it was written; retrain or restore the package",
+        file.display()
+    )]
+    FeatureSetHashInconsistent {
+        /// The manifest file.
+        file: PathBuf,
+        /// The hash the manifest records.
+        recorded: String,
+        /// The hash of the listed features ([`appfraud_core::FeatureSet::hash`]).
+        computed: String,
+    },
+
+    /// A scoring engine returned another number of values than it was given rows: a defect,
+    /// reported instead of pairing values with the wrong rows.
+    #[error("the {engine} engine returned {found} values for {expected} rows")]
+    EngineOutputLength {
+        /// Which engine or computation.
+        engine: String,
+        /// Rows given.
+        expected: usize,
+        /// Values returned.
+        found: usize,
+    },
 }
 
 impl ServeError {
@@ -208,10 +249,12 @@ impl ServeError {
             | Self::Input { .. }
             | Self::Write { .. } => true,
             Self::Features(e) => e.is_user_error(),
+            Self::PackageFileSet { .. } | Self::FeatureSetHashInconsistent { .. } => true,
             Self::Session { .. }
             | Self::Inference { .. }
             | Self::Polars { .. }
-            | Self::SelfCheckMismatch { .. } => false,
+            | Self::SelfCheckMismatch { .. }
+            | Self::EngineOutputLength { .. } => false,
         }
     }
 }
@@ -250,6 +293,18 @@ mod tests {
         };
         assert!(user.is_user_error());
         assert!(!internal.is_user_error());
+        let truncated = ServeError::EngineOutputLength {
+            engine: "native".into(),
+            expected: 3,
+            found: 2,
+        };
+        assert!(!truncated.is_user_error());
+        let unlisted = ServeError::PackageFileSet {
+            file: PathBuf::from("extra.txt"),
+            listed: false,
+        };
+        assert!(unlisted.is_user_error());
+        assert!(unlisted.to_string().contains("extra.txt"), "{unlisted}");
     }
 
     #[test]

@@ -16,6 +16,8 @@
 //!   nodes, gathering nodes and feature values (`bench/score_throughput.sh` measures it);
 //! - otherwise, or when a model's feature indices or trees are too large to pack, [`LANES`]
 //!   scalar walks go down the tree together.
+//!
+//! [`NativeTrees::kernel`] says which of the two runs for a model on this machine.
 
 use crate::graph::Calibration;
 use crate::{Node, TreeEnsemble};
@@ -85,6 +87,16 @@ fn pack(nodes: &[FlatNode], n_features: usize) -> Option<Vec<PackedNode>> {
             Some(u64::from(word) << 32 | u64::from(node.threshold.to_bits()))
         })
         .collect()
+}
+
+/// Which walk [`NativeTrees::margins`] runs on this machine for a compiled model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kernel {
+    /// The AVX-512F walk on packed nodes ([`WIDE`] × [`VECTORS`] rows per block).
+    Avx512,
+    /// The lockstep scalar walk ([`LANES`] rows per block): no AVX-512F, a model whose nodes
+    /// do not pack, or a model without features.
+    Scalar,
 }
 
 /// A tree ensemble plus calibration, compiled for fast batch evaluation.
@@ -166,6 +178,17 @@ impl NativeTrees {
     /// Number of features a row has.
     pub fn n_features(&self) -> usize {
         self.n_features
+    }
+
+    /// The walk [`NativeTrees::margins`] runs: AVX-512 when the CPU has AVX-512F, the nodes
+    /// packed and the model has features, scalar otherwise.
+    pub fn kernel(&self) -> Kernel {
+        #[cfg(target_arch = "x86_64")]
+        if self.packed.is_some() && self.n_features > 0 && std::is_x86_feature_detected!("avx512f")
+        {
+            return Kernel::Avx512;
+        }
+        Kernel::Scalar
     }
 
     /// Adds each tree's leaf value to the margin of each row of `rows` (row-major,
@@ -312,6 +335,12 @@ impl NativeTrees {
     ///
     /// If `rows.len() != out.len() * n_features`.
     pub fn margins(&self, rows: &[f32], out: &mut [f64]) {
+        self.margins_reporting(rows, out);
+    }
+
+    /// [`NativeTrees::margins`], returning the walk that ran (the one [`NativeTrees::kernel`]
+    /// names).
+    fn margins_reporting(&self, rows: &[f32], out: &mut [f64]) -> Kernel {
         let f = self.n_features;
         assert_eq!(
             rows.len(),
@@ -323,23 +352,22 @@ impl NativeTrees {
             for m in out.iter_mut() {
                 *m = self.roots.iter().map(|&r| self.values[r as usize]).sum();
             }
-            return;
+            return Kernel::Scalar;
         }
         #[cfg(target_arch = "x86_64")]
-        if let Some(packed) = &self.packed
-            && std::is_x86_feature_detected!("avx512f")
-        {
+        if let (Kernel::Avx512, Some(packed)) = (self.kernel(), &self.packed) {
             const ALL: usize = WIDE * VECTORS;
             for (block, margins) in rows.chunks(ALL * f).zip(out.chunks_mut(ALL)) {
                 margins.fill(0.0);
-                // SAFETY: AVX-512F is present (checked above), `packed` is `self.packed` (so a
-                // block's offsets fit in i32, see `pack`), and `block` holds `margins.len()`
-                // rows of `f > 0` features (asserted above).
+                // SAFETY: `kernel` returned `Avx512`, so AVX-512F is present; `packed` is
+                // `self.packed` (so a block's offsets fit in i32, see `pack`), and `block` holds
+                // `margins.len()` rows of `f > 0` features (asserted above).
                 unsafe { self.add_leaves_avx512(packed, block, margins) };
             }
-            return;
+            return Kernel::Avx512;
         }
         self.margins_scalar(rows, out);
+        Kernel::Scalar
     }
 
     /// [`NativeTrees::margins`] without SIMD, for `n_features > 0`.
@@ -490,7 +518,10 @@ mod tests {
             .map(|row| ensemble.margin(row))
             .collect();
         let mut dispatched = vec![0.0; n];
-        native.margins(&rows, &mut dispatched);
+        let ran = native.margins_reporting(&rows, &mut dispatched);
+        eprintln!("native evaluator kernel: {ran:?}");
+        assert_eq!(ran, native.kernel());
+        assert_eq!(ran, expected_kernel(), "the CPU's best walk did not run");
         assert_eq!(dispatched, expected);
         let mut scalar = vec![0.0; n];
         native.margins_scalar(&rows, &mut scalar);
@@ -498,9 +529,20 @@ mod tests {
         // Every prefix length up to two SIMD blocks: idle lanes never add a leaf.
         for len in 1..=2 * WIDE * VECTORS + 1 {
             let mut m = vec![0.0; len];
-            native.margins(&rows[..len * n_features as usize], &mut m);
+            let ran = native.margins_reporting(&rows[..len * n_features as usize], &mut m);
+            assert_eq!(ran, expected_kernel(), "{len} rows");
             assert_eq!(m, expected[..len], "{len} rows");
         }
+    }
+
+    /// The walk a packed model must run on this machine, decided from the CPU alone: AVX-512
+    /// whenever the CPU has AVX-512F.
+    fn expected_kernel() -> Kernel {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx512f") {
+            return Kernel::Avx512;
+        }
+        Kernel::Scalar
     }
 
     #[test]
@@ -514,12 +556,13 @@ mod tests {
         let native =
             NativeTrees::compile(&ensemble, Calibration::Platt { a: 1.0, b: 0.0 }).expect("fits");
         assert!(native.packed.is_none());
+        assert_eq!(native.kernel(), Kernel::Scalar);
         let mut rows = vec![0.0f32; 3 * n_features];
         rows[n_features - 1] = 0.5;
         rows[2 * n_features - 1] = 0.5f32.next_up();
         rows[3 * n_features - 1] = f32::NAN;
         let mut m = vec![0.0; 3];
-        native.margins(&rows, &mut m);
+        assert_eq!(native.margins_reporting(&rows, &mut m), Kernel::Scalar);
         assert_eq!(m, vec![1.0, 2.0, 1.0]);
     }
 }

@@ -1,16 +1,19 @@
-//! Loading and verifying a model package (`model.onnx` + `manifest.json`, see
+//! Loading and verifying a model package (`manifest.json` and the files it lists, see
 //! [`appfraud_core::manifest`]).
 //!
-//! [`ModelPackage::load`] refuses, with a typed error naming both values, a manifest of another
-//! format version, a `model.onnx` whose SHA-256 is not the manifest's, and a graph whose
-//! structure does not match the manifest (feature count, TreeSHAP covers). The FeatureSet check
-//! against the pipeline is [`ModelPackage::check_feature_set`], done by whoever computes the
-//! features.
+//! [`ModelPackage::load`] refuses, with a typed error naming the file (and both values where
+//! there are two): a manifest of another format version; a manifest whose own digest is not
+//! that of its text; any listed file whose SHA-256 is not the recorded one; a file in the
+//! directory that is not listed, or listed but absent; a FeatureSet hash that is not the hash
+//! of the listed features; and a graph whose structure does not match the manifest (feature
+//! count, TreeSHAP covers). The FeatureSet check against the pipeline is
+//! [`ModelPackage::check_feature_set`], done by whoever computes the features.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use appfraud_core::{
-    Explainer, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ModelManifest, ReasonCode, sha256_hex,
+    Explainer, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ModelManifest, ReasonCode, manifest_digest,
+    sha256_hex,
 };
 use appfraud_onnx::proto::ModelProto;
 
@@ -51,41 +54,20 @@ impl ModelPackage {
     ///
     /// # Errors
     ///
-    /// [`ServeError::PackageUnreadable`] when a file is missing or unreadable,
-    /// [`ServeError::ManifestInvalid`] when the manifest does not parse or is of another format
-    /// version, [`ServeError::ChecksumMismatch`] when `model.onnx` is not the file the manifest
-    /// names, [`ServeError::PackageInconsistent`] when the graph and the manifest disagree.
+    /// [`ServeError::PackageUnreadable`] when a file or the directory is unreadable,
+    /// [`ServeError::ManifestInvalid`] when the manifest does not parse, is of another format
+    /// version or names files outside the package, [`ServeError::ChecksumMismatch`] when a file
+    /// (the manifest included) is not the file the manifest was written with,
+    /// [`ServeError::PackageFileSet`] when a file is not listed or a listed file is absent,
+    /// [`ServeError::FeatureSetHashInconsistent`] when the FeatureSet hash is not that of the
+    /// listed features, [`ServeError::PackageInconsistent`] when the graph and the manifest
+    /// disagree.
     pub fn load(dir: &Path) -> Result<Self, ServeError> {
-        let read = |path: PathBuf| {
-            std::fs::read(&path).map_err(|e| ServeError::PackageUnreadable {
-                path: path.clone(),
-                reason: e.to_string(),
-            })
-        };
         let manifest_path = dir.join(MANIFEST_FILE);
-        let manifest_bytes = read(manifest_path.clone())?;
-        let invalid = |reason: String| ServeError::ManifestInvalid {
-            path: manifest_path.clone(),
-            reason,
-        };
-        let manifest: ModelManifest =
-            serde_json::from_slice(&manifest_bytes).map_err(|e| invalid(e.to_string()))?;
-        if manifest.format_version != MANIFEST_FORMAT_VERSION {
-            return Err(invalid(format!(
-                "format version {} (this build reads {MANIFEST_FORMAT_VERSION})",
-                manifest.format_version
-            )));
-        }
+        let manifest_bytes = read_file(&manifest_path)?;
+        let manifest = parse_manifest(&manifest_path, &manifest_bytes)?;
+        let onnx = verify_files(dir, &manifest)?;
         let onnx_path = dir.join(&manifest.onnx.file);
-        let onnx = read(onnx_path.clone())?;
-        let actual = sha256_hex(&onnx);
-        if actual != manifest.onnx.sha256 {
-            return Err(ServeError::ChecksumMismatch {
-                file: onnx_path,
-                manifest: manifest.onnx.sha256.clone(),
-                actual,
-            });
-        }
         let model = appfraud_onnx::decode(&onnx).map_err(|e| ServeError::InvalidModel {
             reason: format!("{}: {e}", onnx_path.display()),
         })?;
@@ -212,6 +194,143 @@ impl ModelPackage {
                 contribution,
             })
             .collect()
+    }
+}
+
+/// The bytes of `path`.
+fn read_file(path: &Path) -> Result<Vec<u8>, ServeError> {
+    std::fs::read(path).map_err(|e| ServeError::PackageUnreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+/// The manifest in `bytes` (read from `path`), of this build's format version, whose own
+/// digest and FeatureSet hash are those of its content.
+fn parse_manifest(path: &Path, bytes: &[u8]) -> Result<ModelManifest, ServeError> {
+    let invalid = |reason: String| ServeError::ManifestInvalid {
+        path: path.to_path_buf(),
+        reason,
+    };
+    // The one field every format version has, read before the fields of this version.
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| invalid(e.to_string()))?;
+    let version = &value["format_version"];
+    if version.as_u64() != Some(u64::from(MANIFEST_FORMAT_VERSION)) {
+        return Err(invalid(format!(
+            "format version {version} (this build reads {MANIFEST_FORMAT_VERSION}); retrain the model with this version of appfraud"
+        )));
+    }
+    let manifest: ModelManifest =
+        serde_json::from_slice(bytes).map_err(|e| invalid(e.to_string()))?;
+    let recorded = &manifest.manifest_sha256;
+    let actual = manifest_digest(bytes, recorded).ok_or_else(|| {
+        invalid(format!(
+            "its digest field {recorded:?} does not occur exactly once in its text"
+        ))
+    })?;
+    if actual != *recorded {
+        return Err(ServeError::ChecksumMismatch {
+            file: path.to_path_buf(),
+            manifest: recorded.clone(),
+            actual,
+        });
+    }
+    let computed = manifest
+        .feature_set
+        .feature_set()
+        .map_err(|e| invalid(format!("its feature list: {e}")))?
+        .hash()
+        .to_string();
+    if computed != manifest.feature_set.hash {
+        return Err(ServeError::FeatureSetHashInconsistent {
+            file: path.to_path_buf(),
+            recorded: manifest.feature_set.hash.clone(),
+            computed,
+        });
+    }
+    Ok(manifest)
+}
+
+/// Checks that `dir` holds exactly the manifest and the files it lists, each with its recorded
+/// SHA-256; returns the bytes of the ONNX file.
+fn verify_files(dir: &Path, manifest: &ModelManifest) -> Result<Vec<u8>, ServeError> {
+    let manifest_path = dir.join(MANIFEST_FILE);
+    let invalid = |reason: String| ServeError::ManifestInvalid {
+        path: manifest_path.clone(),
+        reason,
+    };
+    let mut names: Vec<&str> = Vec::with_capacity(manifest.files.len());
+    for file in &manifest.files {
+        let plain = matches!(
+            Path::new(&file.name).components().collect::<Vec<_>>().as_slice(),
+            [Component::Normal(n)] if *n == file.name.as_str()
+        );
+        if !plain || file.name == MANIFEST_FILE || names.contains(&file.name.as_str()) {
+            return Err(invalid(format!(
+                "it lists {:?}, which is not a file name of its own in the package",
+                file.name
+            )));
+        }
+        names.push(&file.name);
+    }
+    if !names.contains(&manifest.onnx.file.as_str()) {
+        return Err(invalid(format!(
+            "its ONNX file {:?} is not among the files it lists",
+            manifest.onnx.file
+        )));
+    }
+    let unreadable = |e: std::io::Error| ServeError::PackageUnreadable {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let mut unlisted = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let name = entry.map_err(unreadable)?.file_name();
+        let listed = name
+            .to_str()
+            .is_some_and(|n| n == MANIFEST_FILE || names.contains(&n));
+        if !listed {
+            unlisted.push(dir.join(name));
+        }
+    }
+    let mut onnx = Vec::new();
+    for file in &manifest.files {
+        let path = dir.join(&file.name);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ServeError::PackageFileSet {
+                    file: path,
+                    listed: true,
+                });
+            }
+            Err(e) => {
+                return Err(ServeError::PackageUnreadable {
+                    path,
+                    reason: e.to_string(),
+                });
+            }
+        };
+        let actual = sha256_hex(&bytes);
+        if actual != file.sha256 {
+            return Err(ServeError::ChecksumMismatch {
+                file: path,
+                manifest: file.sha256.clone(),
+                actual,
+            });
+        }
+        if file.name == manifest.onnx.file {
+            onnx = bytes;
+        }
+    }
+    unlisted.sort();
+    match unlisted.into_iter().next() {
+        Some(file) => Err(ServeError::PackageFileSet {
+            file,
+            listed: false,
+        }),
+        None => Ok(onnx),
     }
 }
 

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::native::NativeTrees;
+use crate::native::{Kernel, NativeTrees};
 use crate::package::{Explanation, ModelPackage};
 use crate::{OnnxModel, ServeError};
 
@@ -138,6 +138,15 @@ impl BatchScorer {
         self.n_features
     }
 
+    /// The walk of the native evaluator on this machine ([`NativeTrees::kernel`]); `None` for
+    /// ONNX Runtime.
+    pub fn native_kernel(&self) -> Option<Kernel> {
+        match &self.engine {
+            Engine::OnnxRuntime(_) => None,
+            Engine::Native(trees) => Some(trees.kernel()),
+        }
+    }
+
     /// Probabilities of the rows of `rows` (row-major, [`BatchScorer::n_features`] per row) on
     /// the calling thread.
     ///
@@ -146,14 +155,16 @@ impl BatchScorer {
     /// [`ServeError::Shape`] if `rows` is not a whole number of rows; the engine's errors.
     pub fn probabilities_here(&self, rows: &[f32]) -> Result<Vec<f32>, ServeError> {
         let n_rows = self.rows_in(rows)?;
-        match &self.engine {
-            Engine::OnnxRuntime(pool) => pool.predict(rows, n_rows, self.n_features),
+        let p = match &self.engine {
+            Engine::OnnxRuntime(pool) => pool.predict(rows, n_rows, self.n_features)?,
             Engine::Native(trees) => {
                 let mut out = vec![0.0; n_rows];
                 trees.probabilities(rows, &mut out);
-                Ok(out)
+                out
             }
-        }
+        };
+        check_output_len(self.engine_name(), n_rows, p.len())?;
+        Ok(p)
     }
 
     /// Probabilities of the rows of `rows`, in parallel chunks of [`CHUNK_ROWS`] on the rayon
@@ -190,5 +201,40 @@ impl BatchScorer {
             });
         }
         Ok(rows.len() / f)
+    }
+}
+
+/// Checks that `engine` returned one value per row (`found` values for `rows` rows) before the
+/// values are paired with their rows, which would otherwise silently drop or shift some.
+pub(crate) fn check_output_len(engine: &str, rows: usize, found: usize) -> Result<(), ServeError> {
+    if rows == found {
+        Ok(())
+    } else {
+        Err(ServeError::EngineOutputLength {
+            engine: engine.to_owned(),
+            expected: rows,
+            found,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_engine_output_of_another_length_is_an_internal_error() {
+        assert_eq!(check_output_len("native", 3, 3), Ok(()));
+        let err = check_output_len("onnxruntime", 3, 2).expect_err("one value short");
+        assert_eq!(
+            err,
+            ServeError::EngineOutputLength {
+                engine: "onnxruntime".into(),
+                expected: 3,
+                found: 2,
+            }
+        );
+        assert!(!err.is_user_error());
+        assert!(check_output_len("native", 0, 1).is_err());
     }
 }

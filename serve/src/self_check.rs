@@ -50,6 +50,7 @@ pub fn self_check() -> Result<SelfCheck, ServeError> {
 
     let features: Vec<f32> = ROWS.iter().flatten().copied().collect();
     let scored = model.predict(&features, ROWS.len(), WEIGHTS.len())?;
+    crate::scorer::check_output_len("onnxruntime", ROWS.len(), scored.len())?;
 
     // A NaN difference counts as infinitely wrong (`f64::max` would otherwise skip it).
     let max_abs_diff = ROWS

@@ -30,6 +30,8 @@ pub struct EvaluateArgs {
 
 /// Runs `appfraud evaluate`: the metrics on stderr, then as JSON on stdout.
 pub fn run(args: EvaluateArgs, report: &Reporter) -> Result<()> {
+    // The package is verified as a whole (every file's checksum) before its model.json is used.
+    appfraud_serve::ModelPackage::load(&args.model)?;
     let model = NativeModel::read(&args.model)?;
     report.step(format!(
         "model {} ({} features)",

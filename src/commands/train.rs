@@ -108,6 +108,7 @@ pub fn run(args: TrainArgs, report: &Reporter) -> Result<()> {
         });
     }
     let config = config.check().map_err(TrainError::from)?;
+    appfraud_train::check_package_dir(&args.out)?;
     let spec = SplitSpec {
         valid_from: args.valid_from.map(date_micros),
         test_from: args.test_from.map(date_micros),

@@ -88,5 +88,5 @@ pub use plots::{
 };
 pub use trainer::{
     Algorithm, CalibrationMethod, Model, NATIVE_FORMAT_VERSION, NativeModel, PLOTS, TestCurves,
-    TrainConfig, TrainedModel, ValidTrainConfig, evaluate_on_data_dir, train,
+    TrainConfig, TrainedModel, ValidTrainConfig, check_package_dir, evaluate_on_data_dir, train,
 };

@@ -23,8 +23,8 @@ use crate::plots::{calibration_svg, importance_svg, precision_recall_svg, roc_sv
 use crate::{ColumnMatrix, TrainError};
 use appfraud_core::{
     Bands, Explainer, FeatureSet, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestFeature,
-    ManifestFeatureSet, MetricInterval, Metrics, ModelManifest, ONNX_FILE, OnnxFile, SplitCounts,
-    SplitMetrics, TrainingSummary, declare_params,
+    ManifestFeatureSet, MetricInterval, Metrics, ModelManifest, ONNX_FILE, OnnxFile, PackageFile,
+    SplitCounts, SplitMetrics, TrainingSummary, declare_params,
 };
 
 /// Version of the native model format (`model.json`).
@@ -434,26 +434,34 @@ impl TrainedModel {
     /// Writes the model package into `dir` (created if missing): `model.onnx`, `manifest.json`,
     /// `model.json` (the native model, for `evaluate`), `metrics.json`, `model_card.md` and the
     /// plots. Each file is written to a temporary name and renamed, the manifest last, so a
-    /// crash never leaves a half-written file. Returns the model id: the native id followed by
-    /// the first 8 hex digits of `model.onnx`'s SHA-256.
+    /// crash never leaves a half-written file; each file's SHA-256 in the manifest is of the
+    /// bytes read back from disk, and the manifest is sealed with its own digest
+    /// ([`appfraud_core::seal_manifest`]). Returns the model id: the native id followed by the
+    /// first 8 hex digits of `model.onnx`'s SHA-256.
+    ///
+    /// # Errors
+    ///
+    /// [`TrainError::Write`] when a file cannot be written or read back, or when `dir` already
+    /// holds a file that is not part of a package (the package would be refused on load).
     pub fn write(&self, dir: &Path, data_source: &str) -> Result<String, TrainError> {
         let io = |path: &Path, e: std::io::Error| TrainError::Write {
             file: path.display().to_string(),
             reason: e.to_string(),
         };
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-        let onnx_bytes = appfraud_onnx::encode(&export_onnx(&self.native)?);
-        let onnx_sha = appfraud_core::sha256_hex(&onnx_bytes);
+        check_package_dir(dir)?;
+        // Written first: the model id names the bytes on disk.
+        let onnx_sha = write_package_file(
+            dir,
+            ONNX_FILE,
+            &appfraud_onnx::encode(&export_onnx(&self.native)?),
+        )?;
         // The version of the model is its ONNX file: the id ends with the start of its hash.
         let native = NativeModel {
             model_id: format!("{}-{}", self.native.model_id, &onnx_sha[..8]),
             ..self.native.clone()
         };
         let model_json = pretty_json("model.json", &native)?;
-        let manifest_json = pretty_json(
-            MANIFEST_FILE,
-            &self.manifest(&native, &onnx_sha, data_source),
-        )?;
         let coefficients = self.coefficients();
         let metrics = serde_json::json!({
             "coefficients": coefficients,
@@ -500,7 +508,6 @@ impl TrainedModel {
             plots: &PLOTS,
         });
         let files: Vec<(&str, Vec<u8>)> = vec![
-            (ONNX_FILE, onnx_bytes),
             ("model.json", model_json.into_bytes()),
             ("metrics.json", metrics_json.into_bytes()),
             ("model_card.md", card.into_bytes()),
@@ -526,21 +533,38 @@ impl TrainedModel {
                 PLOTS[3].1,
                 importance_svg(&self.importance, 20, PLOTS[3].0)?.into_bytes(),
             ),
-            // Last: a directory with a manifest is a complete package.
-            (MANIFEST_FILE, manifest_json.into_bytes()),
         ];
+        let mut listed = vec![PackageFile {
+            name: ONNX_FILE.to_owned(),
+            sha256: onnx_sha,
+        }];
         for (name, bytes) in files {
-            let path = dir.join(name);
-            let tmp = dir.join(format!(".{name}.tmp"));
-            std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
-            std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))?;
+            listed.push(PackageFile {
+                name: name.to_owned(),
+                sha256: write_package_file(dir, name, &bytes)?,
+            });
         }
+        listed.sort_by(|a, b| a.name.cmp(&b.name));
+        let manifest = self.manifest(&native, listed, data_source);
+        let unsealed = pretty_json(MANIFEST_FILE, &manifest)?;
+        let sealed =
+            appfraud_core::seal_manifest(unsealed.as_bytes()).ok_or_else(|| TrainError::Write {
+                file: MANIFEST_FILE.into(),
+                reason: "the manifest text does not hold its digest field exactly once".into(),
+            })?;
+        // Last: a directory with a manifest is a complete package.
+        write_package_file(dir, MANIFEST_FILE, &sealed)?;
         Ok(native.model_id)
     }
 
-    /// The package manifest of `native` (the model as written) whose `model.onnx` has SHA-256
-    /// `onnx_sha`.
-    fn manifest(&self, native: &NativeModel, onnx_sha: &str, data_source: &str) -> ModelManifest {
+    /// The package manifest of `native` (the model as written) listing the package `files`,
+    /// with its own digest blank (filled in by [`appfraud_core::seal_manifest`]).
+    fn manifest(
+        &self,
+        native: &NativeModel,
+        files: Vec<PackageFile>,
+        data_source: &str,
+    ) -> ModelManifest {
         let time = |t: i64| {
             chrono::DateTime::from_timestamp_micros(t)
                 .map_or_else(|| t.to_string(), |d| d.to_rfc3339())
@@ -564,6 +588,7 @@ impl TrainedModel {
         let d = &self.dataset;
         ModelManifest {
             format_version: MANIFEST_FORMAT_VERSION,
+            manifest_sha256: String::new(),
             model_id: native.model_id.clone(),
             algorithm: native.model.algorithm().as_str().to_owned(),
             producer: format!("appfraud {}", env!("CARGO_PKG_VERSION")),
@@ -591,7 +616,6 @@ impl TrainedModel {
             },
             onnx: OnnxFile {
                 file: ONNX_FILE.to_owned(),
-                sha256: onnx_sha.to_owned(),
                 input: crate::export::INPUT.to_owned(),
                 output: crate::export::OUTPUT.to_owned(),
             },
@@ -621,8 +645,77 @@ impl TrainedModel {
                 Some(covers) => Explainer::TreeShap { covers },
                 None => Explainer::Linear,
             },
+            files,
         }
     }
+}
+
+/// The files [`TrainedModel::write`] writes into a package directory.
+fn package_file_names() -> impl Iterator<Item = &'static str> {
+    [
+        ONNX_FILE,
+        MANIFEST_FILE,
+        "model.json",
+        "metrics.json",
+        "model_card.md",
+    ]
+    .into_iter()
+    .chain(PLOTS.iter().map(|p| p.1))
+}
+
+/// Refuses an existing directory that holds an entry other than a package file (or the
+/// temporary file of an interrupted write of one, which [`TrainedModel::write`] overwrites): a
+/// package written there would list only its own files and be refused on load. A directory
+/// that does not exist yet is fine.
+///
+/// # Errors
+///
+/// [`TrainError::Write`] naming the foreign entries, or when the directory cannot be listed.
+pub fn check_package_dir(dir: &Path) -> Result<(), TrainError> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    let io = |e: std::io::Error| TrainError::Write {
+        file: dir.display().to_string(),
+        reason: e.to_string(),
+    };
+    let mut foreign = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let name = entry.map_err(io)?.file_name();
+        let name = name.to_string_lossy();
+        // A package file, or the temporary file of an interrupted write (rewritten first).
+        let ours = package_file_names().any(|f| name == f || name == format!(".{f}.tmp"));
+        if !ours {
+            foreign.push(name.into_owned());
+        }
+    }
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    Err(TrainError::Write {
+        file: dir.display().to_string(),
+        reason: format!(
+            "the directory holds {} that {} not part of a model package; write the package into a new or empty directory",
+            foreign.join(", "),
+            if foreign.len() == 1 { "is" } else { "are" }
+        ),
+    })
+}
+
+/// Writes `bytes` to `dir/name` through a temporary file renamed into place, then returns the
+/// SHA-256 of the file as read back from disk.
+fn write_package_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<String, TrainError> {
+    let io = |path: &Path, e: std::io::Error| TrainError::Write {
+        file: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let path = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))?;
+    let written = std::fs::read(&path).map_err(|e| io(&path, e))?;
+    Ok(appfraud_core::sha256_hex(&written))
 }
 
 /// `value` as pretty JSON, for file `file`.
