@@ -52,9 +52,9 @@ fn exit_code(err: &anyhow::Error) -> u8 {
             Some(e.is_user_error())
         } else if let Some(e) = cause.downcast_ref::<appfraud_train::TrainError>() {
             Some(e.is_user_error())
-        } else if cause.downcast_ref::<appfraud_core::ParamError>().is_some() {
-            Some(true)
-        } else if cause.downcast_ref::<args::UsageError>().is_some() {
+        } else if cause.downcast_ref::<appfraud_core::ParamError>().is_some()
+            || cause.downcast_ref::<args::UsageError>().is_some()
+        {
             Some(true)
         } else {
             None

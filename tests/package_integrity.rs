@@ -190,10 +190,13 @@ fn one_changed_byte_in_any_file_is_refused_naming_that_file() {
     }
 }
 
+/// A named edit of a parsed manifest.
+type ManifestEdit = (&'static str, fn(Value) -> Value);
+
 #[test]
 fn realistic_edits_of_the_manifest_are_refused() {
     // A band threshold lowered, two feature names swapped, a cover changed.
-    let edits: [(&str, fn(Value) -> Value); 3] = [
+    let edits: [ManifestEdit; 3] = [
         ("band threshold", |mut m| {
             let review = m["bands"]["review"].as_f64().expect("review threshold");
             m["bands"]["review"] = Value::from(review / 2.0);

@@ -12,15 +12,29 @@ use crate::CoreError;
 /// The signal family a feature belongs to (`docs/signals.md`, "Families of features").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Family {
+    /// The phone number as typed: validity, country, region and area code against the claim.
     Phone,
+    /// Email and name: free-mail domain, digits in the local part, name-to-email and
+    /// name-to-profile-link similarity.
     EmailAndName,
+    /// Education claims: fuzzy match against the high-risk institution list, claims that
+    /// contradict each other, experience claimed before graduating.
     Education,
+    /// The linked profile: its age, dormancy before submission and edits right after it.
     Profile,
+    /// Network addresses: the kind and country of each IP against the claimed country.
     Network,
+    /// Time: UTC offsets against the claimed place and claimed-local hour of activity.
     Time,
+    /// Session telemetry that betrays remote control: input lag, typing rhythm, remote tools,
+    /// virtual machines, and how many networks, devices and offsets the sessions span.
     RemoteControl,
+    /// Keys (address, IP, device, phone, email) shared with earlier applications and other
+    /// identities, and the known fraud among them.
     SharedEntities,
+    /// Near-duplicate resumes sent earlier by other identities.
     Documents,
+    /// How many applications the same identity, device or address sent in recent windows.
     Velocity,
     /// A column of a user-supplied table used as it is (generic mode).
     Generic,
@@ -117,13 +131,16 @@ impl std::str::FromStr for MissingPolicy {
 pub struct FeatureDef {
     /// Column name in feature frames, `snake_case` with its unit (`input_lag_p90_ms`).
     pub name: String,
+    /// The signal family the feature belongs to.
     pub family: Family,
+    /// What a missing value of this feature means to a model.
     pub missing: MissingPolicy,
     /// One sentence for model cards and reason codes; not part of the hash.
     pub description: String,
 }
 
 impl FeatureDef {
+    /// A feature with the given column name, family, missing-value policy and description.
     pub fn new(
         name: impl Into<String>,
         family: Family,

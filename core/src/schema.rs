@@ -175,11 +175,17 @@ pub const IP_RANGES: ReferenceSpec = ReferenceSpec {
 /// `kind` of an IP range in `reference/ip_ranges.csv`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IpKind {
+    /// Addresses a consumer internet provider assigns to homes.
     Residential,
+    /// Addresses of a mobile carrier.
     Mobile,
+    /// Addresses assigned to a company's own network.
     Business,
+    /// Data-centre and cloud addresses; anonymising.
     Hosting,
+    /// Exit addresses of a VPN service; anonymising.
     Vpn,
+    /// Addresses of an open or commercial proxy; anonymising.
     Proxy,
 }
 

@@ -19,6 +19,11 @@
 //!
 //! [`NativeTrees::kernel`] says which of the two runs for a model on this machine.
 
+// The one module of the workspace allowed `unsafe` (denied everywhere else): unchecked node
+// walks and the AVX-512 kernel, bounded once when a model is packed; every block says why it
+// is sound.
+#![allow(unsafe_code)]
+
 use crate::graph::Calibration;
 use crate::{Node, TreeEnsemble};
 
@@ -30,6 +35,9 @@ pub const WIDE: usize = 16;
 
 /// Vectors of [`WIDE`] walks in flight together in the AVX-512 evaluator.
 pub const VECTORS: usize = 8;
+
+// The public docs of `Kernel` and `NativeTrees::margins` state these block sizes in numbers.
+const _: () = assert!(LANES == 8 && WIDE == 16 && VECTORS == 8);
 
 /// One node, in depth-first preorder: a branch's left child is the next node. A branch sends
 /// `x <= threshold` left and other values to `right`; `NaN` goes left iff `feature` has the
@@ -92,10 +100,10 @@ fn pack(nodes: &[FlatNode], n_features: usize) -> Option<Vec<PackedNode>> {
 /// Which walk [`NativeTrees::margins`] runs on this machine for a compiled model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kernel {
-    /// The AVX-512F walk on packed nodes ([`WIDE`] × [`VECTORS`] rows per block).
+    /// The AVX-512F walk on packed nodes (128 rows per block: 8 vectors of 16 lanes).
     Avx512,
-    /// The lockstep scalar walk ([`LANES`] rows per block): no AVX-512F, a model whose nodes
-    /// do not pack, or a model without features.
+    /// The lockstep scalar walk (8 rows per block): no AVX-512F, a model whose nodes do not
+    /// pack, or a model without features.
     Scalar,
 }
 
@@ -216,9 +224,10 @@ impl NativeTrees {
                 for (a, &b) in at.iter_mut().zip(&base) {
                     // SAFETY: `compile` placed every child inside `nodes` (a branch's left child
                     // is the next node, its right child a placed index; a leaf's `right` is
-                    // itself) and every feature index is below `n_features`, so `b + feature`
-                    // is inside `rows` (`b` is the start of a row of `rows`).
+                    // itself), so `*a` is inside `nodes`.
                     let node = unsafe { *nodes.get_unchecked(*a as usize) };
+                    // SAFETY: every feature index `compile` stores is below `n_features`, so
+                    // `b + feature` is inside `rows` (`b` is the start of a row of `rows`).
                     let x =
                         unsafe { *rows.get_unchecked(b + (node.feature & FEATURE_MASK) as usize) };
                     let left =
@@ -287,8 +296,8 @@ impl NativeTrees {
                         continue;
                     }
                     // SAFETY: every `at` is a node placed by `compile` (see `add_leaves`; a
-                    // packed leaf's distance is 0), below `i32::MAX` (`pack`); every
-                    // `base + feature` is inside `rows`, whose length fits in i32 (`pack`).
+                    // packed leaf's distance is 0), below `i32::MAX` (`pack`), so both gathers
+                    // read inside `packed`.
                     let (low, high) = unsafe {
                         (
                             _mm512_i32gather_epi64::<8>(_mm512_castsi512_si256(*at), nodes.cast()),
@@ -301,6 +310,9 @@ impl NativeTrees {
                     let threshold = _mm512_castsi512_ps(_mm512_permutex2var_epi32(low, even, high));
                     let word = _mm512_permutex2var_epi32(low, odd, high);
                     let column = _mm512_add_epi32(base, _mm512_and_si512(word, feature_mask));
+                    // SAFETY: every `base + feature` is inside `rows` (each lane's `base` starts
+                    // a row, each feature index is below `n_features`), and the length of
+                    // `rows` fits in i32 (`pack`), so the gather reads inside `rows`.
                     let x = unsafe { _mm512_i32gather_ps::<4>(column, row_ptr.cast()) };
                     let le = _mm512_cmp_ps_mask::<_CMP_LE_OQ>(x, threshold);
                     let nan = _mm512_cmp_ps_mask::<_CMP_UNORD_Q>(x, x);
@@ -327,7 +339,7 @@ impl NativeTrees {
     /// Margins (float64 sums of the float32 leaf weights, in tree order) of the rows of `rows`
     /// (row-major, `n_features` per row) into `out` (one per row).
     ///
-    /// Rows are taken in blocks of [`WIDE`] × [`VECTORS`] (AVX-512) or [`LANES`] (scalar); the
+    /// Rows are taken in blocks of 128 (AVX-512: 8 vectors of 16 lanes) or 8 (scalar); the
     /// block passes through one tree at a time, so a tree's nodes stay in cache while its rows
     /// walk it.
     ///

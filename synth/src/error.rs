@@ -13,13 +13,20 @@ pub enum SynthError {
     /// The output directory or a file in it could not be written.
     #[error("cannot write {path}: {source}")]
     Io {
+        /// The directory or file that could not be created or written.
         path: PathBuf,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
     /// Building or writing a Parquet table failed.
     #[error("cannot write table {path}: {reason}")]
-    Table { path: PathBuf, reason: String },
+    Table {
+        /// The Parquet file being written.
+        path: PathBuf,
+        /// What went wrong, as reported by the table library.
+        reason: String,
+    },
 }
 
 impl SynthError {

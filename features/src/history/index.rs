@@ -53,17 +53,21 @@ pub type Slot = u32;
 /// One telemetry sample's contribution to the history: its time and keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SampleKeys {
+    /// When the sample was taken, in microseconds since the Unix epoch (UTC).
     pub event_at: i64,
+    /// The sample's keys (IP, IP network and device only).
     pub keys: EntityKeys,
 }
 
 /// What the history needs to know about one application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ApplicationKeys {
+    /// When the application was submitted, in microseconds since the Unix epoch (UTC).
     pub submitted_at: i64,
     /// The identity ([`super::keys::identity_key`]); an application without a readable email
     /// gets a key of its own (see [`fallback_identity`]).
     pub identity: Key,
+    /// The keys of the application row itself.
     pub row: EntityKeys,
 }
 
@@ -104,6 +108,7 @@ pub struct HistoryQuery<'a> {
     /// The application's slot when the index holds it; `None` for a new application. What the
     /// index holds under this slot (not `samples`) is left out of the answer.
     pub slot: Option<Slot>,
+    /// The application's submission time, identity and row keys.
     pub keys: ApplicationKeys,
     /// Its telemetry samples (any order).
     pub samples: &'a [SampleKeys],

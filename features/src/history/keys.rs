@@ -24,11 +24,17 @@ use crate::reference::ip_ranges::{is_private_or_reserved, parse_ip};
 /// The kinds of entity applications are linked by, in feature order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyKind {
+    /// The normalised shipping address.
     Address,
+    /// A public IP address.
     Ip,
+    /// The /24 network of an IPv4 address or the /48 of an IPv6 address.
     IpNetwork,
+    /// The trimmed, case-folded device id.
     Device,
+    /// The phone number in E.164, else its bare digits.
     Phone,
+    /// The normalised email, which is also the identity of an application.
     Email,
 }
 
@@ -71,6 +77,7 @@ pub type Key = u64;
 /// The keys of one application row (or of one telemetry sample, which has only IP and device).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EntityKeys {
+    /// The key of each kind, indexed by [`KeyKind::index`]; `None` where the value gives none.
     pub keys: [Option<Key>; 6],
 }
 
@@ -258,7 +265,7 @@ const ADDRESS_WORDS: &[(&str, &str)] = &[
 
 /// Normalises a shipping address into `out`: lower-case; every run of characters other than
 /// letters, digits and `#` is one separator (so "Apt. 4B," and "apt 4b" agree); street-type,
-/// direction and unit words are replaced by one canonical form ([`ADDRESS_WORDS`]: "Street",
+/// direction and unit words are replaced by one canonical form from a fixed table ("Street",
 /// "Str" and "St" all read "st"; "Apartment", "Apt", "Unit", "Suite" and "#" all read "#");
 /// English ordinal suffixes are dropped from numbers ("5th" → "5"); a lone "#" is joined to the
 /// word after it. The words stay in their order.

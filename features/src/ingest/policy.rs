@@ -47,17 +47,24 @@ impl Policy {
 /// One kind of questionable value found in one column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueIssue {
+    /// The table holding the values (`applications`, `telemetry`, `labels`).
     pub table: &'static str,
+    /// The column holding the values (`application_id` for rows excluded or kept as a whole).
     pub column: &'static str,
+    /// What is wrong with the values (`negative`, `not an IP address`).
     pub issue: &'static str,
+    /// What ingest did with them.
     pub policy: Policy,
+    /// How many rows have the issue.
     pub rows: usize,
+    /// The 0-based row, in file order, of the first of them.
     pub first_row: usize,
 }
 
 /// Everything ingest counted. Empty when the data had nothing questionable.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IngestReport {
+    /// One entry per column and kind of issue found, in the order ingest checks them.
     pub issues: Vec<ValueIssue>,
 }
 

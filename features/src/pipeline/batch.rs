@@ -48,7 +48,9 @@ impl References {
 /// feature in [`FeatureSet`] order (`NaN` = missing).
 #[derive(Debug, Clone)]
 pub struct FeatureFrame {
+    /// One row per application: `application_id`, `submitted_at`, then the feature columns.
     pub frame: DataFrame,
+    /// The features of the frame's columns, in column order.
     pub feature_set: FeatureSet,
     /// What ingest found questionable in the input.
     pub report: IngestReport,
@@ -69,8 +71,11 @@ pub struct FeatureOptions {
 /// A stage of a long batch run, for progress reporting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
+    /// Signals from each application's own row and telemetry.
     OwnSignals,
+    /// Building the point-in-time history: the shared-entity and resume indexes.
     History,
+    /// Computing each feature row from own signals and history.
     Features,
 }
 
@@ -356,7 +361,9 @@ pub fn write_parquet_atomically(frame: &mut DataFrame, path: &Path) -> std::io::
 /// single-application path.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredApplication {
+    /// The application row.
     pub application: ApplicationRecord,
+    /// The application's telemetry samples, in file order.
     pub telemetry: Vec<TelemetryRecord>,
     /// `(labeled_at, is_fraud)`, in file order.
     pub labels: Vec<(i64, bool)>,

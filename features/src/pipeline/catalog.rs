@@ -27,7 +27,9 @@ use crate::signals::phone::PhoneStyle;
 /// Everything one feature row is read from.
 #[derive(Debug, Clone, Copy)]
 pub struct RowSignals {
+    /// Signals from the application's own row and telemetry.
     pub own: OwnSignals,
+    /// What the shared-entity history says about the application at its `submitted_at`.
     pub history: HistorySignals,
     /// `None` when the application has no resume long enough to compare.
     pub documents: Option<DocumentMatches>,
@@ -37,6 +39,7 @@ type Reader = Box<dyn Fn(&RowSignals) -> f32 + Send + Sync>;
 
 /// One catalog entry.
 pub struct Feature {
+    /// The feature's name, family, missing-value policy and description.
     pub def: FeatureDef,
     read: Reader,
 }

@@ -21,7 +21,9 @@ use crate::signals::time::{TimeSignals, time_signals};
 /// The reference tables of a data directory (`reference/`), shared read-only by every row.
 #[derive(Debug, Clone)]
 pub struct References {
+    /// `reference/ip_ranges.csv`: who announces which addresses, and their kind and country.
     pub ip_ranges: IpRangeTable,
+    /// `reference/high_risk_institutions.csv`: institutions tied to fraudulent credentials.
     pub institutions: HighRiskInstitutions,
 }
 

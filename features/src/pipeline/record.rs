@@ -8,30 +8,56 @@ use crate::signals::remote_control::TelemetrySample;
 /// single-application path from an [`ApplicationRecord`].
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Application<'a> {
+    /// Identifies the application; unique among applications.
     pub application_id: &'a str,
+    /// When the application was sent (µs since the Unix epoch, UTC); its point in time.
     pub submitted_at: i64,
+    /// The requisition applied for.
     pub job_id: &'a str,
+    /// The applicant's name as typed.
     pub full_name: &'a str,
+    /// The applicant's email as typed.
     pub email: &'a str,
+    /// The phone number as typed, formatting included.
     pub phone: Option<&'a str>,
+    /// Claimed country of residence, ISO 3166-1 alpha-2 (`US`).
     pub claimed_country: &'a str,
+    /// Claimed state or province, as typed.
     pub claimed_region: Option<&'a str>,
+    /// Claimed city, as typed.
     pub claimed_city: Option<&'a str>,
+    /// Where company equipment would go, as typed.
     pub shipping_address: Option<&'a str>,
+    /// The IPv4 or IPv6 address the form came from.
     pub ip: Option<&'a str>,
+    /// Hash of the device fingerprint at submission.
     pub device_id: Option<&'a str>,
+    /// The browser's user-agent string.
     pub user_agent: Option<&'a str>,
+    /// The browser's UTC offset in minutes at submission (east positive: UTC−5 is -300).
     pub browser_tz_offset_min: Option<i32>,
+    /// Link to the applicant's professional-network profile.
     pub profile_url: Option<&'a str>,
+    /// When that profile was created (µs since the Unix epoch, UTC).
     pub profile_created_at: Option<i64>,
+    /// The profile's last activity before the 30 days preceding submission (µs since the Unix
+    /// epoch, UTC); `None` when it was active all along.
     pub profile_prev_activity_at: Option<i64>,
+    /// Edits to the profile during the 30 days before submission.
     pub profile_recent_edits: Option<i32>,
+    /// The profile's connections at submission.
     pub profile_connections: Option<i32>,
+    /// Where the highest degree was earned, as typed.
     pub institution: Option<&'a str>,
+    /// The degree (`BSc`, `MSc`, `PhD`, `Bootcamp`, …).
     pub degree: Option<&'a str>,
+    /// Field of study, as typed.
     pub major: Option<&'a str>,
+    /// Year of the highest degree.
     pub graduation_year: Option<i32>,
+    /// Professional experience the applicant claims, in years.
     pub years_experience: Option<f32>,
+    /// The resume summary or cover letter.
     pub resume_text: Option<&'a str>,
 }
 
@@ -39,30 +65,56 @@ pub struct Application<'a> {
 /// [`crate::HistorySnapshot::features`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ApplicationRecord {
+    /// Identifies the application; unique among applications.
     pub application_id: String,
+    /// When the application was sent (µs since the Unix epoch, UTC); its point in time.
     pub submitted_at: i64,
+    /// The requisition applied for.
     pub job_id: String,
+    /// The applicant's name as typed.
     pub full_name: String,
+    /// The applicant's email as typed.
     pub email: String,
+    /// The phone number as typed, formatting included.
     pub phone: Option<String>,
+    /// Claimed country of residence, ISO 3166-1 alpha-2 (`US`).
     pub claimed_country: String,
+    /// Claimed state or province, as typed.
     pub claimed_region: Option<String>,
+    /// Claimed city, as typed.
     pub claimed_city: Option<String>,
+    /// Where company equipment would go, as typed.
     pub shipping_address: Option<String>,
+    /// The IPv4 or IPv6 address the form came from.
     pub ip: Option<String>,
+    /// Hash of the device fingerprint at submission.
     pub device_id: Option<String>,
+    /// The browser's user-agent string.
     pub user_agent: Option<String>,
+    /// The browser's UTC offset in minutes at submission (east positive: UTC−5 is -300).
     pub browser_tz_offset_min: Option<i32>,
+    /// Link to the applicant's professional-network profile.
     pub profile_url: Option<String>,
+    /// When that profile was created (µs since the Unix epoch, UTC).
     pub profile_created_at: Option<i64>,
+    /// The profile's last activity before the 30 days preceding submission (µs since the Unix
+    /// epoch, UTC); `None` when it was active all along.
     pub profile_prev_activity_at: Option<i64>,
+    /// Edits to the profile during the 30 days before submission.
     pub profile_recent_edits: Option<i32>,
+    /// The profile's connections at submission.
     pub profile_connections: Option<i32>,
+    /// Where the highest degree was earned, as typed.
     pub institution: Option<String>,
+    /// The degree (`BSc`, `MSc`, `PhD`, `Bootcamp`, …).
     pub degree: Option<String>,
+    /// Field of study, as typed.
     pub major: Option<String>,
+    /// Year of the highest degree.
     pub graduation_year: Option<i32>,
+    /// Professional experience the applicant claims, in years.
     pub years_experience: Option<f32>,
+    /// The resume summary or cover letter.
     pub resume_text: Option<String>,
 }
 
@@ -135,15 +187,25 @@ impl From<Application<'_>> for ApplicationRecord {
 /// One telemetry sample, owned (the `application_id` is implied by where it is passed).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TelemetryRecord {
+    /// The browser or assessment session the sample belongs to.
     pub session_id: String,
+    /// When the sample was taken (µs since the Unix epoch, UTC).
     pub event_at: i64,
+    /// The session's source address.
     pub ip: Option<String>,
+    /// Hash of the device fingerprint.
     pub device_id: Option<String>,
+    /// The operating system's or browser's UTC offset in minutes.
     pub tz_offset_min: Option<i32>,
+    /// Delay from keystroke to delivery in this sample, in milliseconds.
     pub input_lag_ms: Option<f32>,
+    /// Median time between keystrokes in this sample, in milliseconds.
     pub typing_interval_ms: Option<f32>,
+    /// The remote-access tool detected, lower case (`anydesk`); `None` when none was.
     pub remote_tool: Option<String>,
+    /// Whether the session ran in a virtual machine.
     pub is_virtual_machine: Option<bool>,
+    /// Screen resolution, `WIDTHxHEIGHT` (`1920x1080`).
     pub screen: Option<String>,
 }
 
