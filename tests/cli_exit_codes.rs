@@ -77,7 +77,7 @@ fn a_broken_data_directory_exits_with_2_from_every_command_that_reads_one() {
         let stderr = usage_error(&run(&args));
         assert_eq!(stderr.lines().count(), 1, "{command}: {stderr}");
         assert!(
-            stderr.contains("applications.csv") && stderr.contains("is missing"),
+            stderr.contains("applications.csv") && stderr.contains("`submitted_at`"),
             "{command}: {stderr}"
         );
     }
