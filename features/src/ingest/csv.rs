@@ -12,27 +12,42 @@ use crate::csv::{self, Record};
 
 /// Row (0-based, header excluded) and column name of the first byte that is not UTF-8, found
 /// by parsing the valid prefix: the records it completes and the fields of the one it cuts.
+/// The cut record is the last one parsed, unless the prefix ends at a record end (the byte
+/// starts the first field of the next record) or parsing stops early, inside a quoted field
+/// or at malformed CSV before the cut (then the row is that of the first record that does not
+/// parse, and the column is unknown).
 fn locate_invalid_utf8(bytes: &[u8], valid_up_to: usize) -> (Option<usize>, String) {
     let prefix = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+    let prefix = prefix.trim_start_matches('\u{feff}');
     let mut parsed: Vec<Record> = Vec::new();
+    let mut stopped_early = false;
     for record in csv::records(prefix) {
         match record {
             Ok(r) => parsed.push(r),
-            Err(_) => break,
+            Err(_) => {
+                stopped_early = true;
+                break;
+            }
         }
     }
-    let header: Vec<String> = parsed.first().map(|r| r.fields.clone()).unwrap_or_default();
-    let Some(last) = parsed.last() else {
+    let Some((header, rows)) = parsed.split_first() else {
         return (None, "header".into());
     };
-    if parsed.len() == 1 && !prefix.contains('\n') {
-        return (None, "header".into());
+    let column = |index: usize| header.fields.get(index).cloned();
+    if stopped_early {
+        return (Some(rows.len()), "unknown".into());
     }
-    let column = header
-        .get(last.fields.len().saturating_sub(1))
-        .cloned()
-        .unwrap_or_else(|| "unknown".into());
-    (Some(parsed.len() - 2), column)
+    if prefix.ends_with('\n') {
+        return (
+            Some(rows.len()),
+            column(0).unwrap_or_else(|| "unknown".into()),
+        );
+    }
+    let Some(last) = rows.last() else {
+        return (None, "header".into());
+    };
+    let name = column(last.fields.len().saturating_sub(1)).unwrap_or_else(|| "unknown".into());
+    (Some(rows.len() - 1), name)
 }
 
 /// Reads a CSV table of `spec`: header required, every record as wide as the header, UTF-8.
