@@ -18,9 +18,12 @@
 # libFuzzer's coverage instrumentation (-Cpasses=sancov-module, stable) plus debug assertions
 # and overflow checks, which catch panics, overflows, hangs and aborts in safe Rust; memory
 # errors in `unsafe` code go undetected. FUZZ_SANITIZER=address builds with AddressSanitizer on
-# the stable compiler through RUSTC_BOOTSTRAP=1 (unsupported by the Rust project, but it builds
-# and catches a heap overflow there), into its own target directory: a second instrumented
-# build of polars, so expect it to take as long again.
+# the stable compiler through RUSTC_BOOTSTRAP=1 (unsupported by the Rust project; measured on a
+# one-file probe target, where it builds and reports a heap-buffer-overflow), into its own
+# target directory: a second instrumented build of polars, so expect it to take as long again.
+# The fuzz crate's release profile builds polars unoptimised (opt-level 0) and the rest at
+# opt-level 1 with 16 codegen units, trading executions per second for a build that fits a
+# small machine.
 #
 # Files: corpora grow in ~/.cache/appfraud/fuzz-corpus/TARGET (seeded from the committed
 # fuzz/seeds/TARGET; model_package from models/baseline/), crashing inputs land in
