@@ -32,6 +32,12 @@ fn setup() -> &'static (PathBuf, usize) {
             .windows(hash.len())
             .position(|w| w == hash.as_bytes())
             .expect("the baseline manifest names its model.onnx's SHA-256");
+        // The unmutated package loads, so mutations start from a package that gets through.
+        put(&dir, "manifest.json", MANIFEST);
+        put(&dir, "model.onnx", ONNX);
+        if let Err(e) = ModelPackage::load(&dir) {
+            panic!("the baseline package does not load: {e}");
+        }
         (dir, at)
     })
 }
