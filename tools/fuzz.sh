@@ -75,7 +75,8 @@ for t in "${targets[@]}"; do
     artifacts="$cache/fuzz-artifacts/$t"
     log="$cache/fuzz-logs/$t.log"
     mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
-    seeds=("$root/fuzz/seeds/$t")
+    seeds=()
+    [[ -d $root/fuzz/seeds/$t ]] && seeds=("$root/fuzz/seeds/$t")
     if [[ $t == model_package ]]; then
         # Mode byte 0: the rest is model.onnx; 1: the rest is manifest.json.
         { printf '\0'; cat "$root/models/baseline/model.onnx"; } >"$corpus/baseline-onnx"
@@ -83,7 +84,7 @@ for t in "${targets[@]}"; do
     fi
     start=$SECONDS
     status=0
-    TMPDIR="$scratch" "$bin_dir/$t" "$corpus" "${seeds[@]}" \
+    TMPDIR="$scratch" "$bin_dir/$t" "$corpus" ${seeds[@]+"${seeds[@]}"} \
         -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=4096 \
         -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || status=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
