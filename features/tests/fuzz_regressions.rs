@@ -1,5 +1,6 @@
-//! Inputs found by fuzzing (`tools/fuzz.sh`) that once panicked, each through the public entry
-//! point the fuzz target uses, with the result the contract asks for.
+//! Inputs on the path of the `csv_table` fuzz target (`tools/fuzz.sh`) that once panicked,
+//! each through the public entry point the target uses, with the result the contract asks for:
+//! the input the target found, minimised, and the cases of the same fault around it.
 
 use std::path::Path;
 
@@ -50,6 +51,23 @@ fn invalid_utf8_at_the_start_of_the_first_row_names_row_0() {
     let mut bytes = format!("{header}\r\n\r\n").into_bytes();
     bytes.extend_from_slice(b"\xc3(a1,2024");
     assert_invalid_utf8(&read_applications_csv(&bytes), Some(0), "application_id");
+}
+
+/// The input `csv_table` found (minimised): a one-column header and the byte right after its
+/// line end, read as the applications table. UTF-8 is checked before the columns, so the error
+/// names row 0 under the only header name there is.
+#[test]
+fn fuzz_minimised_header_line_end_then_invalid_byte() {
+    assert_invalid_utf8(&read_applications_csv(b"-\n\xff"), Some(0), "-");
+}
+
+/// Malformed CSV before the cut stops parsing early: the row is the first record that does not
+/// parse (as in the unminimised input, a quote inside an unquoted field of row 0).
+#[test]
+fn invalid_utf8_after_malformed_csv_names_the_first_unparsed_row() {
+    let mut bytes = b"a,is_fraud,labeled_at\napp-2,true,20\"24\n:00Z\n".to_vec();
+    bytes.extend_from_slice(b"app-3,true,2024-02-\xcf\xcf\xab\xce2\n");
+    assert_invalid_utf8(&read_applications_csv(&bytes), Some(0), "unknown");
 }
 
 /// The same byte inside a quoted field that spans the header's line end: the cut record does
