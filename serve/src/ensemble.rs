@@ -102,7 +102,9 @@ impl Tree {
 }
 
 /// A binary tree ensemble over `n_features` features, validated: every tree has a root, every
-/// child index points after its parent and inside the tree, every feature index is below
+/// child index points after its parent and inside the tree, every node but the root is the
+/// child of exactly one branch (so each tree is a tree, not a graph whose walks multiply, and
+/// has no unreachable node), every feature index is below
 /// `n_features`, thresholds are not `NaN`, leaf values and covers are finite and covers are
 /// non-negative.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,12 +136,20 @@ impl TreeEnsemble {
             if tree.nodes.is_empty() {
                 return Err(bad(0, "tree has no nodes"));
             }
+            let mut has_parent = vec![false; tree.nodes.len()];
             for (i, node) in tree.nodes.iter().enumerate() {
                 match node {
                     Node::Branch(b) => {
                         let inside = |c: u32| (c as usize) > i && (c as usize) < tree.nodes.len();
                         if !inside(b.left) || !inside(b.right) {
                             return Err(bad(i, "child index not after its parent or out of range"));
+                        }
+                        for child in [b.left, b.right] {
+                            let seen = &mut has_parent[child as usize];
+                            if *seen {
+                                return Err(bad(i, "child already has another parent"));
+                            }
+                            *seen = true;
                         }
                         if b.feature as usize >= n_features {
                             return Err(bad(i, "feature index out of range"));
@@ -160,6 +170,9 @@ impl TreeEnsemble {
                         }
                     }
                 }
+            }
+            if let Some(orphan) = has_parent.iter().skip(1).position(|&p| !p) {
+                return Err(bad(orphan + 1, "node is not the child of any branch"));
             }
         }
         Ok(Self { trees, n_features })
