@@ -385,3 +385,28 @@ fn a_manifest_of_the_previous_format_is_refused_with_the_fix() {
     assert!(message.contains("format version 1"), "{message}");
     assert!(message.contains("retrain"), "{message}");
 }
+
+#[test]
+fn a_resealed_manifest_naming_a_file_outside_the_package_is_refused_without_reading_it() {
+    // A manifest may name only files of its own directory: a path that climbs out, or an
+    // absolute one, would let a package make the loader read (and report the digest of) any file.
+    for outside in ["../secret.txt", "/etc/hostname", "sub/model.onnx"] {
+        let (tmp, dir) = copy_of_baseline();
+        std::fs::write(tmp.path().join("secret.txt"), "not part of the package\n").expect("write");
+        let mut m = manifest_value(&dir);
+        let files = m["files"].as_array_mut().expect("files");
+        files.push(serde_json::json!({"name": outside, "sha256": "0".repeat(64)}));
+        m["manifest_sha256"] = Value::String(String::new());
+        let unsealed = serde_json::to_vec_pretty(&m).expect("serialises");
+        let sealed = appfraud_core::seal_manifest(&unsealed).expect("one digest field");
+        std::fs::write(dir.join("manifest.json"), sealed).expect("write");
+
+        match refused(&dir) {
+            ServeError::ManifestInvalid { path, reason } => {
+                assert_eq!(path, dir.join("manifest.json"));
+                assert!(reason.contains(outside), "{outside}: {reason}");
+            }
+            other => panic!("{outside}: expected ManifestInvalid, got {other:?}"),
+        }
+    }
+}
