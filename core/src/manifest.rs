@@ -164,6 +164,25 @@ impl ManifestFeatureSet {
     }
 }
 
+impl From<&FeatureSet> for ManifestFeatureSet {
+    /// The manifest's listing of `set`: its hash and, in column order, each feature's name,
+    /// family and missing-value policy (descriptions are not part of the contract).
+    fn from(set: &FeatureSet) -> Self {
+        ManifestFeatureSet {
+            hash: set.hash().to_string(),
+            features: set
+                .features()
+                .iter()
+                .map(|f| ManifestFeature {
+                    name: f.name.clone(),
+                    family: f.family.as_str().to_owned(),
+                    missing: f.missing.as_str().to_owned(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One input feature.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -422,18 +441,16 @@ mod tests {
             FeatureDef::new("b_count", Family::Velocity, MissingPolicy::Never, "y"),
         ])
         .expect("valid set");
-        let listed = ManifestFeatureSet {
-            hash: set.hash().to_string(),
-            features: set
-                .features()
-                .iter()
-                .map(|f| ManifestFeature {
-                    name: f.name.clone(),
-                    family: f.family.as_str().to_owned(),
-                    missing: f.missing.as_str().to_owned(),
-                })
-                .collect(),
-        };
+        let listed = ManifestFeatureSet::from(&set);
+        assert_eq!(listed.hash, set.hash().to_string());
+        assert_eq!(listed.features[1].name, "b_count");
+        assert_eq!(
+            (
+                listed.features[1].family.as_str(),
+                listed.features[1].missing.as_str()
+            ),
+            ("velocity", "never")
+        );
         assert_eq!(listed.feature_set().expect("parses").hash(), set.hash());
         let mut swapped = listed.clone();
         swapped.features.swap(0, 1);

@@ -22,9 +22,9 @@ use crate::metrics::{precision_recall_curve, roc_curve};
 use crate::plots::{calibration_svg, importance_svg, precision_recall_svg, roc_svg};
 use crate::{ColumnMatrix, TrainError};
 use appfraud_core::{
-    Bands, Explainer, FeatureSet, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestFeature,
-    ManifestFeatureSet, MetricInterval, Metrics, ModelManifest, ONNX_FILE, OnnxFile, PackageFile,
-    SplitCounts, SplitMetrics, TrainingSummary, declare_params,
+    Bands, Explainer, FeatureSet, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestFeatureSet,
+    MetricInterval, Metrics, ModelManifest, ONNX_FILE, OnnxFile, PackageFile, SplitCounts,
+    SplitMetrics, TrainingSummary, declare_params,
 };
 
 /// Version of the native model format (`model.json`).
@@ -592,19 +592,7 @@ impl TrainedModel {
             model_id: native.model_id.clone(),
             algorithm: native.model.algorithm().as_str().to_owned(),
             producer: format!("appfraud {}", env!("CARGO_PKG_VERSION")),
-            feature_set: ManifestFeatureSet {
-                hash: native.feature_set_hash.clone(),
-                features: self
-                    .feature_set
-                    .features()
-                    .iter()
-                    .map(|f| ManifestFeature {
-                        name: f.name.clone(),
-                        family: f.family.as_str().to_owned(),
-                        missing: f.missing.as_str().to_owned(),
-                    })
-                    .collect(),
-            },
+            feature_set: ManifestFeatureSet::from(&self.feature_set),
             calibration: match self.calibration {
                 CalibrationMethod::Platt => "platt",
                 CalibrationMethod::Isotonic => "isotonic",

@@ -99,7 +99,7 @@ use std::collections::HashMap;
 use appfraud_train::{
     ColumnMatrix, GbdtModel, GbdtParams, Node, Tree, log_loss, roc_auc, train_gbdt,
 };
-use lightgbm_dataset::{N_ROWS, N_TRAIN, dataset};
+use lightgbm_dataset::{Lcg, N_ROWS, N_TRAIN, dataset};
 use reference::{count, float, get};
 use serde_json::Value;
 
@@ -200,18 +200,6 @@ fn test_auc_matches_lightgbm() {
 const TREE_ROWS: usize = 12_000;
 const TREE_TRAIN: usize = 9_000;
 const TREE_SEED: u64 = 20_251_206;
-
-struct Lcg(u64);
-
-impl Lcg {
-    fn unit(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 11) as f64 * (1.0 / 9007199254740992.0)
-    }
-}
 
 /// `tree_dataset()` of the script (its docstring says what each feature does): columns
 /// `a, b, c, d, e, f` and labels, `TREE_ROWS` rows, the first `TREE_TRAIN` for training.

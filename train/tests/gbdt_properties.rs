@@ -8,17 +8,9 @@ use appfraud_train::{
     ColumnMatrix, GbdtModel, GbdtParams, GbdtTraining, Node, Tree, ValidGbdtParams, train_gbdt,
 };
 
-struct Lcg(u64);
-
-impl Lcg {
-    fn unit(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 11) as f64 * (1.0 / 9007199254740992.0)
-    }
-}
+#[path = "support/lcg.rs"]
+mod lcg;
+use lcg::Lcg;
 
 /// Column-major features and labels.
 struct Data {

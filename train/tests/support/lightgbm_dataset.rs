@@ -11,18 +11,9 @@ pub const N_TRAIN: usize = 15_000;
 pub const N_FEATURES: usize = 10;
 const SEED: u64 = 20_240_601;
 
-/// Knuth's MMIX LCG, as in the Python script.
-struct Lcg(u64);
-
-impl Lcg {
-    fn unit(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 11) as f64 * (1.0 / 9007199254740992.0)
-    }
-}
+#[path = "lcg.rs"]
+mod lcg;
+pub use lcg::Lcg;
 
 /// Column-major features (`columns[j][i]`, `f32`, `NaN` = missing) and labels.
 pub struct Dataset {
