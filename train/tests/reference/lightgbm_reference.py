@@ -25,21 +25,7 @@ import numpy as np
 import sklearn
 from sklearn.metrics import log_loss, roc_auc_score
 
-MASK = 2**64 - 1
-
-
-class Lcg:
-    """Knuth's MMIX LCG; `unit` takes the top 53 bits as a float in [0, 1)."""
-
-    def __init__(self, seed):
-        self.state = seed
-
-    def next_u64(self):
-        self.state = (self.state * 6364136223846793005 + 1442695040888963407) & MASK
-        return self.state
-
-    def unit(self):
-        return (self.next_u64() >> 11) * 2.0**-53
+from common import jsonable, Lcg
 
 
 # ---- the continuous dataset: test ROC AUC and log-loss -------------------------------------
@@ -297,21 +283,6 @@ def dataset_summary(x, y, n_train):
         # The sum of the float32 bit patterns of the present values.
         "checksum": int(x.view(np.uint32)[present].astype(np.uint64).sum()),
     }
-
-
-def jsonable(value):
-    """`value` with non-finite floats replaced by the strings "inf", "-inf", "nan"."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.floating):
-        return jsonable(float(value))
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
 
 
 SECTIONS = {"auc": auc_section, "trees": tree_section}

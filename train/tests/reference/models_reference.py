@@ -26,21 +26,7 @@ from sklearn.calibration import _sigmoid_calibration
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
-MASK = 2**64 - 1
-
-
-class Lcg:
-    """Knuth's MMIX LCG; `unit` takes the top 53 bits as a float in [0, 1)."""
-
-    def __init__(self, seed):
-        self.state = seed
-
-    def next_u64(self):
-        self.state = (self.state * 6364136223846793005 + 1442695040888963407) & MASK
-        return self.state
-
-    def unit(self):
-        return (self.next_u64() >> 11) * 2.0**-53
+from common import jsonable, Lcg, probability_dataset, scored_dataset
 
 
 def logistic_dataset(seed, n):
@@ -88,48 +74,6 @@ def platt_dataset(seed, n, half_width):
         margins.append((2.0 * u - 1.0) * half_width)
         labels.append(rng.unit() < 0.1 + 0.8 * u * u)
     return np.array(margins), np.array(labels)
-
-
-def scored_dataset(seed, n=200):
-    """As in sklearn_reference.py: scores on a grid of 41 values, P(fraud) = 0.05 + 0.5 s^2."""
-    rng = Lcg(seed)
-    labels, scores = [], []
-    for _ in range(n):
-        score = ((rng.next_u64() >> 33) % 41) / 40.0
-        labels.append(rng.unit() < 0.05 + 0.5 * score * score)
-        scores.append(score)
-    return np.array(labels), np.array(scores)
-
-
-def probability_dataset(seed, n=200):
-    """As in sklearn_reference.py: continuous p, label drawn with P(label) = p."""
-    rng = Lcg(seed)
-    labels, probs = [], []
-    for _ in range(n):
-        p = rng.unit()
-        labels.append(rng.unit() < p)
-        probs.append(p)
-    return np.array(labels), np.array(probs)
-
-
-def jsonable(value):
-    """`value` as JSON data; non-finite floats become the strings "inf", "-inf", "nan"."""
-    if isinstance(value, np.ndarray):
-        return [jsonable(v) for v in value.tolist()]
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer, int)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        value = float(value)
-        if math.isfinite(value):
-            return value
-        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    return value
 
 
 def logistic():
