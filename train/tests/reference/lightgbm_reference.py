@@ -10,8 +10,9 @@ It prints one JSON object on stdout; non-finite floats are written as the string
 it through the Python reference environment that `./dev test` installs (`.venv-ref/`, or the
 interpreter in `APPFRAUD_PYTHON`), with the pinned LightGBM, NumPy and scikit-learn of `./dev`.
 
-Both datasets use only the LCG of common.py, IEEE-754 +, -, *, floor, comparisons and one `exp` per row
-(for the label probability; glibc's `exp` is what both Python and Rust call here), so both
+Both datasets use only the LCG of common.py, IEEE-754 +, -, *, floor, comparisons and one
+`exp` per row (for the label probability; glibc's `exp` is what both Python and Rust call here),
+so both
 languages produce the same features and labels; the Rust test builds them itself and checks the
 counts and checksums printed here. Features are rounded to float32 as the Rust side stores them.
 """
