@@ -12,9 +12,8 @@ interpreter in `APPFRAUD_PYTHON`), with the pinned LightGBM, NumPy and scikit-le
 
 Both datasets use only the LCG of common.py, IEEE-754 +, -, *, floor, comparisons and one
 `exp` per row (for the label probability; glibc's `exp` is what both Python and Rust call here),
-so both
-languages produce the same features and labels; the Rust test builds them itself and checks the
-counts and checksums printed here. Features are rounded to float32 as the Rust side stores them.
+so both languages produce the same features and labels; the Rust test builds them itself and
+checks the counts and checksums printed here. Features are rounded to float32 as the Rust side stores them.
 """
 
 import json

@@ -9,9 +9,9 @@ round trip). The Rust test runs it through the Python reference environment that
 installs (`.venv-ref/`, or the interpreter in `APPFRAUD_PYTHON`), with the pinned scikit-learn
 and NumPy of `./dev`.
 
-The pseudo-random datasets come from the LCG of common.py, written identically in the Rust test; the
-formulas use only IEEE-754 +, *, / and comparisons, so both languages produce bit-identical
-inputs.
+The pseudo-random datasets come from the LCG of common.py, written identically in the Rust
+test; the formulas use only IEEE-754 +, *, / and comparisons, so both languages produce
+bit-identical inputs.
 """
 
 import json
