@@ -78,9 +78,11 @@ for t in "${targets[@]}"; do
     seeds=()
     [[ -d $root/fuzz/seeds/$t ]] && seeds=("$root/fuzz/seeds/$t")
     if [[ $t == model_package ]]; then
-        # Mode byte 0: the rest is model.onnx; 1: the rest is manifest.json.
+        # Mode byte 0: the rest is model.onnx; 1: the rest is manifest.json with its digest
+        # field emptied (the target seals it again).
         { printf '\0'; cat "$root/models/baseline/model.onnx"; } >"$corpus/baseline-onnx"
-        { printf '\1'; cat "$root/models/baseline/manifest.json"; } >"$corpus/baseline-manifest"
+        { printf '\1'; sed 's/"manifest_sha256": "[0-9a-f]*"/"manifest_sha256": ""/' \
+            "$root/models/baseline/manifest.json"; } >"$corpus/baseline-manifest"
     fi
     start=$SECONDS
     status=0
