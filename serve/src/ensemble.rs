@@ -111,6 +111,8 @@ impl Tree {
 pub struct TreeEnsemble {
     trees: Vec<Tree>,
     n_features: usize,
+    /// The trees laid out for TreeSHAP, built once here.
+    shap_plan: crate::treeshap::ShapPlan,
 }
 
 /// Why a [`TreeEnsemble`] could not be built.
@@ -175,12 +177,22 @@ impl TreeEnsemble {
                 return Err(bad(orphan + 1, "node is not the child of any branch"));
             }
         }
-        Ok(Self { trees, n_features })
+        let shap_plan = crate::treeshap::ShapPlan::new(&trees);
+        Ok(Self {
+            trees,
+            n_features,
+            shap_plan,
+        })
     }
 
     /// The trees in order.
     pub fn trees(&self) -> &[Tree] {
         &self.trees
+    }
+
+    /// The trees laid out for TreeSHAP.
+    pub(crate) fn shap_plan(&self) -> &crate::treeshap::ShapPlan {
+        &self.shap_plan
     }
 
     /// Number of features a row must have.

@@ -1,0 +1,444 @@
+//! Exact path-dependent TreeSHAP in `O(N·D)` per tree and row, by Gauss–Legendre quadrature.
+//!
+//! # Why an integral
+//!
+//! Take one leaf with value `v` whose root-to-leaf path tests `n` distinct features. For each
+//! of them, fold its occurrences on the path into a zero fraction `z_j` (the product of the
+//! cover ratios of its edges) and a one fraction `o_j` (1 if the row follows every one of its
+//! edges, else 0). The leaf's part of the game's value for a feature set `S` is
+//! `v · ∏_{j∈S} o_j · ∏_{j∉S} z_j`, and its part of feature `i`'s Shapley value is
+//!
+//! ```text
+//! φ_i = v (o_i − z_i) Σ_{S ⊆ P∖{i}} |S|! (n−1−|S|)! / n! · ∏_{j∈S} o_j ∏_{j∈P∖S∖{i}} z_j.
+//! ```
+//!
+//! The Shapley weight is a Beta integral, `|S|! (n−1−|S|)! / n! = ∫₀¹ t^|S| (1−t)^(n−1−|S|) dt`,
+//! so the sum is the integral of one product:
+//!
+//! ```text
+//! φ_i = v (o_i − z_i) ∫₀¹ G(t) / f_i(t) dt,   f_j(t) = (1−t) z_j + t o_j,   G = ∏_{j∈P} f_j.
+//! ```
+//!
+//! `G / f_i` is a polynomial of degree `n − 1`, so a Gauss–Legendre rule with `⌈n/2⌉` nodes
+//! integrates it exactly: the contributions are the exact Shapley values, not an
+//! approximation, and the rounding error is that of a positive-weight sum.
+//!
+//! # Sharing the work between leaves
+//!
+//! The same integral holds for a subtree: the sum over its leaves of `v_l G_l(t)`, evaluated
+//! at the rule's nodes, is `S(t)`, and the contribution of the edge into the subtree is
+//! `(o − z) Σ_k w_k S(t_k) / f(t_k)` with the edge's combined fractions. So one pass down the
+//! tree (preorder) multiplies each node's `G` by its edge factor, and one pass up (reverse
+//! preorder) sums `S` and adds each edge's contribution: `O(N · q)` for `N` nodes and `q`
+//! nodes of the rule, where `q ≤ ⌈D/2⌉` for depth `D`.
+//!
+//! A feature that occurs again deeper on the path replaces its factor: the deeper edge
+//! multiplies `G` by `f_new / f_old`, and since the upper edge already added
+//! `(o_old − z_old) Σ_k w_k S(t_k) / f_old(t_k)` for the leaves below, the deeper edge adds its
+//! own term and subtracts that one. The sums telescope to the term of the last occurrence
+//! alone, which is the Shapley value of the merged player, exactly as in Algorithm 2's unwind.
+//! Both `z` and `o` only shrink along a path, so `f_new ≤ f_old` and no term grows beyond the
+//! ones it replaces.
+//!
+//! # No division at run time
+//!
+//! `o` is 0 or 1, so `1 / f(t_k)` takes one of two values per node: `1 / ((1−t_k) z)` when the
+//! row does not follow, which cancels against `z` in every place it appears (the edge's term
+//! becomes `−w_k / (1 − t_k)`, the same for every node), and `1 / ((1−t_k) z + t_k)` when it
+//! does, which depends on the node and the rule only and is tabulated once per ensemble. A
+//! row then costs multiplications and additions only.
+//!
+//! # Degenerate covers
+//!
+//! As in Algorithm 2, a branch with zero cover gives both children a zero fraction, and a
+//! subtree that neither the row (`o = 0`) nor any training row (`z = 0`) reaches contributes
+//! nothing: it is marked dead and its `S` is zero, so no `0 · ∞` ever occurs.
+
+use super::gauss::Rule;
+use crate::{Node, Tree};
+
+/// The rule sizes are multiples of this, so the inner loops run over whole SIMD registers of
+/// `f64` (a larger rule is still exact).
+pub(crate) const LANES: usize = 4;
+
+/// "No node" in the index fields of [`PlanNode`].
+const NONE: u32 = u32::MAX;
+
+/// A [`crate::TreeEnsemble`] laid out for [`ShapPlan::shap_values`].
+#[derive(Clone, PartialEq)]
+pub(crate) struct ShapPlan {
+    trees: Vec<PlanTree>,
+    nodes: Vec<PlanNode>,
+    /// For each tree, `q` values per node: `1 / ((1 − t_k) z + t_k)`.
+    hot_inverse: Vec<f64>,
+    rules: Vec<PlanRule>,
+    /// The largest rule size of any tree.
+    max_q: usize,
+    /// The largest tree.
+    max_nodes: usize,
+}
+
+impl std::fmt::Debug for ShapPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShapPlan")
+            .field("trees", &self.trees.len())
+            .field("nodes", &self.nodes.len())
+            .field("max_q", &self.max_q)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One tree of a [`ShapPlan`]: its nodes are `nodes[first..first + len]` in preorder (so a
+/// branch's left child is the next node), and its table is
+/// `hot_inverse[table..table + len * q]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PlanTree {
+    first: usize,
+    len: usize,
+    q: usize,
+    rule: usize,
+    table: usize,
+}
+
+/// A Gauss–Legendre rule with the per-node constants derived from it.
+#[derive(Debug, Clone, PartialEq)]
+struct PlanRule {
+    t: Vec<f64>,
+    w: Vec<f64>,
+    /// `1 − t_k`.
+    one_minus_t: Vec<f64>,
+    /// `−w_k / (1 − t_k)`: the term of an edge the row does not follow.
+    cold: Vec<f64>,
+}
+
+/// One node in preorder, with what its incoming edge contributes (unused for the root).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PlanNode {
+    /// The feature a branch tests; [`NONE`] for a leaf.
+    feature: u32,
+    /// The branch's threshold (`x <= threshold` goes left).
+    threshold: f32,
+    /// Whether `NaN` goes left.
+    missing_left: bool,
+    /// The right child's index in the tree (the left child is the next node).
+    right: u32,
+    /// A leaf's value (0 for a branch).
+    value: f64,
+    /// The incoming edge's cover fraction alone.
+    edge: f64,
+    /// The combined zero fraction of the incoming edge's feature on the path: `edge` times the
+    /// combined zero fraction of the feature's previous occurrence.
+    zero: f64,
+    /// The node (index in the tree) whose incoming edge is the previous occurrence of this
+    /// edge's feature on the path, or [`NONE`].
+    prev: u32,
+}
+
+impl PlanNode {
+    #[inline]
+    fn goes_left(&self, x: f32) -> bool {
+        if x.is_nan() {
+            self.missing_left
+        } else {
+            x <= self.threshold
+        }
+    }
+}
+
+/// Working memory of [`ShapPlan::shap_values`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct QuadratureScratch {
+    /// `q` values per node: `G` on the way down, then `S` on the way up.
+    g: Vec<f64>,
+    /// `q` values per node: the weighted term of the incoming edge.
+    c: Vec<f64>,
+    /// Per node: whether the row follows every occurrence of the incoming edge's feature.
+    one: Vec<bool>,
+    /// Per node: whether neither the row nor any training row reaches it.
+    dead: Vec<bool>,
+    /// `max_q` partial sums per feature, added up at the end of the row.
+    acc: Vec<f64>,
+}
+
+/// The cover of a node.
+fn cover(node: &Node) -> f64 {
+    match node {
+        Node::Branch(b) => b.cover,
+        Node::Leaf(l) => l.cover,
+    }
+}
+
+impl ShapPlan {
+    /// Lays out `trees` (validated by [`crate::TreeEnsemble::new`]).
+    pub(crate) fn new(trees: &[Tree]) -> Self {
+        let mut plan = ShapPlan {
+            trees: Vec::with_capacity(trees.len()),
+            nodes: Vec::new(),
+            hot_inverse: Vec::new(),
+            rules: Vec::new(),
+            max_q: LANES,
+            max_nodes: 1,
+        };
+        let mut order = Vec::new();
+        let mut parent = Vec::new();
+        let mut stack = Vec::new();
+        for tree in trees {
+            // Preorder: pop a node, push its right then its left child.
+            order.clear();
+            parent.clear();
+            stack.clear();
+            stack.push((0usize, NONE));
+            while let Some((old, new_parent)) = stack.pop() {
+                let index = order.len() as u32;
+                order.push(old);
+                parent.push(new_parent);
+                if let Node::Branch(b) = &tree.nodes[old] {
+                    stack.push((b.right as usize, index));
+                    stack.push((b.left as usize, index));
+                }
+            }
+            let first = plan.nodes.len();
+            let mut position = vec![0u32; tree.nodes.len()];
+            for (new, &old) in order.iter().enumerate() {
+                position[old] = new as u32;
+            }
+            // Distinct features on the path to each node, to size the rule.
+            let mut unique = vec![0usize; order.len()];
+            let mut max_unique = 0;
+            for (new, &old) in order.iter().enumerate() {
+                let mut node = PlanNode {
+                    feature: NONE,
+                    threshold: 0.0,
+                    missing_left: false,
+                    right: NONE,
+                    value: 0.0,
+                    edge: 1.0,
+                    zero: 1.0,
+                    prev: NONE,
+                };
+                match &tree.nodes[old] {
+                    Node::Branch(b) => {
+                        node.feature = b.feature;
+                        node.threshold = b.threshold;
+                        node.missing_left = b.missing_left;
+                        node.right = position[b.right as usize];
+                    }
+                    Node::Leaf(l) => node.value = l.value,
+                }
+                let p = parent[new];
+                if p != NONE {
+                    let p = p as usize;
+                    let parent_node = &plan.nodes[first + p];
+                    let parent_cover = cover(&tree.nodes[order[p]]);
+                    node.edge = if parent_cover > 0.0 {
+                        cover(&tree.nodes[old]) / parent_cover
+                    } else {
+                        0.0
+                    };
+                    // The previous occurrence of the parent's feature above the parent.
+                    let feature = parent_node.feature;
+                    let mut above = p;
+                    while parent[above] != NONE {
+                        let grand = parent[above] as usize;
+                        if plan.nodes[first + grand].feature == feature {
+                            node.prev = above as u32;
+                            break;
+                        }
+                        above = grand;
+                    }
+                    node.zero = if node.prev == NONE {
+                        node.edge
+                    } else {
+                        node.edge * plan.nodes[first + node.prev as usize].zero
+                    };
+                    unique[new] = unique[p] + usize::from(node.prev == NONE);
+                    max_unique = max_unique.max(unique[new]);
+                }
+                plan.nodes.push(node);
+            }
+            // Exact for degree max_unique − 1: ⌈max_unique / 2⌉ nodes, in whole lanes.
+            let q = max_unique.div_ceil(2).max(1).next_multiple_of(LANES);
+            let rule = plan.rule_index(q);
+            let table = plan.hot_inverse.len();
+            let PlanRule { t, one_minus_t, .. } = &plan.rules[rule];
+            for node in &plan.nodes[first..] {
+                plan.hot_inverse.extend(
+                    t.iter()
+                        .zip(one_minus_t)
+                        .map(|(&t, &a)| 1.0 / (a * node.zero + t)),
+                );
+            }
+            plan.trees.push(PlanTree {
+                first,
+                len: order.len(),
+                q,
+                rule,
+                table,
+            });
+            plan.max_q = plan.max_q.max(q);
+            plan.max_nodes = plan.max_nodes.max(order.len());
+        }
+        plan
+    }
+
+    /// The index of the `q`-node rule in `rules`, added on first use.
+    fn rule_index(&mut self, q: usize) -> usize {
+        if let Some(i) = self.rules.iter().position(|r| r.t.len() == q) {
+            return i;
+        }
+        let Rule { t, w } = Rule::new(q);
+        let one_minus_t: Vec<f64> = t.iter().map(|t| 1.0 - t).collect();
+        let cold = w.iter().zip(&one_minus_t).map(|(w, a)| -w / a).collect();
+        self.rules.push(PlanRule {
+            t,
+            w,
+            one_minus_t,
+            cold,
+        });
+        self.rules.len() - 1
+    }
+
+    /// The rule size of each tree, in tree order.
+    pub(crate) fn rule_sizes(&self) -> impl Iterator<Item = usize> + '_ {
+        self.trees.iter().map(|t| t.q)
+    }
+
+    /// Adds each feature's contribution to the margin of `row` into `out` (`n_features`
+    /// values; `row` holds at least that many).
+    pub(crate) fn shap_values(
+        &self,
+        row: &[f32],
+        out: &mut [f64],
+        scratch: &mut QuadratureScratch,
+    ) {
+        let n_features = out.len();
+        let q_max = self.max_q;
+        scratch.g.resize(self.max_nodes * q_max, 0.0);
+        scratch.c.resize(self.max_nodes * q_max, 0.0);
+        scratch.one.resize(self.max_nodes, false);
+        scratch.dead.resize(self.max_nodes, false);
+        scratch.acc.clear();
+        scratch.acc.resize(n_features * q_max, 0.0);
+        for tree in &self.trees {
+            if tree.len > 1 {
+                self.tree_shap(tree, row, scratch);
+            }
+        }
+        for (out, acc) in out.iter_mut().zip(scratch.acc.chunks_exact(q_max)) {
+            *out += acc.iter().sum::<f64>();
+        }
+    }
+
+    /// One tree's contributions to one row, added into `scratch.acc`.
+    #[inline]
+    fn tree_shap(&self, tree: &PlanTree, row: &[f32], scratch: &mut QuadratureScratch) {
+        let q = tree.q;
+        let q_max = self.max_q;
+        let nodes = &self.nodes[tree.first..tree.first + tree.len];
+        let table = &self.hot_inverse[tree.table..tree.table + tree.len * q];
+        let rule = &self.rules[tree.rule];
+        let (t, w, a, cold) = (
+            &rule.t[..q],
+            &rule.w[..q],
+            &rule.one_minus_t[..q],
+            &rule.cold[..q],
+        );
+        let g = &mut scratch.g[..tree.len * q];
+        let c = &mut scratch.c[..tree.len * q];
+        let one = &mut scratch.one[..tree.len];
+        let dead = &mut scratch.dead[..tree.len];
+        let acc = &mut scratch.acc;
+
+        // Down: each branch gives its children their one fraction, G and edge term.
+        g[..q].fill(1.0);
+        one[0] = true;
+        dead[0] = false;
+        for (i, node) in nodes.iter().enumerate() {
+            if node.feature == NONE {
+                continue;
+            }
+            let goes_left = node.goes_left(row[node.feature as usize]);
+            let right = node.right as usize;
+            for (child, hot) in [(i + 1, goes_left), (right, !goes_left)] {
+                let edge = &nodes[child];
+                let prev = edge.prev as usize;
+                let prev_one = edge.prev == NONE || one[prev];
+                let o = hot && prev_one;
+                one[child] = o;
+                let is_dead = dead[i] || (!o && edge.zero == 0.0);
+                dead[child] = is_dead;
+                let (upper, lower) = g.split_at_mut(child * q);
+                let gp = &upper[i * q..(i + 1) * q];
+                let gc = &mut lower[..q];
+                let cc = &mut c[child * q..(child + 1) * q];
+                if is_dead {
+                    gc.fill(0.0);
+                    cc.fill(0.0);
+                    continue;
+                }
+                let z = edge.zero;
+                if edge.prev == NONE {
+                    if o {
+                        let inv = &table[child * q..(child + 1) * q];
+                        let hot_weight = 1.0 - z;
+                        for k in 0..q {
+                            gc[k] = gp[k] * (z * a[k] + t[k]);
+                            cc[k] = w[k] * hot_weight * inv[k];
+                        }
+                    } else {
+                        for k in 0..q {
+                            gc[k] = gp[k] * (z * a[k]);
+                            cc[k] = cold[k];
+                        }
+                    }
+                } else if !prev_one {
+                    // Cold before and cold again: the factor shrinks by the cover ratio and
+                    // the edge's term cancels the previous one.
+                    for k in 0..q {
+                        gc[k] = gp[k] * edge.edge;
+                        cc[k] = 0.0;
+                    }
+                } else {
+                    let inv_prev = &table[prev * q..(prev + 1) * q];
+                    let prev_weight = 1.0 - nodes[prev].zero;
+                    if o {
+                        let inv = &table[child * q..(child + 1) * q];
+                        let hot_weight = 1.0 - z;
+                        for k in 0..q {
+                            gc[k] = gp[k] * ((z * a[k] + t[k]) * inv_prev[k]);
+                            cc[k] = w[k] * (hot_weight * inv[k] - prev_weight * inv_prev[k]);
+                        }
+                    } else {
+                        for k in 0..q {
+                            gc[k] = gp[k] * (z * a[k] * inv_prev[k]);
+                            cc[k] = cold[k] - w[k] * prev_weight * inv_prev[k];
+                        }
+                    }
+                }
+            }
+        }
+
+        // Up: S of a leaf is v·G, of a branch the sum of its children's; each branch adds its
+        // children's edge terms to its feature.
+        for (i, node) in nodes.iter().enumerate().rev() {
+            if node.feature == NONE {
+                for s in &mut g[i * q..(i + 1) * q] {
+                    *s *= node.value;
+                }
+                continue;
+            }
+            let (left, right) = ((i + 1) * q, node.right as usize * q);
+            let sum = &mut acc[node.feature as usize * q_max..][..q];
+            let (upper, lower) = g.split_at_mut(left);
+            let s = &mut upper[i * q..(i + 1) * q];
+            let s_left = &lower[..q];
+            let s_right = &lower[right - left..right - left + q];
+            let c_left = &c[left..left + q];
+            let c_right = &c[right..right + q];
+            for k in 0..q {
+                s[k] = s_left[k] + s_right[k];
+                sum[k] += s_left[k] * c_left[k] + s_right[k] * c_right[k];
+            }
+        }
+    }
+}
