@@ -681,7 +681,8 @@ fn algorithm2(ensemble: &TreeEnsemble, row: &[f32]) -> Vec<f64> {
 }
 
 /// Reference: Algorithm 2 (`shap_values_algorithm2`, the algorithm of `shap` and LightGBM's
-/// `pred_contrib`), tolerance 1e-9 on the margin scale (measured: 8.3e-13, printed by the test). Random leaf-wise ensembles up to depth 40 with 2 to 40 features (so rules of 4 to 20
+/// `pred_contrib`), tolerance 1e-9 on the margin scale (measured: 8.3e-13, printed by the
+/// test). Random leaf-wise ensembles up to depth 40 with 2 to 40 features (so rules of 4 to 20
 /// nodes), repeated features, zero covers, NaN and on-threshold values; additivity on every
 /// row within [`additivity_bound`].
 #[test]
