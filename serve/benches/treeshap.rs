@@ -1,5 +1,6 @@
 //! TreeSHAP throughput of the two exact algorithms on a model package's trees and the rows of
-//! a feature table: the quadrature algorithm scoring uses (`shap_values_with`) and Algorithm 2
+//! a feature table: the quadrature algorithm scoring uses (`shap_values_with`; its AVX2 build
+//! when the CPU has AVX2, and its portable build) and Algorithm 2
 //! of Lundberg et al. (`shap_values_algorithm2`, the algorithm of `shap` and LightGBM's
 //! `pred_contrib`), on one core and on the rayon pool, in the same run. Also prints the
 //! Gauss–Legendre rule sizes the trees need, the largest difference between the two
@@ -13,7 +14,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use appfraud_serve::{Explanation, ModelPackage, ShapScratch, TreeEnsemble, feature_rows};
+use appfraud_serve::{
+    Explanation, ModelPackage, ShapKernel, ShapScratch, TreeEnsemble, feature_rows,
+};
 use rayon::prelude::*;
 
 /// Timed runs per algorithm and thread count.
@@ -64,8 +67,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         rayon::current_num_threads()
     );
 
-    let algorithms: [(&str, Algorithm); 2] = [
-        ("quadrature", TreeEnsemble::shap_values_with),
+    let avx2: Algorithm = |t, row, out, scratch| {
+        t.shap_values_on(ShapKernel::Avx2, row, out, scratch);
+    };
+    let portable: Algorithm = |t, row, out, scratch| {
+        t.shap_values_on(ShapKernel::Portable, row, out, scratch);
+    };
+    println!("quadrature kernel on this CPU: {:?}", ShapKernel::detect());
+    let algorithms: [(&str, Algorithm); 3] = [
+        ("quadrature", avx2),
+        ("quadrature-portable", portable),
         ("algorithm2", TreeEnsemble::shap_values_algorithm2),
     ];
     let mut outputs = Vec::new();
@@ -109,7 +120,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     let largest_difference = outputs[0]
         .iter()
-        .zip(&outputs[1])
+        .zip(&outputs[2])
         .map(|(a, b)| (a - b).abs())
         .fold(0.0, f64::max);
     let expected = trees.expected_value();

@@ -73,4 +73,4 @@ pub use runtime::{
 };
 pub use scorer::{BatchScorer, CHUNK_ROWS, EngineChoice};
 pub use self_check::{SELF_CHECK_TOLERANCE, SelfCheck, self_check};
-pub use treeshap::{ShapScratch, top_reasons};
+pub use treeshap::{ShapKernel, ShapScratch, top_reasons};

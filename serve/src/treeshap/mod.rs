@@ -39,6 +39,7 @@
 mod gauss;
 mod quadrature;
 
+pub use quadrature::ShapKernel;
 pub(crate) use quadrature::ShapPlan;
 
 use crate::{Branch, Node, TreeEnsemble};
@@ -102,9 +103,26 @@ impl TreeEnsemble {
     ///
     /// If `row.len() < self.n_features()` or `out.len() != self.n_features()`.
     pub fn shap_values_with(&self, row: &[f32], out: &mut [f64], scratch: &mut ShapScratch) {
+        self.shap_values_on(ShapKernel::detect(), row, out, scratch);
+    }
+
+    /// [`TreeEnsemble::shap_values_with`] with a chosen build of the quadrature loops: `kernel`
+    /// if this CPU runs it, else [`ShapKernel::Portable`]. Returns the kernel that ran. Both
+    /// kernels give bit-identical values; this exists so tests and benchmarks can run each.
+    ///
+    /// # Panics
+    ///
+    /// If `row.len() < self.n_features()` or `out.len() != self.n_features()`.
+    pub fn shap_values_on(
+        &self,
+        kernel: ShapKernel,
+        row: &[f32],
+        out: &mut [f64],
+        scratch: &mut ShapScratch,
+    ) -> ShapKernel {
         self.check_shap_arguments(row, out);
         self.shap_plan()
-            .shap_values(row, out, &mut scratch.quadrature);
+            .shap_values(kernel, row, out, &mut scratch.quadrature)
     }
 
     /// The same values as [`TreeEnsemble::shap_values_with`], by Algorithm 2 of Lundberg et

@@ -54,8 +54,34 @@
 //! subtree that neither the row (`o = 0`) nor any training row (`z = 0`) reaches contributes
 //! nothing: it is marked dead and its `S` is zero, so no `0 · ∞` ever occurs.
 
+// `unsafe` here is one call: the AVX2 build of the loops, made only after the CPU was seen to
+// support AVX2 (see `ShapPlan::shap_values`).
+#![allow(unsafe_code)]
+
 use super::gauss::Rule;
 use crate::{Node, Tree};
+
+/// Which build of the quadrature loops runs. The loops are the same source compiled twice;
+/// neither reorders or fuses floating-point operations (no FMA contraction), so both give
+/// bit-identical contributions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShapKernel {
+    /// Compiled for AVX2: four `f64` lanes per instruction.
+    Avx2,
+    /// The build for the target's baseline instruction set (SSE2 on x86-64).
+    Portable,
+}
+
+impl ShapKernel {
+    /// The fastest kernel this CPU runs.
+    pub fn detect() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            return ShapKernel::Avx2;
+        }
+        ShapKernel::Portable
+    }
+}
 
 /// The rule sizes are multiples of this, so the inner loops run over whole SIMD registers of
 /// `f64` (a larger rule is still exact).
@@ -304,13 +330,15 @@ impl ShapPlan {
     }
 
     /// Adds each feature's contribution to the margin of `row` into `out` (`n_features`
-    /// values; `row` holds at least that many).
+    /// values; `row` holds at least that many), with `kernel` if this CPU runs it, else the
+    /// portable one. Returns the kernel that ran.
     pub(crate) fn shap_values(
         &self,
+        kernel: ShapKernel,
         row: &[f32],
         out: &mut [f64],
         scratch: &mut QuadratureScratch,
-    ) {
+    ) -> ShapKernel {
         let n_features = out.len();
         let q_max = self.max_q;
         scratch.g.resize(self.max_nodes * q_max, 0.0);
@@ -319,18 +347,49 @@ impl ShapPlan {
         scratch.dead.resize(self.max_nodes, false);
         scratch.acc.clear();
         scratch.acc.resize(n_features * q_max, 0.0);
+        let ran = match kernel {
+            #[cfg(target_arch = "x86_64")]
+            ShapKernel::Avx2 if std::is_x86_feature_detected!("avx2") => {
+                // SAFETY: the CPU supports AVX2 (checked just above), the only requirement of
+                // a `#[target_feature(enable = "avx2")]` function.
+                unsafe { self.trees_avx2(row, scratch) };
+                ShapKernel::Avx2
+            }
+            _ => {
+                self.trees_portable(row, scratch);
+                ShapKernel::Portable
+            }
+        };
+        for (out, acc) in out.iter_mut().zip(scratch.acc.chunks_exact(q_max)) {
+            *out += acc.iter().sum::<f64>();
+        }
+        ran
+    }
+
+    /// Every tree's contributions into `scratch.acc`.
+    #[inline(always)]
+    fn trees(&self, row: &[f32], scratch: &mut QuadratureScratch) {
         for tree in &self.trees {
             if tree.len > 1 {
                 self.tree_shap(tree, row, scratch);
             }
         }
-        for (out, acc) in out.iter_mut().zip(scratch.acc.chunks_exact(q_max)) {
-            *out += acc.iter().sum::<f64>();
-        }
+    }
+
+    /// [`ShapPlan::trees`] for the baseline instruction set.
+    fn trees_portable(&self, row: &[f32], scratch: &mut QuadratureScratch) {
+        self.trees(row, scratch);
+    }
+
+    /// [`ShapPlan::trees`] compiled for AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn trees_avx2(&self, row: &[f32], scratch: &mut QuadratureScratch) {
+        self.trees(row, scratch);
     }
 
     /// One tree's contributions to one row, added into `scratch.acc`.
-    #[inline]
+    #[inline(always)]
     fn tree_shap(&self, tree: &PlanTree, row: &[f32], scratch: &mut QuadratureScratch) {
         let q = tree.q;
         let q_max = self.max_q;
