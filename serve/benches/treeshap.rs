@@ -15,7 +15,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use appfraud_serve::{
-    Explanation, ModelPackage, ShapKernel, ShapScratch, TreeEnsemble, feature_rows,
+    Explanation, ModelPackage, Node, ShapKernel, ShapScratch, Tree, TreeEnsemble, feature_rows,
 };
 use rayon::prelude::*;
 
@@ -74,6 +74,31 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         t.shap_values_on(ShapKernel::Portable, row, out, scratch);
     };
     println!("quadrature kernel on this CPU: {:?}", ShapKernel::detect());
+    // FastTreeSHAP v2 precomputes, per tree, a table of 2^D values for each of its L leaves
+    // (D its depth): what that would take for this model, in f64.
+    let v2_bytes: f64 = trees
+        .trees()
+        .iter()
+        .map(|t| {
+            let leaves = t
+                .nodes
+                .iter()
+                .filter(|n| matches!(n, Node::Leaf(_)))
+                .count();
+            leaves as f64 * 2f64.powi(depth(t, 0) as i32) * 8.0
+        })
+        .sum();
+    let plan_bytes: usize = trees
+        .trees()
+        .iter()
+        .zip(&sizes)
+        .map(|(t, q)| t.nodes.len() * q * 8)
+        .sum();
+    println!(
+        "tables: quadrature {:.2} MiB (one f64 per node and rule node); FastTreeSHAP v2 would need {:.1} GiB (L * 2^D f64 per tree)",
+        plan_bytes as f64 / 1048576.0,
+        v2_bytes / 1073741824.0
+    );
     let algorithms: [(&str, Algorithm); 3] = [
         ("quadrature", avx2),
         ("quadrature-portable", portable),
@@ -133,4 +158,20 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         "largest |quadrature - algorithm2|: {largest_difference:.3e}; largest additivity error of quadrature: {largest_additivity_error:.3e}"
     );
     Ok(())
+}
+
+/// The depth of `tree` below `index` (a leaf has depth 0), iteratively.
+fn depth(tree: &Tree, index: usize) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(index, 0usize)];
+    while let Some((i, d)) = stack.pop() {
+        match &tree.nodes[i] {
+            Node::Leaf(_) => deepest = deepest.max(d),
+            Node::Branch(b) => {
+                stack.push((b.left as usize, d + 1));
+                stack.push((b.right as usize, d + 1));
+            }
+        }
+    }
+    deepest
 }
