@@ -99,8 +99,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         plan_bytes as f64 / 1048576.0,
         v2_bytes / 1073741824.0
     );
-    let algorithms: [(&str, Algorithm); 3] = [
+    let algorithms: [(&str, Algorithm); 4] = [
         ("quadrature", avx2),
+        ("quadrature-batch32", avx2),
         ("quadrature-portable", portable),
         ("algorithm2", TreeEnsemble::shap_values_algorithm2),
     ];
@@ -143,9 +144,14 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
+    for (name, output) in [("batch32", &outputs[1]), ("portable", &outputs[2])] {
+        if output != &outputs[0] {
+            return Err(format!("quadrature-{name} differs from quadrature").into());
+        }
+    }
     let largest_difference = outputs[0]
         .iter()
-        .zip(&outputs[2])
+        .zip(&outputs[3])
         .map(|(a, b)| (a - b).abs())
         .fold(0.0, f64::max);
     let expected = trees.expected_value();

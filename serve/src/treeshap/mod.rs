@@ -121,8 +121,50 @@ impl TreeEnsemble {
         scratch: &mut ShapScratch,
     ) -> ShapKernel {
         self.check_shap_arguments(row, out);
+        let f = self.n_features();
         self.shap_plan()
-            .shap_values(kernel, row, out, &mut scratch.quadrature)
+            .shap_values(kernel, row, f, out, f, &mut scratch.quadrature)
+    }
+
+    /// [`TreeEnsemble::shap_values_with`] for many rows at once: `rows` and `out` are
+    /// row-major, `n_features` values per row, and each row's contributions are added into its
+    /// row of `out` (which the caller zeroes). The rows go through each tree together, so a
+    /// tree is read from memory once per call rather than once per row: batches of a few
+    /// dozen rows run faster per row than single rows, with the same values.
+    ///
+    /// # Panics
+    ///
+    /// If `rows.len() != out.len()` or either is not a multiple of `self.n_features()`.
+    pub fn shap_values_rows(&self, rows: &[f32], out: &mut [f64], scratch: &mut ShapScratch) {
+        self.shap_values_rows_on(ShapKernel::detect(), rows, out, scratch);
+    }
+
+    /// [`TreeEnsemble::shap_values_rows`] with a chosen build of the loops (see
+    /// [`TreeEnsemble::shap_values_on`]). Returns the kernel that ran.
+    ///
+    /// # Panics
+    ///
+    /// If `rows.len() != out.len()` or either is not a multiple of `self.n_features()`.
+    pub fn shap_values_rows_on(
+        &self,
+        kernel: ShapKernel,
+        rows: &[f32],
+        out: &mut [f64],
+        scratch: &mut ShapScratch,
+    ) -> ShapKernel {
+        let f = self.n_features();
+        assert_eq!(
+            rows.len(),
+            out.len(),
+            "rows and contributions must have the same length"
+        );
+        assert!(
+            f > 0 && rows.len() % f == 0 || f == 0 && rows.is_empty(),
+            "{} values are not whole rows of {f} features",
+            rows.len()
+        );
+        self.shap_plan()
+            .shap_values(kernel, rows, f, out, f, &mut scratch.quadrature)
     }
 
     /// The same values as [`TreeEnsemble::shap_values_with`], by Algorithm 2 of Lundberg et

@@ -171,6 +171,15 @@ impl PlanNode {
     }
 }
 
+/// The rows of one [`ShapPlan::shap_values`] call.
+struct Batch<'a> {
+    rows: &'a [f32],
+    stride: usize,
+    n_rows: usize,
+    /// `n_features * max_q`: the partial sums of one row in `QuadratureScratch::acc`.
+    acc_stride: usize,
+}
+
 /// Working memory of [`ShapPlan::shap_values`].
 #[derive(Debug, Clone, Default)]
 pub(crate) struct QuadratureScratch {
@@ -182,7 +191,7 @@ pub(crate) struct QuadratureScratch {
     one: Vec<bool>,
     /// Per node: whether neither the row nor any training row reaches it.
     dead: Vec<bool>,
-    /// `max_q` partial sums per feature, added up at the end of the row.
+    /// `max_q` partial sums per feature and row, added up at the end.
     acc: Vec<f64>,
 }
 
@@ -329,34 +338,46 @@ impl ShapPlan {
         self.trees.iter().map(|t| t.q)
     }
 
-    /// Adds each feature's contribution to the margin of `row` into `out` (`n_features`
-    /// values; `row` holds at least that many), with `kernel` if this CPU runs it, else the
-    /// portable one. Returns the kernel that ran.
+    /// Adds each feature's contribution to the margin of every row of `rows` into the same row
+    /// of `out` (both row-major, `out.len() / n_features` rows of `n_features` values; `rows`
+    /// holds `stride >= n_features` values per row), with `kernel` if this CPU runs it, else
+    /// the portable one. Returns the kernel that ran.
+    ///
+    /// The rows go through each tree together, so a tree's nodes and table are read from
+    /// memory once per batch rather than once per row.
     pub(crate) fn shap_values(
         &self,
         kernel: ShapKernel,
-        row: &[f32],
+        rows: &[f32],
+        stride: usize,
         out: &mut [f64],
+        n_features: usize,
         scratch: &mut QuadratureScratch,
     ) -> ShapKernel {
-        let n_features = out.len();
+        let n_rows = out.len() / n_features.max(1);
         let q_max = self.max_q;
         scratch.g.resize(self.max_nodes * q_max, 0.0);
         scratch.c.resize(self.max_nodes * q_max, 0.0);
         scratch.one.resize(self.max_nodes, false);
         scratch.dead.resize(self.max_nodes, false);
         scratch.acc.clear();
-        scratch.acc.resize(n_features * q_max, 0.0);
+        scratch.acc.resize(n_rows * n_features * q_max, 0.0);
+        let batch = Batch {
+            rows,
+            stride,
+            n_rows,
+            acc_stride: n_features * q_max,
+        };
         let ran = match kernel {
             #[cfg(target_arch = "x86_64")]
             ShapKernel::Avx2 if std::is_x86_feature_detected!("avx2") => {
                 // SAFETY: the CPU supports AVX2 (checked just above), the only requirement of
                 // a `#[target_feature(enable = "avx2")]` function.
-                unsafe { self.trees_avx2(row, scratch) };
+                unsafe { self.trees_avx2(&batch, scratch) };
                 ShapKernel::Avx2
             }
             _ => {
-                self.trees_portable(row, scratch);
+                self.trees_portable(&batch, scratch);
                 ShapKernel::Portable
             }
         };
@@ -366,31 +387,40 @@ impl ShapPlan {
         ran
     }
 
-    /// Every tree's contributions into `scratch.acc`.
+    /// Every tree's contributions to every row of the batch into `scratch.acc`.
     #[inline(always)]
-    fn trees(&self, row: &[f32], scratch: &mut QuadratureScratch) {
+    fn trees(&self, batch: &Batch<'_>, scratch: &mut QuadratureScratch) {
         for tree in &self.trees {
             if tree.len > 1 {
-                self.tree_shap(tree, row, scratch);
+                for r in 0..batch.n_rows {
+                    let row = &batch.rows[r * batch.stride..];
+                    self.tree_shap(tree, row, r * batch.acc_stride, scratch);
+                }
             }
         }
     }
 
     /// [`ShapPlan::trees`] for the baseline instruction set.
-    fn trees_portable(&self, row: &[f32], scratch: &mut QuadratureScratch) {
-        self.trees(row, scratch);
+    fn trees_portable(&self, batch: &Batch<'_>, scratch: &mut QuadratureScratch) {
+        self.trees(batch, scratch);
     }
 
     /// [`ShapPlan::trees`] compiled for AVX2.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn trees_avx2(&self, row: &[f32], scratch: &mut QuadratureScratch) {
-        self.trees(row, scratch);
+    fn trees_avx2(&self, batch: &Batch<'_>, scratch: &mut QuadratureScratch) {
+        self.trees(batch, scratch);
     }
 
-    /// One tree's contributions to one row, added into `scratch.acc`.
+    /// One tree's contributions to one row, added into `scratch.acc` from `acc_start` on.
     #[inline(always)]
-    fn tree_shap(&self, tree: &PlanTree, row: &[f32], scratch: &mut QuadratureScratch) {
+    fn tree_shap(
+        &self,
+        tree: &PlanTree,
+        row: &[f32],
+        acc_start: usize,
+        scratch: &mut QuadratureScratch,
+    ) {
         let q = tree.q;
         let q_max = self.max_q;
         let nodes = &self.nodes[tree.first..tree.first + tree.len];
@@ -406,7 +436,7 @@ impl ShapPlan {
         let c = &mut scratch.c[..tree.len * q];
         let one = &mut scratch.one[..tree.len];
         let dead = &mut scratch.dead[..tree.len];
-        let acc = &mut scratch.acc;
+        let acc = &mut scratch.acc[acc_start..];
 
         // Down: each branch gives its children their one fraction, G and edge term.
         g[..q].fill(1.0);
