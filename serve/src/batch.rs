@@ -337,28 +337,37 @@ fn score_rows(
         .map_init(ReasonScratch::default, |scratch, chunk| {
             let p = scorer.probabilities_here(chunk)?;
             crate::scorer::check_output_len(scorer.engine_name(), chunk.len() / f, p.len())?;
-            let out = chunk
+            // Score every row, then compute the reasons of the rows that want them together.
+            let mut k = vec![0; p.len()];
+            let mut out: Vec<Outcome> = chunk
                 .chunks_exact(f)
                 .zip(p)
-                .map(|(row, probability)| {
+                .enumerate()
+                .map(|(i, (row, probability))| {
                     if let Some(reason) = contract_violation(row, never, package) {
                         Outcome::Unscored(reason)
                     } else if !probability.is_finite() {
                         Outcome::Unscored(format!("the model returned {probability}"))
                     } else {
                         let flagged = bands.band(f64::from(probability)) != Band::Clear;
-                        let k = match options.reasons_for {
+                        k[i] = match options.reasons_for {
                             ReasonScope::All => options.reasons,
                             ReasonScope::Flagged if flagged => options.reasons,
                             ReasonScope::Flagged => 0,
                         };
                         Outcome::Scored {
                             probability,
-                            reasons: package.reasons(row, k, scratch),
+                            reasons: Vec::new(),
                         }
                     }
                 })
-                .collect::<Vec<_>>();
+                .collect();
+            let reasons = package.reasons_of_rows(chunk, &k, scratch);
+            for (outcome, codes) in out.iter_mut().zip(reasons) {
+                if let Outcome::Scored { reasons, .. } = outcome {
+                    *reasons = codes;
+                }
+            }
             done.fetch_add(out.len(), Ordering::Relaxed);
             progress(ScoreProgress::Scored { done: out.len() });
             Ok(out)

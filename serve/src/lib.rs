@@ -66,7 +66,7 @@ pub use error::ServeError;
 pub use graph::{Calibration, LinearModel};
 pub use model::{INPUT_NAME, OUTPUT_NAME, OnnxModel};
 pub use native::{Kernel, NativeTrees};
-pub use package::{Explanation, ModelPackage, ReasonScratch};
+pub use package::{Explanation, ModelPackage, REASON_BATCH, ReasonScratch};
 pub use runtime::{
     LIBRARY_DIR, LIBRARY_FILE, ORT_DYLIB_PATH, OnnxRuntime, default_search_dirs,
     locate_onnx_runtime,

@@ -869,3 +869,41 @@ fn batches_of_rows_equal_single_rows_bit_for_bit() {
         }
     }
 }
+
+/// Reference: `ModelPackage::reasons` row by row. `reasons_of_rows`, which batches the rows
+/// that want reasons through TreeSHAP, must give the same codes (bit for bit) for every
+/// row, with 0 to 5 reasons each (0 = none), over more rows than one batch.
+#[test]
+fn reasons_of_rows_equal_reasons_row_by_row() {
+    use appfraud_serve::{REASON_BATCH, ReasonScratch};
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../models/baseline");
+    let package = appfraud_serve::ModelPackage::load(&dir).expect("the committed baseline loads");
+    let f = package.n_features();
+    let mut rng = Rng(SplitMix64::new(0x5EED_0009));
+    let n = 3 * REASON_BATCH + 7;
+    let rows: Vec<f32> = (0..n).flat_map(|_| random_row(&mut rng, f)).collect();
+    let k: Vec<usize> = (0..n).map(|_| rng.below(6)).collect();
+    let mut scratch = ReasonScratch::default();
+    let batched = package.reasons_of_rows(&rows, &k, &mut scratch);
+    assert_eq!(batched.len(), n);
+    let mut with_reasons = 0;
+    for (i, row) in rows.chunks_exact(f).enumerate() {
+        let single = package.reasons(row, k[i], &mut scratch);
+        // Compared bit for bit, so that a missing value (NaN) equals itself.
+        let bits = |codes: &[appfraud_core::ReasonCode]| {
+            codes
+                .iter()
+                .map(|c| {
+                    (
+                        c.feature.clone(),
+                        c.value.to_bits(),
+                        c.contribution.to_bits(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(bits(&batched[i]), bits(&single), "row {i}");
+        with_reasons += usize::from(!single.is_empty());
+    }
+    assert!(with_reasons > n / 2, "{with_reasons}");
+}
