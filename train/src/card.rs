@@ -18,6 +18,8 @@ pub struct CardInputs<'a> {
     pub algorithm: &'a str,
     /// Algorithm description, one sentence.
     pub algorithm_description: &'a str,
+    /// How the model came to be when appfraud did not train it (an import), a paragraph.
+    pub provenance: Option<&'a str>,
     /// Where the data came from (a data directory or a table path).
     pub data_source: &'a str,
     /// FeatureSet hash and number of features.
@@ -26,7 +28,8 @@ pub struct CardInputs<'a> {
     pub n_features: usize,
     /// Parameters as (name, value).
     pub parameters: &'a [(String, String)],
-    /// Calibration method (`platt` or `isotonic`).
+    /// Calibration method and where it was fitted (e.g. "Platt scaling (fitted on the
+    /// validation split)").
     pub calibration: &'a str,
     /// How the dataset was made.
     pub dataset: &'a DatasetSummary,
@@ -85,9 +88,12 @@ pub fn model_card(c: &CardInputs<'_>) -> String {
         "- Algorithm: `{}`: {}",
         c.algorithm, c.algorithm_description
     );
+    if let Some(p) = c.provenance {
+        let _ = writeln!(s, "{p}\n");
+    }
     let _ = writeln!(
         s,
-        "- Calibration: {} (fitted on the validation split), so the output is a probability",
+        "- Calibration: {}, so the output is a probability",
         c.calibration
     );
     let _ = writeln!(
