@@ -293,17 +293,51 @@ fn the_card_says_where_the_model_came_from() {
     );
     let package = ModelPackage::load(&package_dir).expect("loads");
     assert_eq!(package.manifest().calibration, "platt");
-    // Feature names that are not the pipeline's: the package scores tables, not data dirs.
-    let out = run(&[
-        "score",
-        "--model",
-        s(&package_dir),
-        "--data",
-        s(&common::sample()),
-        "--out",
-        s(&r.dir.join("never.parquet")),
-    ]);
-    usage_error(&out);
+    // Feature names that are not the pipeline's: a generic FeatureSet, so the package scores
+    // tables and refuses data directories.
+    let pipeline = appfraud_features::feature_set();
+    assert!(package.check_feature_set(pipeline.hash().as_str()).is_err());
+}
+
+#[test]
+fn a_model_on_the_pipeline_features_carries_the_pipeline_feature_set() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("import_lightgbm_pipeline");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("directory");
+    let pipeline = appfraud_features::feature_set();
+    let names: Vec<&str> = pipeline
+        .features()
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    std::fs::write(dir.join("names.txt"), names.join("\n")).expect("names");
+    let out = Command::new(python())
+        .arg(workspace().join("tests/reference/lightgbm_import_reference.py"))
+        .arg(&dir)
+        .arg(dir.join("names.txt"))
+        .output()
+        .expect("run the LightGBM reference");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let package_dir = dir.join("package");
+    ok(&import(
+        &dir.join("pipeline.txt"),
+        &dir.join("pipeline.csv"),
+        &package_dir,
+        "none",
+    ));
+    let package = ModelPackage::load(&package_dir).expect("loads");
+    assert_eq!(
+        package.manifest().feature_set.hash,
+        pipeline.hash().as_str(),
+        "the manifest carries the pipeline's FeatureSet"
+    );
+    package
+        .check_feature_set(pipeline.hash().as_str())
+        .expect("the package scores data directories");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 """Reference side of `appfraud import lightgbm`'s tests (tests/import_lightgbm.rs).
 
 Usage: lightgbm_import_reference.py OUT_DIR
+       lightgbm_import_reference.py OUT_DIR NAMES_FILE
 
 Trains LightGBM (the pinned Python package) on a generated table holding NaN, exact zeros,
 negative values and tiny values, and writes into OUT_DIR:
@@ -16,6 +17,9 @@ and prints one JSON object: per model its feature names, LightGBM's `predict` (p
 `predict(raw_score=True)` and `predict(pred_contrib=True)` on every row, and how many of its
 nodes have each missing type (and how many zero-type nodes send the zero region against their
 threshold, the case the importer rewrites into a chain).
+
+With NAMES_FILE (one feature name a line) it only trains a small model on random data over
+those names and writes `pipeline.txt` and `pipeline.csv` (the names, then `label`).
 
 Models: `nan` (default missing handling: features with NaN get missing type NaN, the others
 None), `zero` (zero_as_missing=True: missing type Zero), `sigmoid` (`nan`'s parameters with
@@ -143,9 +147,27 @@ def exact(v):
     return "" if np.isnan(v) else repr(v)
 
 
+def named_model(out, names_file):
+    with open(names_file) as f:
+        names = [line.strip() for line in f if line.strip()]
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(400, len(names))).astype(np.float32)
+    y = (x[:, 0] + rng.normal(size=400) > 0.5).astype(float)
+    data = lightgbm.Dataset(x.astype(np.float64), y, feature_name=names)
+    lightgbm.train(params(), data, num_boost_round=5).save_model(os.path.join(out, "pipeline.txt"))
+    with open(os.path.join(out, "pipeline.csv"), "w") as f:
+        f.write(",".join(names + ["label"]) + "\n")
+        for row, label in zip(x, y):
+            f.write(",".join([exact(v) for v in row] + [str(int(label))]) + "\n")
+    print(json.dumps({"lightgbm": lightgbm.__version__, "features": len(names)}))
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
+    if len(sys.argv) > 2:
+        named_model(out, sys.argv[2])
+        return
     x, y = generate(3000, 11)
     models = {
         "nan": train(x, y, 40),
