@@ -180,14 +180,12 @@ fn matches_lightgbm(name: &str) {
         );
         phi.fill(0.0);
         ensemble.shap_values(row, &mut phi);
-        for j in 0..N_FEATURES {
-            let d = (phi[j] - contrib[i][j]).abs();
+        for (j, (ours, theirs)) in phi.iter().zip(&contrib[i]).enumerate() {
+            let d = (ours - theirs).abs();
             shap_err = shap_err.max(d);
             assert!(
                 d <= TOLERANCE,
-                "{name}: row {i} {row:?}, feature {j}: contribution {} but pred_contrib {}",
-                phi[j],
-                contrib[i][j]
+                "{name}: row {i} {row:?}, feature {j}: contribution {ours} but pred_contrib {theirs}"
             );
         }
     }
@@ -291,6 +289,8 @@ fn the_card_says_where_the_model_came_from() {
         card.contains("imported from the text model `nan.txt` (40 trees)"),
         "{card}"
     );
+    assert!(card.contains("every labelled row is validation"), "{card}");
+    assert!(!card.contains("70/15/15"), "{card}");
     let package = ModelPackage::load(&package_dir).expect("loads");
     assert_eq!(package.manifest().calibration, "platt");
     // Feature names that are not the pipeline's: a generic FeatureSet, so the package scores

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use chrono::DateTime;
 
-use crate::dataset::DatasetSummary;
+use crate::dataset::{DatasetSummary, Split};
 use crate::evaluation::{Evaluation, Thresholds};
 
 /// Everything the card says.
@@ -83,14 +83,14 @@ pub fn model_card(c: &CardInputs<'_>) -> String {
         c.thresholds.fpr_1pct, c.thresholds.fpr_5pct
     );
     let _ = writeln!(s, "## Model\n");
+    if let Some(p) = c.provenance {
+        let _ = writeln!(s, "{p}\n");
+    }
     let _ = writeln!(
         s,
         "- Algorithm: `{}`: {}",
         c.algorithm, c.algorithm_description
     );
-    if let Some(p) = c.provenance {
-        let _ = writeln!(s, "{p}\n");
-    }
     let _ = writeln!(
         s,
         "- Calibration: {}, so the output is a probability",
@@ -112,7 +112,12 @@ pub fn model_card(c: &CardInputs<'_>) -> String {
     if let Some((a, b)) = d.window {
         let _ = writeln!(s, "- Window: {} to {}", date(Some(a)), date(Some(b)));
     }
-    if d.valid_from.is_some() {
+    if d.counts.iter().all(|(split, _, _)| *split == Split::Valid) {
+        let _ = writeln!(
+            s,
+            "- Split: every labelled row is validation (the model was not trained on this data)"
+        );
+    } else if d.valid_from.is_some() {
         let _ = writeln!(
             s,
             "- Out-of-time split: training before {}, validation from {}, test from {}",

@@ -819,7 +819,7 @@ mod tests {
     struct Lcg(u64);
 
     impl Lcg {
-        fn next(&mut self) -> u64 {
+        fn next_u64(&mut self) -> u64 {
             self.0 = self
                 .0
                 .wrapping_mul(6364136223846793005)
@@ -882,15 +882,15 @@ mod tests {
         ];
         for _ in 0..4000 {
             // Uniform bits cover every exponent; a share of them are near small integers.
-            let bits = rng.next();
+            let bits = rng.next_u64();
             let t = f64::from_bits(bits);
             if t.is_finite() {
                 out.push(t);
             }
-            let near = (rng.next() % 2001) as f64 / 8.0 - 125.0;
-            let wiggle = (rng.next() % 1000) as f64 * 1e-9;
+            let near = (rng.next_u64() % 2001) as f64 / 8.0 - 125.0;
+            let wiggle = (rng.next_u64() % 1000) as f64 * 1e-9;
             out.push(near + wiggle);
-            out.push(f64::from(f32::from_bits(rng.next() as u32)));
+            out.push(f64::from(f32::from_bits(rng.next_u64() as u32)));
         }
         out.retain(|t| !t.is_nan());
         out

@@ -503,8 +503,8 @@ impl Default for ImportOptions {
 ///
 /// # Errors
 ///
-/// [`TrainError::FeatureCountMismatch`] when `dataset` does not hold the model's features in
-/// its order; the conversion's errors; [`TrainError::SingleClass`] when the table holds one
+/// [`TrainError::Data`] when `dataset` does not hold the model's features in its order; the
+/// conversion's errors; [`TrainError::SingleClass`] when the table holds one
 /// class; the calibration's and the metrics' errors.
 pub fn import_lightgbm(
     lightgbm: &LightGbmModel,
@@ -520,10 +520,10 @@ pub fn import_lightgbm(
         .map(|f| f.name.as_str())
         .collect();
     if names != lightgbm.feature_names() {
-        return Err(TrainError::FeatureCountMismatch {
-            what: "the import table's features (by name, in the model's order)",
-            expected: lightgbm.feature_names().len(),
-            found: names.len(),
+        return Err(TrainError::Data {
+            reason: "the dataset's features are not the LightGBM model's (by name, in its \
+                     order); build it with Dataset::for_model"
+                .to_owned(),
         });
     }
     let rows = dataset.rows(Split::Valid);
