@@ -11,9 +11,11 @@
 //!
 //! # Routing: LightGBM's rule in `f64`, appfraud's in `f32`
 //!
-//! LightGBM predicts on `f64` values. A row handed to it as a dense matrix first loses its
-//! values of magnitude at most `kZeroThreshold = 1e-35f` (the C API keeps only larger ones and
-//! the predictor reads the others as `0.0`). At a numerical node with threshold `t` (an `f64`)
+//! LightGBM predicts on `f64` values. A row handed to it as a dense matrix (NumPy, pandas, the
+//! C API's dense functions: what the import reproduces) first loses its values of magnitude at
+//! most `kZeroThreshold = 1e-35f` (the C API keeps only larger ones and the predictor reads the
+//! others as `0.0`). Sparse input keeps them, so LightGBM itself can route a value of exactly
+//! `±1e-35` differently from sparse and dense rows; appfraud follows the dense rule. At a numerical node with threshold `t` (an `f64`)
 //! and missing type `m`, with `x` the value after that step:
 //!
 //! - `m = None`: `NaN` becomes `0.0`; then left iff `x <= t`;
@@ -27,8 +29,8 @@
 //! exact). LightGBM's rule above, seen on the `f32` line, is therefore constant between three
 //! cut points: `t32`, the largest `f32` below `-1e-35`, and `1e-35`. Cutting there and merging
 //! neighbouring intervals that go the same way leaves one to four intervals, alternating between
-//! the two children. One interval is one appfraud split (`x <= +∞`, `NaN` to its side); two are
-//! one split at their boundary. Three or four (a zero region sent against the threshold, e.g.
+//! the two children. One interval is one appfraud split `x <= +∞` whose other child is kept (for
+//! `NaN` when it goes there, and for TreeSHAP's averages); two are one split at their boundary. Three or four (a zero region sent against the threshold, e.g.
 //! missing type Zero, default left, threshold below `-1e-35`) become a chain of `x <= b` splits
 //! on the same feature, one per boundary, each interval leading to its own copy of the child's
 //! subtree; `NaN` follows the chain to the first interval whose child is `NaN`'s.
@@ -701,14 +703,14 @@ impl LightGbmModel {
         let max_feature_idx: usize = header.number("max_feature_idx")?;
         let (line, names) = header.required("feature_names")?;
         let feature_names: Vec<String> = names.split_whitespace().map(str::to_owned).collect();
-        if feature_names.len() != max_feature_idx + 1 {
+        let needed = max_feature_idx.saturating_add(1);
+        if feature_names.len() != needed {
             return Err(malformed(
                 line,
                 "feature_names",
                 format!(
-                    "{} names where max_feature_idx={max_feature_idx} needs {}",
+                    "{} names where max_feature_idx={max_feature_idx} needs {needed}",
                     feature_names.len(),
-                    max_feature_idx + 1
                 ),
             ));
         }
@@ -1049,6 +1051,46 @@ mod tests {
                 (gbdt.predict_margin(&row) - margin).abs() < 1e-15,
                 "{row:?}"
             );
+        }
+    }
+
+    #[test]
+    fn hostile_sizes_and_shapes_are_errors_not_panics() {
+        for (from, to, line, key) in [
+            (
+                "max_feature_idx=1",
+                "max_feature_idx=18446744073709551615",
+                8,
+                "feature_names",
+            ),
+            (
+                "num_leaves=3",
+                "num_leaves=99999999999999",
+                21,
+                "leaf_value",
+            ),
+            (
+                "left_child=1 -1",
+                "left_child=1 1",
+                12,
+                "left_child/right_child",
+            ),
+            (
+                "split_feature=0 1",
+                "split_feature=0 2",
+                15,
+                "split_feature",
+            ),
+        ] {
+            let text = TWO_TREES.replacen(from, to, 1);
+            match LightGbmModel::parse(&text) {
+                Err(TrainError::LightGbmMalformed {
+                    line: l, key: k, ..
+                }) => {
+                    assert_eq!((l, k.as_str()), (line, key), "{to}");
+                }
+                other => panic!("{to}: {other:?}"),
+            }
         }
     }
 
