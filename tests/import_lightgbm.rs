@@ -408,4 +408,31 @@ fn unsupported_and_malformed_models_are_refused_with_exit_code_2() {
         "none",
     ));
     assert!(stderr.contains("`ratio`, `flag`, `delta`"), "{stderr}");
+
+    // A text feature column is refused, naming it; a column with no value at all is missing.
+    let texty = r.dir.join("texty.csv");
+    std::fs::write(
+        &texty,
+        "amount,visits,ratio,flag,delta,label\n1,2,0.5,yes,,1\n3,,0,no,,0\n",
+    )
+    .expect("write");
+    let stderr = usage_error(&import(
+        &r.dir.join("nan.txt"),
+        &texty,
+        &r.dir.join("refused"),
+        "none",
+    ));
+    assert!(stderr.contains("feature column `flag`"), "{stderr}");
+    let empty = r.dir.join("empty-delta.csv");
+    std::fs::write(
+        &empty,
+        "amount,visits,ratio,flag,delta,label\n1,2,0.5,1,,1\n3,,0,0,,0\n2,1,0.1,0,,0\n",
+    )
+    .expect("write");
+    ok(&import(
+        &r.dir.join("nan.txt"),
+        &empty,
+        &r.dir.join("empty-delta"),
+        "none",
+    ));
 }

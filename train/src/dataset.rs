@@ -377,7 +377,8 @@ impl Dataset {
     /// The validation set of an imported model: every labelled row of the Parquet or CSV table
     /// at `path` (with its time when `time` is given) in [`Split::Valid`], with the columns
     /// named `features` as the features, in that order. Numeric and boolean columns are read as
-    /// `f32` like [`Dataset::from_table`] reads them (non-finite values are missing). When the
+    /// `f32` like [`Dataset::from_table`] reads them (non-finite values are missing; a column
+    /// with no value at all, which a CSV reader cannot type, is all missing). When the
     /// names are the pipeline's FeatureSet, in its order, the dataset carries that FeatureSet
     /// (so the package also scores data directories); otherwise a generic one.
     ///
@@ -415,7 +416,9 @@ impl Dataset {
         let mut columns = Vec::with_capacity(features.len());
         for name in features {
             let c = df.column(name)?;
-            if !(c.dtype().is_primitive_numeric() || c.dtype() == &DataType::Boolean) {
+            let all_missing = c.null_count() == c.len();
+            if !(all_missing || c.dtype().is_primitive_numeric() || c.dtype() == &DataType::Boolean)
+            {
                 return Err(data_error(format!(
                     "{file}: feature column `{name}` is of type {}; the model needs numbers",
                     c.dtype()
