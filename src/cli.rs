@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use crate::commands::{demo, evaluate, features, generate, score, train};
+use crate::commands::{demo, evaluate, features, generate, import, score, train};
 use crate::report::Reporter;
 
 /// Score job applications for fraud: synthetic data, features, training, export, scoring.
@@ -26,6 +26,8 @@ pub enum Command {
     Features(features::FeaturesArgs),
     /// Train, calibrate and evaluate a model (GBDT or logistic) out of time; write it with its card.
     Train(train::TrainArgs),
+    /// Package a model trained elsewhere (LightGBM) for scoring, with its card and bands.
+    Import(import::ImportArgs),
     /// Recompute a model's metrics on a labelled data directory.
     Evaluate(evaluate::EvaluateArgs),
     /// Score applications with a model package: probability, band and reason codes.
@@ -41,6 +43,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Generate(args) => generate::run(args, &report),
         Command::Features(args) => features::run(args, &report),
         Command::Train(args) => train::run(args, &report),
+        Command::Import(args) => import::run(args, &report),
         Command::Evaluate(args) => evaluate::run(args, &report),
         Command::Score(args) => score::run(args, &report),
         Command::Demo(args) => demo::run(args, &report),

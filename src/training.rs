@@ -1,11 +1,12 @@
-//! How the command line makes a model package, shared by `train` and `demo` so that both write
-//! the same package from the same data and configuration: the configuration file, the model id
-//! and data source name the package records, and the train → report → write sequence.
+//! How the command line makes a model package, shared by `train`, `demo` and `import` so that
+//! they write the same package from the same data and configuration: the configuration file,
+//! the model id and data source name the package records, and the train → report → write
+//! sequence.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use appfraud_train::{Dataset, TrainConfig, ValidTrainConfig};
+use appfraud_train::{Dataset, TrainConfig, TrainedModel, ValidTrainConfig};
 
 use crate::args::UsageError;
 use crate::report::{self, Reporter};
@@ -54,6 +55,17 @@ pub fn train_package(
                 .unwrap_or_default()
         ));
     }
+    write_package(&trained, out, source, report)
+}
+
+/// Reports `trained`'s metrics and writes its package to `out`, recording `source` as its
+/// data. Returns the package's model id.
+pub fn write_package(
+    trained: &TrainedModel,
+    out: &Path,
+    source: &str,
+    report: &Reporter,
+) -> Result<String> {
     report::metrics(report, "validation", &trained.validation);
     report::metrics(report, "test", &trained.test);
     let model_id = trained

@@ -57,8 +57,8 @@ pub struct ModelManifest {
     pub producer: String,
     /// The model's inputs, in column order, and their hash.
     pub feature_set: ManifestFeatureSet,
-    /// How the model's probabilities were calibrated (`platt` or `isotonic`); the calibration is
-    /// inside `model.onnx`.
+    /// How the model's probabilities were calibrated (`platt` or `isotonic`, or `none` for an
+    /// imported model that keeps its own probability); the calibration is inside `model.onnx`.
     pub calibration: String,
     /// Score bands on the calibrated probability.
     pub bands: Bands,

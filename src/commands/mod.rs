@@ -6,5 +6,6 @@ pub mod demo;
 pub mod evaluate;
 pub mod features;
 pub mod generate;
+pub mod import;
 pub mod score;
 pub mod train;

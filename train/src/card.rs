@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use chrono::DateTime;
 
-use crate::dataset::DatasetSummary;
+use crate::dataset::{DatasetSummary, Split};
 use crate::evaluation::{Evaluation, Thresholds};
 
 /// Everything the card says.
@@ -18,6 +18,8 @@ pub struct CardInputs<'a> {
     pub algorithm: &'a str,
     /// Algorithm description, one sentence.
     pub algorithm_description: &'a str,
+    /// How the model came to be when appfraud did not train it (an import), a paragraph.
+    pub provenance: Option<&'a str>,
     /// Where the data came from (a data directory or a table path).
     pub data_source: &'a str,
     /// FeatureSet hash and number of features.
@@ -26,7 +28,8 @@ pub struct CardInputs<'a> {
     pub n_features: usize,
     /// Parameters as (name, value).
     pub parameters: &'a [(String, String)],
-    /// Calibration method (`platt` or `isotonic`).
+    /// Calibration method and where it was fitted (e.g. "Platt scaling (fitted on the
+    /// validation split)").
     pub calibration: &'a str,
     /// How the dataset was made.
     pub dataset: &'a DatasetSummary,
@@ -80,6 +83,9 @@ pub fn model_card(c: &CardInputs<'_>) -> String {
         c.thresholds.fpr_1pct, c.thresholds.fpr_5pct
     );
     let _ = writeln!(s, "## Model\n");
+    if let Some(p) = c.provenance {
+        let _ = writeln!(s, "{p}\n");
+    }
     let _ = writeln!(
         s,
         "- Algorithm: `{}`: {}",
@@ -87,7 +93,7 @@ pub fn model_card(c: &CardInputs<'_>) -> String {
     );
     let _ = writeln!(
         s,
-        "- Calibration: {} (fitted on the validation split), so the output is a probability",
+        "- Calibration: {}, so the output is a probability",
         c.calibration
     );
     let _ = writeln!(
@@ -106,7 +112,12 @@ pub fn model_card(c: &CardInputs<'_>) -> String {
     if let Some((a, b)) = d.window {
         let _ = writeln!(s, "- Window: {} to {}", date(Some(a)), date(Some(b)));
     }
-    if d.valid_from.is_some() {
+    if d.counts.iter().all(|(split, _, _)| *split == Split::Valid) {
+        let _ = writeln!(
+            s,
+            "- Split: every labelled row is validation (the model was not trained on this data)"
+        );
+    } else if d.valid_from.is_some() {
         let _ = writeln!(
             s,
             "- Out-of-time split: training before {}, validation from {}, test from {}",

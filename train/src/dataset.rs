@@ -143,6 +143,57 @@ fn data_error(what: impl Into<String>) -> TrainError {
     }
 }
 
+/// A table read with its label, time and id columns parsed (the columns of
+/// [`Dataset::from_table`] and [`Dataset::for_model`] that are not features).
+struct LabelledTable {
+    df: DataFrame,
+    file: String,
+    labels: Vec<Option<bool>>,
+    times: Option<Vec<Option<i64>>>,
+    ids: Vec<String>,
+}
+
+impl LabelledTable {
+    fn read(
+        path: &Path,
+        label: &str,
+        time: Option<&str>,
+        id: Option<&str>,
+    ) -> Result<LabelledTable, TrainError> {
+        let df = read_any_table(path)?;
+        let file = path.display().to_string();
+        let missing_col = |c: &str| TrainError::UnknownColumn {
+            file: file.clone(),
+            column: c.to_owned(),
+        };
+        let label_col = df.column(label).map_err(|_| missing_col(label))?;
+        let labels = parse_labels(label_col, &file)?;
+        let times = match time {
+            Some(t) => Some(time_values(
+                df.column(t).map_err(|_| missing_col(t))?,
+                &file,
+            )?),
+            None => None,
+        };
+        let ids: Vec<String> = match id {
+            Some(c) => as_text(df.column(c).map_err(|_| missing_col(c))?, &file)?
+                .str()?
+                .iter()
+                .enumerate()
+                .map(|(i, v)| v.map_or_else(|| format!("row {i}"), str::to_owned))
+                .collect(),
+            None => (0..df.height()).map(|i| i.to_string()).collect(),
+        };
+        Ok(LabelledTable {
+            df,
+            file,
+            labels,
+            times,
+            ids,
+        })
+    }
+}
+
 impl Dataset {
     /// The rows of one split.
     pub fn rows(&self, split: Split) -> SplitRows {
@@ -260,30 +311,13 @@ impl Dataset {
         id: Option<&str>,
         spec: SplitSpec,
     ) -> Result<Dataset, TrainError> {
-        let df = read_any_table(path)?;
-        let file = path.display().to_string();
-        let missing_col = |c: &str| TrainError::UnknownColumn {
-            file: file.clone(),
-            column: c.to_owned(),
-        };
-        let label_col = df.column(label).map_err(|_| missing_col(label))?;
-        let labels = parse_labels(label_col, &file)?;
-        let times = match time {
-            Some(t) => Some(time_values(
-                df.column(t).map_err(|_| missing_col(t))?,
-                &file,
-            )?),
-            None => None,
-        };
-        let ids: Vec<String> = match id {
-            Some(c) => as_text(df.column(c).map_err(|_| missing_col(c))?, &file)?
-                .str()?
-                .iter()
-                .enumerate()
-                .map(|(i, v)| v.map_or_else(|| format!("row {i}"), str::to_owned))
-                .collect(),
-            None => (0..df.height()).map(|i| i.to_string()).collect(),
-        };
+        let LabelledTable {
+            df,
+            file,
+            labels,
+            times,
+            ids,
+        } = LabelledTable::read(path, label, time, id)?;
         let mut summary = DatasetSummary {
             input_rows: df.height(),
             ..DatasetSummary::default()
@@ -338,6 +372,113 @@ impl Dataset {
             summary,
         };
         dataset.finish()
+    }
+
+    /// The validation set of an imported model: every labelled row of the Parquet or CSV table
+    /// at `path` (with its time when `time` is given) in [`Split::Valid`], with the columns
+    /// named `features` as the features, in that order. Numeric and boolean columns are read as
+    /// `f32` like [`Dataset::from_table`] reads them (non-finite values are missing; a column
+    /// with no value at all, which a CSV reader cannot type, is all missing). When the
+    /// names are the pipeline's FeatureSet, in its order, the dataset carries that FeatureSet
+    /// (so the package also scores data directories); otherwise a generic one.
+    ///
+    /// # Errors
+    ///
+    /// [`TrainError::MissingColumns`] naming every feature the table lacks;
+    /// [`TrainError::Data`] for a feature column that is not numeric or boolean; the label
+    /// and time errors of [`Dataset::from_table`]; [`TrainError::SingleClass`] when the
+    /// labelled rows hold one class.
+    pub fn for_model(
+        path: &Path,
+        label: &str,
+        time: Option<&str>,
+        id: Option<&str>,
+        features: &[String],
+    ) -> Result<Dataset, TrainError> {
+        let LabelledTable {
+            df,
+            file,
+            labels,
+            times,
+            ids,
+        } = LabelledTable::read(path, label, time, id)?;
+        let missing: Vec<String> = features
+            .iter()
+            .filter(|f| df.column(f).is_err())
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            return Err(TrainError::MissingColumns { file, missing });
+        }
+        let keep: Vec<usize> = (0..df.height())
+            .filter(|&i| labels[i].is_some() && times.as_ref().is_none_or(|t| t[i].is_some()))
+            .collect();
+        let mut columns = Vec::with_capacity(features.len());
+        for name in features {
+            let c = df.column(name)?;
+            let all_missing = c.null_count() == c.len();
+            if !(all_missing || c.dtype().is_primitive_numeric() || c.dtype() == &DataType::Boolean)
+            {
+                return Err(data_error(format!(
+                    "{file}: feature column `{name}` is of type {}; the model needs numbers",
+                    c.dtype()
+                )));
+            }
+            let (values, _) = encode_column(c, &[], &file)?;
+            columns.push(keep.iter().map(|&i| values[i]).collect());
+        }
+        let pipeline = appfraud_features::feature_set();
+        let feature_set = if pipeline
+            .features()
+            .iter()
+            .map(|f| f.name.as_str())
+            .eq(features.iter().map(String::as_str))
+        {
+            pipeline
+        } else {
+            let defs = features
+                .iter()
+                .map(|name| {
+                    FeatureDef::new(
+                        name,
+                        Family::Generic,
+                        MissingPolicy::Informative,
+                        format!("Column `{name}` of the input table (numeric)."),
+                    )
+                })
+                .collect();
+            FeatureSet::new(defs).map_err(|e| data_error(e.to_string()))?
+        };
+        let n = keep.len();
+        let labels: Vec<bool> = keep.iter().map(|&i| labels[i].unwrap_or(false)).collect();
+        let positives = labels.iter().filter(|l| **l).count();
+        if n == 0 || positives == 0 || positives == n {
+            return Err(TrainError::SingleClass {
+                metric: "the import table",
+                positives,
+                negatives: n - positives,
+            });
+        }
+        let times: Option<Vec<i64>> =
+            times.map(|t| keep.iter().map(|&i| t[i].unwrap_or_default()).collect());
+        let summary = DatasetSummary {
+            input_rows: df.height(),
+            unlabeled: df.height() - n,
+            counts: vec![(Split::Valid, n, positives)],
+            window: times
+                .as_ref()
+                .and_then(|t| Some((*t.iter().min()?, *t.iter().max()?))),
+            ..DatasetSummary::default()
+        };
+        Ok(Dataset {
+            feature_set,
+            columns,
+            labels,
+            splits: vec![Split::Valid; n],
+            ids: keep.iter().map(|&i| ids[i].clone()).collect(),
+            times,
+            summary,
+        })
     }
 
     /// Fills the counts and checks that every split can be used.

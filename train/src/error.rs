@@ -186,6 +186,36 @@ pub enum TrainError {
         reason: String,
     },
 
+    /// A LightGBM model file uses something appfraud cannot represent exactly (categorical
+    /// splits, several classes, an objective other than `binary`, linear trees, …).
+    #[error(
+        "the LightGBM model {what}; appfraud imports numerical binary-classification trees only"
+    )]
+    LightGbmUnsupported {
+        /// What the model uses, as a phrase (for example `"has categorical splits in tree 3"`).
+        what: String,
+    },
+
+    /// A LightGBM model file is not valid LightGBM text format.
+    #[error("LightGBM model line {line} ({key}): {reason}")]
+    LightGbmMalformed {
+        /// 1-based line of the model file.
+        line: usize,
+        /// The key of that line (for example `"threshold"`), or what was expected there.
+        key: String,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// Columns a model needs are absent from a table.
+    #[error("{file} has no column {}", missing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))]
+    MissingColumns {
+        /// The table's path.
+        file: String,
+        /// The columns the model needs that the table lacks, in the model's order.
+        missing: Vec<String>,
+    },
+
     /// A row or matrix has a different number of features than the model was trained on.
     #[error("{what} has {found} features but the model was trained on {expected}")]
     FeatureCountMismatch {
@@ -303,6 +333,9 @@ impl TrainError {
             | TrainError::NonFiniteFeature { .. }
             | TrainError::TooManyRows { .. }
             | TrainError::InvalidTree { .. }
+            | TrainError::LightGbmUnsupported { .. }
+            | TrainError::LightGbmMalformed { .. }
+            | TrainError::MissingColumns { .. }
             | TrainError::ThreadPool { .. } => true,
             TrainError::FitFailed { .. }
             | TrainError::Polars { .. }

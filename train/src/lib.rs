@@ -28,6 +28,12 @@
 //!   threshold` in `f32`, `NaN` to `default_left`; its design, one stage per file, is on
 //!   [`train_gbdt`]). [`LogisticParams`] → [`ValidLogisticParams`] → [`train_logistic`] →
 //!   [`LogisticModel`] (standardisation, missing indicators, L2). [`Model`] holds either.
+//! - **Imported models.** [`LightGbmModel::parse`] reads a LightGBM text model and
+//!   [`LightGbmModel::to_gbdt`] rewrites it exactly into a [`GbdtModel`] (routing of every
+//!   `f32` input and the TreeSHAP game both LightGBM's); [`Dataset::for_model`] reads its
+//!   validation table by feature name and [`import_lightgbm`] makes it a [`TrainedModel`] with
+//!   the same calibration, thresholds, metrics and card as [`train`] ([`ModelOrigin`] says
+//!   where it came from).
 //! - **Calibration** ([`fit_platt`], [`fit_isotonic`] → [`Calibrator`]) on validation margins,
 //!   and band thresholds at 1 % and 5 % validation false-positive rate ([`Thresholds`]).
 //! - **Metrics**, on plain slices (`labels: &[bool]`, `true` = fraud; `scores: &[f64]`), with
@@ -56,6 +62,7 @@ mod error;
 mod evaluation;
 mod export;
 mod gbdt;
+mod lightgbm;
 mod logistic;
 mod matrix;
 mod metrics;
@@ -74,6 +81,7 @@ pub use gbdt::{
     GbdtModel, GbdtParams, GbdtTraining, LeafNode, Node, RoundLoss, SplitNode, Tree,
     ValidGbdtParams, train_gbdt,
 };
+pub use lightgbm::{LIGHTGBM_MAX_DEPTH, LIGHTGBM_MAX_NODES, LightGbmModel, lightgbm_threshold_f32};
 pub use logistic::{
     FeatureStandardization, LogisticModel, LogisticParams, ValidLogisticParams, train_logistic,
 };
@@ -87,6 +95,7 @@ pub use plots::{
     MAX_IMPORTANCE_BARS, calibration_svg, importance_svg, precision_recall_svg, roc_svg,
 };
 pub use trainer::{
-    Algorithm, CalibrationMethod, Model, NATIVE_FORMAT_VERSION, NativeModel, PLOTS, TestCurves,
-    TrainConfig, TrainedModel, ValidTrainConfig, check_package_dir, evaluate_on_data_dir, train,
+    Algorithm, CalibrationMethod, ImportOptions, Model, ModelOrigin, NATIVE_FORMAT_VERSION,
+    NativeModel, PLOTS, TestCurves, TrainConfig, TrainedModel, ValidTrainConfig, check_package_dir,
+    evaluate_on_data_dir, import_lightgbm, train,
 };

@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::calibration::{Calibrator, fit_isotonic, fit_platt};
 use crate::card::{CardInputs, model_card};
-use crate::dataset::{Dataset, DatasetSummary, Split};
+use crate::dataset::{Dataset, DatasetSummary, Split, SplitRows};
 use crate::evaluation::{BootstrapSettings, Evaluation, Thresholds, evaluate};
 use crate::export::{export_onnx, tree_covers};
 use crate::gbdt::{GbdtModel, GbdtParams, RoundLoss, ValidGbdtParams, train_gbdt};
+use crate::lightgbm::LightGbmModel;
 use crate::logistic::{LogisticModel, LogisticParams, ValidLogisticParams, train_logistic};
 use crate::metrics::{precision_recall_curve, roc_curve};
 use crate::plots::{calibration_svg, importance_svg, precision_recall_svg, roc_svg};
@@ -270,12 +271,14 @@ pub struct TrainedModel {
     pub history: Vec<RoundLoss>,
     /// The parameters used, as (name, value).
     pub parameters: Vec<(String, String)>,
-    /// Calibration method.
-    pub calibration: CalibrationMethod,
+    /// Calibration method; `None`: the model's own probability (an imported model's link).
+    pub calibration: Option<CalibrationMethod>,
     /// Test curves for the plots.
     pub curves: TestCurves,
     /// The FeatureSet the model was trained on (names, families, missing policies).
     pub feature_set: FeatureSet,
+    /// Trained here or imported.
+    pub origin: ModelOrigin,
 }
 
 /// Trains, calibrates and evaluates on `dataset`. `model_id` names the model (manifest, card,
@@ -288,17 +291,7 @@ pub fn train(
     let train_rows = dataset.rows(Split::Train);
     let valid_rows = dataset.rows(Split::Valid);
     let test_rows = dataset.rows(Split::Test);
-    let (xt, xv, xs) = (
-        train_rows.matrix()?,
-        valid_rows.matrix()?,
-        test_rows.matrix()?,
-    );
-    let names: Vec<String> = dataset
-        .feature_set
-        .features()
-        .iter()
-        .map(|f| f.name.clone())
-        .collect();
+    let (xt, xv) = (train_rows.matrix()?, valid_rows.matrix()?);
     let (model, history, parameters) = match config.algorithm {
         Algorithm::Gbdt => {
             let t = train_gbdt(
@@ -326,10 +319,85 @@ pub fn train(
             (Model::Logistic(m), Vec::new(), params)
         }
     };
+    finish(
+        Fitted {
+            model,
+            history,
+            parameters,
+            origin: ModelOrigin::Trained,
+        },
+        CalibrationSpec::Fit(config.calibration),
+        dataset,
+        (&valid_rows, &test_rows),
+        Reporting {
+            review_budget: config.review_budget,
+            bootstrap_resamples: config.bootstrap_resamples,
+        },
+        model_id,
+    )
+}
+
+/// A fitted (or imported) model with what the card says about how it came to be.
+struct Fitted {
+    model: Model,
+    history: Vec<RoundLoss>,
+    parameters: Vec<(String, String)>,
+    origin: ModelOrigin,
+}
+
+/// How [`finish`] turns margins into probabilities.
+enum CalibrationSpec {
+    /// Fitted on the validation margins.
+    Fit(CalibrationMethod),
+    /// The model's own link, `sigmoid(slope · margin)`, kept as it is.
+    Own {
+        /// The slope on the margin.
+        slope: f64,
+    },
+}
+
+/// The evaluation settings of [`finish`].
+#[derive(Clone, Copy)]
+struct Reporting {
+    review_budget: usize,
+    bootstrap_resamples: usize,
+}
+
+/// Everything after fitting, shared by [`train`] and [`import_lightgbm`]: the calibrator on
+/// validation margins, the band thresholds on calibrated validation probabilities, the
+/// evaluation of validation and test with bootstrap intervals, importance and test curves.
+fn finish(
+    fitted: Fitted,
+    calibration: CalibrationSpec,
+    dataset: &Dataset,
+    (valid_rows, test_rows): (&SplitRows, &SplitRows),
+    reporting: Reporting,
+    model_id: &str,
+) -> Result<TrainedModel, TrainError> {
+    let Fitted {
+        model,
+        history,
+        parameters,
+        origin,
+    } = fitted;
+    let (xv, xs) = (valid_rows.matrix()?, test_rows.matrix()?);
+    let names: Vec<String> = dataset
+        .feature_set
+        .features()
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
     let valid_margins = model.margins(&xv)?;
-    let calibrator = match config.calibration {
-        CalibrationMethod::Platt => fit_platt(&valid_margins, &valid_rows.labels)?,
-        CalibrationMethod::Isotonic => fit_isotonic(&valid_margins, &valid_rows.labels)?,
+    let (calibrator, method) = match calibration {
+        CalibrationSpec::Fit(CalibrationMethod::Platt) => (
+            fit_platt(&valid_margins, &valid_rows.labels)?,
+            Some(CalibrationMethod::Platt),
+        ),
+        CalibrationSpec::Fit(CalibrationMethod::Isotonic) => (
+            fit_isotonic(&valid_margins, &valid_rows.labels)?,
+            Some(CalibrationMethod::Isotonic),
+        ),
+        CalibrationSpec::Own { slope } => (Calibrator::Platt { a: slope, b: 0.0 }, None),
     };
     let valid_p: Vec<f64> = valid_margins.iter().map(|m| calibrator.apply(*m)).collect();
     let test_p: Vec<f64> = model
@@ -339,21 +407,21 @@ pub fn train(
         .collect();
     let thresholds = Thresholds::choose(&valid_rows.labels, &valid_p)?;
     let bootstrap = BootstrapSettings {
-        resamples: config.bootstrap_resamples,
+        resamples: reporting.bootstrap_resamples,
         ..BootstrapSettings::default()
     };
     let validation = evaluate(
         &valid_rows.labels,
         &valid_p,
         &thresholds,
-        config.review_budget,
+        reporting.review_budget,
         bootstrap,
     )?;
     let test = evaluate(
         &test_rows.labels,
         &test_p,
         &thresholds,
-        config.review_budget,
+        reporting.review_budget,
         bootstrap,
     )?;
     let mut importance: Vec<(String, f64)> =
@@ -380,10 +448,123 @@ pub fn train(
         dataset: dataset.summary.clone(),
         history,
         parameters,
-        calibration: config.calibration,
+        calibration: method,
         curves,
         feature_set: dataset.feature_set.clone(),
+        origin,
     })
+}
+
+/// Where a packaged model came from, for its card.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelOrigin {
+    /// Trained by [`train`] on the dataset's training split.
+    Trained,
+    /// Imported from a LightGBM text model by [`import_lightgbm`].
+    LightGbm {
+        /// The model file's name.
+        file: String,
+        /// Number of trees.
+        trees: usize,
+        /// The `sigmoid:` of its binary objective.
+        sigmoid: f64,
+    },
+}
+
+/// The settings of [`import_lightgbm`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ImportOptions {
+    /// `None` keeps LightGBM's own probability, `sigmoid(sigmoid · margin)`, exactly; otherwise
+    /// the calibration fitted on the table's margins.
+    pub calibration: Option<CalibrationMethod>,
+    /// Precision is reported among this many highest scores (precision at k).
+    pub review_budget: usize,
+    /// Bootstrap resamples for the confidence intervals of the metrics; 0 = no intervals.
+    pub bootstrap_resamples: usize,
+}
+
+impl Default for ImportOptions {
+    /// No calibration, and `train`'s defaults for the rest.
+    fn default() -> Self {
+        let defaults = TrainConfig::default();
+        ImportOptions {
+            calibration: None,
+            review_budget: defaults.review_budget,
+            bootstrap_resamples: defaults.bootstrap_resamples,
+        }
+    }
+}
+
+/// Packages the LightGBM model `lightgbm` (read from the file named `file`) with `dataset` as
+/// its validation set (every row in the validation split, as [`Dataset::for_model`] builds
+/// it): its trees become a [`GbdtModel`] ([`LightGbmModel::to_gbdt`]), then calibration, band
+/// thresholds, metrics and the card come from the table exactly as [`train`] makes them from
+/// its validation split. The test metrics are computed on the same rows (the card says so).
+///
+/// # Errors
+///
+/// [`TrainError::Data`] when `dataset` does not hold the model's features in its order; the
+/// conversion's errors; [`TrainError::SingleClass`] when the table holds one
+/// class; the calibration's and the metrics' errors.
+pub fn import_lightgbm(
+    lightgbm: &LightGbmModel,
+    file: &str,
+    dataset: &Dataset,
+    options: ImportOptions,
+    model_id: &str,
+) -> Result<TrainedModel, TrainError> {
+    let names: Vec<&str> = dataset
+        .feature_set
+        .features()
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    if names != lightgbm.feature_names() {
+        return Err(TrainError::Data {
+            reason: "the dataset's features are not the LightGBM model's (by name, in its \
+                     order); build it with Dataset::for_model"
+                .to_owned(),
+        });
+    }
+    let rows = dataset.rows(Split::Valid);
+    let gbdt = lightgbm.to_gbdt()?;
+    let parameters = vec![
+        (
+            "imported_from".to_owned(),
+            format!("`{file}` (LightGBM text model)"),
+        ),
+        ("format_version".to_owned(), lightgbm.version().to_owned()),
+        ("trees".to_owned(), lightgbm.n_trees().to_string()),
+        (
+            "objective".to_owned(),
+            format!("binary sigmoid:{}", lightgbm.sigmoid()),
+        ),
+    ];
+    finish(
+        Fitted {
+            model: Model::Gbdt(gbdt),
+            history: Vec::new(),
+            parameters,
+            origin: ModelOrigin::LightGbm {
+                file: file.to_owned(),
+                trees: lightgbm.n_trees(),
+                sigmoid: lightgbm.sigmoid(),
+            },
+        },
+        match options.calibration {
+            Some(method) => CalibrationSpec::Fit(method),
+            None => CalibrationSpec::Own {
+                slope: lightgbm.sigmoid(),
+            },
+        },
+        dataset,
+        (&rows, &rows),
+        Reporting {
+            review_budget: options.review_budget,
+            bootstrap_resamples: options.bootstrap_resamples,
+        },
+        model_id,
+    )
 }
 
 /// A parameter struct as (name, value) pairs, in declaration order.
@@ -475,25 +656,47 @@ impl TrainedModel {
         let metrics_json = pretty_json("metrics.json", &metrics)?;
         let top: Vec<(String, f64)> = self.importance.iter().take(20).cloned().collect();
         let algorithm = native.model.algorithm();
-        let description = match algorithm {
-            Algorithm::Gbdt => {
-                "histogram gradient-boosted trees (binary log-loss, leaf-wise growth, learned default directions for missing values), early-stopped on validation"
+        let description = match (&self.origin, algorithm) {
+            (ModelOrigin::LightGbm { file, trees, .. }, _) => format!(
+                "LightGBM gradient-boosted trees imported from the text model `{file}` ({trees} \
+                 trees), not trained by appfraud; its trees route and score exactly as in LightGBM"
+            ),
+            (ModelOrigin::Trained, Algorithm::Gbdt) => {
+                "histogram gradient-boosted trees (binary log-loss, leaf-wise growth, learned default directions for missing values), early-stopped on validation".to_owned()
             }
-            Algorithm::Logistic => {
-                "L2 logistic regression on standardised features with a missing-value indicator per feature that had missing values in training"
+            (ModelOrigin::Trained, Algorithm::Logistic) => {
+                "L2 logistic regression on standardised features with a missing-value indicator per feature that had missing values in training".to_owned()
             }
+        };
+        let provenance = match &self.origin {
+            ModelOrigin::LightGbm { file, .. } => Some(format!(
+                "This model was trained outside appfraud with LightGBM and imported from `{file}`. \
+                 The table it was imported with is its validation set: calibration, band \
+                 thresholds and both metric columns below are computed on that one table, so \
+                 the test column is not a held-out estimate."
+            )),
+            ModelOrigin::Trained => None,
         };
         let card = model_card(&CardInputs {
             model_id: &native.model_id,
             algorithm: algorithm.as_str(),
-            algorithm_description: description,
+            algorithm_description: &description,
+            provenance: provenance.as_deref(),
             data_source,
             feature_set_hash: &native.feature_set_hash,
             n_features: native.feature_names.len(),
             parameters: &self.parameters,
-            calibration: match self.calibration {
-                CalibrationMethod::Platt => "Platt scaling",
-                CalibrationMethod::Isotonic => "isotonic regression",
+            calibration: match (self.calibration, &self.origin) {
+                (Some(CalibrationMethod::Platt), _) => {
+                    "Platt scaling (fitted on the validation split)"
+                }
+                (Some(CalibrationMethod::Isotonic), _) => {
+                    "isotonic regression (fitted on the validation split)"
+                }
+                (None, ModelOrigin::LightGbm { .. }) => {
+                    "none: LightGBM's own probability, sigmoid of the margin times the objective's sigmoid parameter"
+                }
+                (None, ModelOrigin::Trained) => "none: the sigmoid of the margin",
             },
             dataset: &self.dataset,
             thresholds: &native.thresholds,
@@ -594,8 +797,9 @@ impl TrainedModel {
             producer: format!("appfraud {}", env!("CARGO_PKG_VERSION")),
             feature_set: ManifestFeatureSet::from(&self.feature_set),
             calibration: match self.calibration {
-                CalibrationMethod::Platt => "platt",
-                CalibrationMethod::Isotonic => "isotonic",
+                Some(CalibrationMethod::Platt) => "platt",
+                Some(CalibrationMethod::Isotonic) => "isotonic",
+                None => "none",
             }
             .to_owned(),
             bands: Bands {
