@@ -360,7 +360,8 @@ pub enum Explainer {
     Linear,
 }
 
-/// A reason code: one feature's contribution to an application's score.
+/// A reason code: one feature's contribution to an application's score, with the sentence a
+/// reviewer reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReasonCode {
     /// The feature.
@@ -370,6 +371,12 @@ pub struct ReasonCode {
     /// Its contribution to the log-odds of fraud (TreeSHAP value, or coefficient × standardised
     /// value). Reasons list the largest positive contributions: what pushed the score up.
     pub contribution: f64,
+    /// What the value means, in plain English a reviewer can act on ("applied from a
+    /// hosting-provider (data-centre) network"): the feature catalog's sentence for this value,
+    /// or, for a feature the catalog does not describe, the feature's name and value ("col_a =
+    /// 3.2 raised the score"). Never empty; holds only fixed text and the value, never
+    /// personal data. The numbers stay in their own fields: nothing needs to parse it.
+    pub text: String,
 }
 
 #[cfg(test)]

@@ -140,6 +140,7 @@ pub fn run(args: ScoreArgs, report: &Reporter) -> Result<()> {
     bar.finish();
     let mut run = run?;
     report::score_run(report, &run);
+    report::top_flagged(report, &run.frame, 3, "")?;
     appfraud_serve::write_scores(&mut run.frame, &args.out)?;
     report.step(format!(
         "wrote {} ({} rows)",
