@@ -212,8 +212,8 @@ fn phone(b: &mut Builder) {
         ),
         |r| opt_flag(r.own.phone.area_code_matches_region),
     );
-    // (name, style, what the description says, how the sentence says it)
-    let styles: [(&str, PhoneStyle, &str, &str); 7] = [
+    // (name, style, what the description says, how the sentences say it)
+    let styles: [(&str, PhoneStyle, &str, &str); 6] = [
         (
             "phone_style_local_national",
             PhoneStyle::LocalNational,
@@ -250,12 +250,6 @@ fn phone(b: &mut Builder) {
             "NANP '1' before ten digits without '+'",
             "with the North American '1' before ten digits but no '+'",
         ),
-        (
-            "phone_style_other",
-            PhoneStyle::Other,
-            "not written as people write numbers (letters, unusual characters)",
-            "unlike a phone number (letters or unusual characters)",
-        ),
     ];
     for (name, style, what, how) in styles {
         b.add(
@@ -271,6 +265,18 @@ fn phone(b: &mut Builder) {
             move |r| present_phone(r, r.own.phone.style == style),
         );
     }
+    b.add(
+        "phone_style_other",
+        f,
+        Opt,
+        "The number is written as: not written as people write numbers (letters, unusual characters).",
+        Sentence::flag(
+            "the phone number is not written as people write numbers (letters or unusual characters)",
+            "the phone number is written as people write numbers",
+            NO_PHONE,
+        ),
+        |r| present_phone(r, r.own.phone.style == PhoneStyle::Other),
+    );
     b.add(
         "phone_digit_count",
         f,
@@ -847,7 +853,7 @@ fn remote_control(b: &mut Builder) {
         Opt,
         "Share of samples with input latency above 50 ms.",
         Sentence::share(
-            "{} of device telemetry samples had keystrokes arriving more than 50 ms late, as remote control adds",
+            "{} of device telemetry samples had keystrokes arriving more than 50 ms late (remote control adds such delays; local typing takes a few ms)",
             NO_INPUT_LAG,
         ),
         |r| opt(r.own.remote_control.input_lag_share_over_50ms),

@@ -297,6 +297,7 @@ fn minutes(v: f64) -> String {
     let h = plural(hours, &format!("{hours:.0}"), "hour", "hours");
     let m = plural(rest, &format!("{rest:.0}"), "minute", "minutes");
     match (hours > 0.0, rest > 0.0) {
+        (false, false) if v > 0.0 => "less than a minute".to_owned(),
         (false, _) => m,
         (true, false) => h,
         (true, true) => format!("{h} {m}"),
@@ -353,6 +354,8 @@ mod tests {
         assert_eq!(amount(Unit::Milliseconds, 132.4), "132 ms");
         assert_eq!(amount(Unit::Milliseconds, 1500.0), "1.5 seconds");
         assert_eq!(amount(Unit::Milliseconds, 1000.0), "1 second");
+        assert_eq!(amount(Unit::Minutes, 0.0), "0 minutes");
+        assert_eq!(amount(Unit::Minutes, 0.4), "less than a minute");
         assert_eq!(amount(Unit::Minutes, 1.0), "1 minute");
         assert_eq!(amount(Unit::Minutes, 45.0), "45 minutes");
         assert_eq!(amount(Unit::Minutes, 60.0), "1 hour");
