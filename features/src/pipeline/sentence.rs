@@ -243,11 +243,11 @@ fn trimmed(text: String) -> String {
 }
 
 /// `n` and the noun, in the singular for exactly 1 ("1 day", "3 days").
-fn plural(n: f64, text: &str, singular: &str, plural: &str) -> String {
+fn plural(n: f64, text: &str, one: &str, many: &str) -> String {
     if text == "1" && n == 1.0 {
-        format!("1 {singular}")
+        format!("1 {one}")
     } else {
-        format!("{text} {plural}")
+        format!("{text} {many}")
     }
 }
 
@@ -282,7 +282,7 @@ pub(crate) fn amount(unit: Unit, value: f32) -> String {
 fn percent(v: f64) -> String {
     if v > 0.0 && v < 0.005 {
         "under 1%".to_owned()
-    } else if v < 1.0 && v >= 0.995 {
+    } else if (0.995..1.0).contains(&v) {
         "over 99%".to_owned()
     } else {
         format!("{:.0}%", v * 100.0)
