@@ -32,7 +32,7 @@ pub(crate) enum Unit {
     Minutes,
     /// Days, in the largest sensible unit ("14 hours", "12 days", "5 months", "3.2 years").
     Days,
-    /// Years ("2 years", "2.5 years").
+    /// Years, one decimal ("2 years", "2.5 years"; "under 0.1 years" above 0).
     Years,
     /// A plain non-negative number ("12", "2.5").
     Number,
@@ -269,9 +269,11 @@ pub(crate) fn amount(unit: Unit, value: f32) -> String {
         Unit::Minutes => minutes(v),
         Unit::Days => days(v),
         Unit::Years => {
-            let s = trimmed(format!("{v:.1}"));
             let rounded = (v * 10.0).round() / 10.0;
-            plural(rounded, &s, "year", "years")
+            if rounded == 0.0 && v > 0.0 {
+                return "under 0.1 years".to_owned();
+            }
+            plural(rounded, &trimmed(format!("{v:.1}")), "year", "years")
         }
         Unit::Number => number(value),
     }
@@ -333,7 +335,8 @@ mod tests {
 
     #[test]
     fn numbers_are_formatted_for_people() {
-        // Reference: the formatting rules of the functions' docs, written out by hand.
+        // Reference: the formatting rules of the functions' docs, written out by hand; exact
+        // strings, no tolerance.
         assert_eq!(count(0.0), "0");
         assert_eq!(count(7.0), "7");
         assert_eq!(count(1234.0), "1,234");
@@ -369,6 +372,8 @@ mod tests {
         assert_eq!(amount(Unit::Days, 1168.8), "3.2 years");
         assert_eq!(amount(Unit::Days, 730.5), "2 years");
         assert_eq!(amount(Unit::Years, 1.0), "1 year");
+        assert_eq!(amount(Unit::Years, 0.0), "0 years");
+        assert_eq!(amount(Unit::Years, 0.04), "under 0.1 years");
         assert_eq!(amount(Unit::Years, 2.5), "2.5 years");
         assert_eq!(amount(Unit::Number, 12.0), "12");
     }
