@@ -400,6 +400,26 @@ mod tests {
     }
 
     #[test]
+    fn a_reason_code_serialises_its_sentence_beside_its_numbers() {
+        let r = ReasonCode {
+            feature: "ip_kind_hosting".into(),
+            value: 1.0,
+            contribution: 0.5,
+            text: "applied from a hosting-provider (data-centre) network".into(),
+        };
+        let text = serde_json::to_string(&r).expect("serialises");
+        assert_eq!(
+            text,
+            r#"{"feature":"ip_kind_hosting","value":1.0,"contribution":0.5,"text":"applied from a hosting-provider (data-centre) network"}"#
+        );
+        let back: ReasonCode = serde_json::from_str(&text).expect("parses");
+        assert_eq!(back, r);
+        // The sentence is part of the contract: a reason without one does not parse.
+        let without = r#"{"feature":"x","value":1.0,"contribution":0.5}"#;
+        assert!(serde_json::from_str::<ReasonCode>(without).is_err());
+    }
+
+    #[test]
     fn explainer_serialises_with_a_kind_tag() {
         let e = Explainer::TreeShap {
             covers: vec![vec![3.0, 1.0, 2.0]],

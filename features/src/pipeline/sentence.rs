@@ -57,7 +57,11 @@ pub(crate) enum Reading {
     Custom(fn(f32) -> Option<String>),
 }
 
-/// How a feature's value reads to a reviewer (module docs).
+/// How a feature's value reads to a reviewer: a short plain-English clause that is true for the
+/// value, with the number formatted for people (counts as integers, shares as percentages,
+/// durations in hours, days, months or years, latencies in milliseconds), and a clause of its
+/// own for a missing value (`NaN`). It holds fixed text and the value only, never personal
+/// data, and describes evidence, never a verdict. Each feature of the catalog has one.
 #[derive(Clone)]
 pub struct Sentence {
     pub(crate) reading: Reading,
