@@ -142,8 +142,10 @@ pub fn run(args: ScoreArgs, report: &Reporter) -> Result<()> {
     bar.finish();
     let mut run = run?;
     report::score_run(report, &run);
-    report::top_flagged(report, &run.frame, 3, "")?;
+    // The band counts are the last step line before the write; the top flagged applications
+    // are printed once the scores are on disk.
     appfraud_serve::write_scores(&mut run.frame, &args.out)?;
+    report::top_flagged(report, &run.frame, 3, "")?;
     report.step(format!(
         "wrote {} ({} rows)",
         args.out.display(),
