@@ -1,6 +1,7 @@
 //! Progress and result reporting on stderr, shared by the commands: step lines (with a spinner
 //! on a terminal), a progress bar over scored applications, and the summaries several commands
-//! print (what ingest read, a dataset's splits, a model's metrics, a scoring run's bands).
+//! print (what ingest read, a dataset's splits, a model's metrics, a scoring run's bands and
+//! its top flagged applications with the sentences of their reasons).
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -9,7 +10,7 @@ use appfraud_features::RawFrames;
 use appfraud_serve::ScoreRun;
 use appfraud_train::{Dataset, Evaluation};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use polars::prelude::DataFrame;
+use polars::prelude::*;
 
 /// Step reporting on stderr, silent with `--quiet`. On a terminal a spinner shows the step in
 /// progress and its elapsed time; in a pipe only the step lines are written.
@@ -167,4 +168,65 @@ pub fn score_run(report: &Reporter, run: &ScoreRun) {
             run.unscored.len(),
         ));
     }
+}
+
+/// The `n` highest-scoring flagged (`review` or `verify`) applications of a score table, each
+/// on one line (id, probability, band) followed by one line per reason: its sentence and its
+/// contribution to the log-odds. Application ids and the reasons' fixed text only: no personal
+/// data in logs.
+///
+/// # Errors
+///
+/// A table operation that fails on a score table (an internal failure).
+pub fn top_flagged(
+    report: &Reporter,
+    scores: &DataFrame,
+    n: u32,
+    indent: &str,
+) -> PolarsResult<()> {
+    let df = scores
+        .clone()
+        .lazy()
+        .filter(col("band").neq(lit("clear")))
+        .sort(
+            ["probability"],
+            SortMultipleOptions::default().with_order_descending(true),
+        )
+        .limit(n)
+        .collect()?;
+    if df.height() == 0 {
+        return Ok(());
+    }
+    report.step(format!(
+        "{indent}top {} flagged applications and why:",
+        df.height()
+    ));
+    let ids = df.column("application_id")?.str()?.clone();
+    let p = df.column("probability")?.f32()?.clone();
+    let band = df.column("band")?.str()?.clone();
+    let reasons = df.column("reasons")?.list()?.clone();
+    for i in 0..df.height() {
+        report.step(format!(
+            "{indent}  {} p={:.3} {}",
+            ids.get(i).unwrap_or("?"),
+            p.get(i).unwrap_or(f32::NAN),
+            band.get(i).unwrap_or("?"),
+        ));
+        let Some(list) = reasons.get_as_series(i) else {
+            continue;
+        };
+        let s = list.struct_()?;
+        let texts = s.field_by_name("text")?;
+        let texts = texts.str()?;
+        let contributions = s.field_by_name("contribution")?;
+        let contributions = contributions.f64()?;
+        for (text, contribution) in texts.iter().zip(contributions.iter()) {
+            report.step(format!(
+                "{indent}    - {} ({:+.2})",
+                text.unwrap_or("?"),
+                contribution.unwrap_or(f64::NAN)
+            ));
+        }
+    }
+    Ok(())
 }

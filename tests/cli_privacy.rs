@@ -2,9 +2,9 @@
 //! its most verbose setting (the default: step lines and the ingest report on stderr, results
 //! on stdout; only `--quiet` turns them off), on generated data and on data directories broken
 //! in the ways that reach the error messages (malformed phone, IP and timestamps, a duplicate
-//! id, malformed CSV rows in applications and telemetry). Everything printed, and every file of
-//! the model package, is searched for every email, phone, full name, shipping address and IP of
-//! the input.
+//! id, malformed CSV rows in applications and telemetry). Everything printed, every file of
+//! the model package, and the sentence of every reason code in the scores files, are searched
+//! for every email, phone, full name, shipping address and IP of the input.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -67,6 +67,17 @@ impl Printed {
 /// neighbour is a letter or a digit ("24.0.0.1" inside "24.0.0.17" is another address).
 fn continues(c: Option<char>) -> bool {
     c.is_some_and(char::is_alphanumeric)
+}
+
+/// The `text` of every reason code of a scores file.
+fn reason_texts(scores: &DataFrame) -> Vec<String> {
+    let list = scores.column("reasons").unwrap().list().unwrap();
+    let mut texts = Vec::new();
+    for row in list.series_iter().flatten() {
+        let text = row.struct_().unwrap().field_by_name("text").unwrap();
+        texts.extend(text.str().unwrap().iter().flatten().map(str::to_owned));
+    }
+    texts
 }
 
 /// The personal values of a data directory's tables, each with its kind.
@@ -432,6 +443,34 @@ fn nothing_printed_and_no_model_file_holds_personal_data_of_the_input() {
         stderr_of_features.contains("computing feature rows"),
         "the step lines are printed: {stderr_of_features}"
     );
+    // The sentences of the reason codes in the scores files: of the flagged applications, and
+    // of every application with --reasons-for all.
+    let scores_all = dir.join("scores-all.parquet");
+    ok(&printed.run(
+        "score --reasons-for all",
+        &[
+            "score",
+            "--model",
+            s(&model),
+            "--data",
+            s(&data),
+            "--out",
+            s(&scores_all),
+            "--reasons-for",
+            "all",
+        ],
+    ));
+    let mut sentences = 0;
+    for file in [&scores, &scores_all] {
+        let texts = reason_texts(&read(file));
+        assert!(!texts.is_empty(), "{}: no reasons", file.display());
+        sentences += texts.len();
+        printed.keep(
+            format!("{}: reason sentences", file.display()),
+            texts.join("\n"),
+        );
+    }
+    assert!(sentences > 2500, "{sentences} reason sentences");
 
     let apps = read(&data.join("applications.parquet"));
     let telemetry = read(&data.join("telemetry.parquet"));

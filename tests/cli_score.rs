@@ -13,6 +13,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 
+use appfraud_features::catalog;
 use polars::prelude::*;
 use serde_json::Value;
 
@@ -54,6 +55,7 @@ struct Reason {
     feature: String,
     value: f32,
     contribution: f64,
+    text: String,
 }
 
 /// Exact equality, with a missing value (`NaN`) equal to itself.
@@ -62,7 +64,48 @@ impl PartialEq for Reason {
         self.feature == other.feature
             && same_value(self.value, other.value)
             && self.contribution.to_bits() == other.contribution.to_bits()
+            && self.text == other.text
     }
+}
+
+/// Checks that every reason's text is the feature catalog's sentence for its feature and value
+/// (the reference: `appfraud_features::catalog`, looked up with the family and missing policy
+/// the package lists for the feature, which are the catalog's for a package trained on the
+/// pipeline's features).
+fn check_reason_texts(manifest: &Value, rows: &[Vec<Reason>]) {
+    let listed: HashMap<&str, (&str, &str)> = manifest["feature_set"]["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap(),
+                (
+                    f["family"].as_str().unwrap(),
+                    f["missing"].as_str().unwrap(),
+                ),
+            )
+        })
+        .collect();
+    let mut checked = 0;
+    for (i, r) in rows.iter().enumerate() {
+        for reason in r {
+            let (family, missing) = listed[reason.feature.as_str()];
+            let entry = catalog::lookup(&reason.feature, family, missing)
+                .unwrap_or_else(|| panic!("row {i}: {} is not in the catalog", reason.feature));
+            assert_eq!(
+                reason.text,
+                entry.sentence(reason.value),
+                "row {i}: {reason:?}"
+            );
+            assert!(
+                !reason.text.is_empty() && !reason.text.contains('_'),
+                "row {i}: {reason:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
 }
 
 /// The same float32 value, any NaN equal to any NaN.
@@ -117,16 +160,19 @@ fn reasons(df: &DataFrame) -> Vec<Vec<Reason>> {
             let feature = row.field_by_name("feature").unwrap();
             let value = row.field_by_name("value").unwrap();
             let contribution = row.field_by_name("contribution").unwrap();
+            let text = row.field_by_name("text").unwrap();
             feature
                 .str()
                 .unwrap()
                 .iter()
                 .zip(value.f32().unwrap().iter())
                 .zip(contribution.f64().unwrap().iter())
-                .map(|((f, v), c)| Reason {
+                .zip(text.str().unwrap().iter())
+                .map(|(((f, v), c), t)| Reason {
                     feature: f.unwrap().to_owned(),
                     value: v.unwrap(),
                     contribution: c.unwrap(),
+                    text: t.unwrap().to_owned(),
                 })
                 .collect()
         })
@@ -224,6 +270,7 @@ fn sample_scores_follow_the_manifest_and_reasons_match_the_feature_frame() {
             Field::new("feature".into(), DataType::String),
             Field::new("value".into(), DataType::Float32),
             Field::new("contribution".into(), DataType::Float64),
+            Field::new("text".into(), DataType::String),
         ])))
     );
 
@@ -322,6 +369,23 @@ fn sample_scores_follow_the_manifest_and_reasons_match_the_feature_frame() {
         reasons_seen += r.len();
     }
     assert!(reasons_seen > 0);
+    // Each reason reads as the catalog's sentence for its feature and value, and the top
+    // flagged applications are printed with those sentences.
+    check_reason_texts(&m, &rows);
+    let top = rows
+        .iter()
+        .zip(&probability)
+        .zip(&band)
+        .filter(|((r, _), b)| !r.is_empty() && b.as_deref() != Some("clear"))
+        .max_by(|((_, p), _), ((_, q), _)| p.total_cmp(q));
+    let ((top_reasons, _), _) = top.expect("a flagged application");
+    for reason in top_reasons {
+        assert!(
+            shared.stderr.contains(&format!("- {} (", reason.text)),
+            "{reason:?} not printed:\n{}",
+            shared.stderr
+        );
+    }
 
     // --reasons-for all --reasons 5: every row gets 1..=5 reasons; the scores are those of the
     // default run (the same engine: equal bit for bit), and a flagged row's first reasons are
@@ -329,6 +393,7 @@ fn sample_scores_follow_the_manifest_and_reasons_match_the_feature_frame() {
     let all = score_sample(&["--reasons-for", "all", "--reasons", "5"]);
     assert_eq!(ids(&all.frame), ids(df));
     assert_eq!(probabilities(&all.frame), probabilities(df));
+    check_reason_texts(&m, &reasons(&all.frame));
     for (i, (r5, r3)) in reasons(&all.frame).iter().zip(&rows).enumerate() {
         assert!((1..=5).contains(&r5.len()), "row {i}: {r5:?}");
         check_reason_order(i, r5);
@@ -776,4 +841,6 @@ fn a_logistic_package_scores_with_onnxruntime_and_refuses_the_native_engine() {
         assert_eq!(!r.is_empty(), b.as_deref() != Some("clear"), "row {i}");
         check_reason_order(i, &r);
     }
+    // The logistic model's reasons carry the catalog's sentences too.
+    check_reason_texts(&m, &reasons(&df));
 }

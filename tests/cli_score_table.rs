@@ -167,3 +167,86 @@ fn table_without_a_feature_column_is_refused_naming_it() {
     );
     assert!(!tmp.path().join("o.parquet").exists());
 }
+
+#[test]
+fn a_package_trained_on_a_generic_table_gives_generic_reason_sentences() {
+    // A table trained on as it is: its columns mean whatever the table says, even one named
+    // like a pipeline feature (`ip_kind_hosting` here), so its reasons never take the feature
+    // catalog's sentences: they name the column and its value.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut csv = String::from("id,col_a,ip_kind_hosting,label\n");
+    for i in 0..3000u32 {
+        // The label follows both columns, with noise from a multiplicative hash.
+        let noise = (i.wrapping_mul(2_654_435_761) >> 24) % 10;
+        let a = f64::from((i * 37) % 100) / 10.0;
+        let hosting = u32::from(noise > 6);
+        let fraud = a > 8.0 && (hosting == 1 || noise > 3);
+        csv.push_str(&format!("t{i},{a},{hosting},{fraud}\n"));
+    }
+    let table = tmp.path().join("t.csv");
+    std::fs::write(&table, csv).expect("write table");
+    let config = tmp.path().join("train.toml");
+    std::fs::write(
+        &config,
+        "bootstrap_resamples = 0\n[gbdt]\nnum_trees = 20\nmin_data_in_leaf = 5\n",
+    )
+    .expect("write config");
+    let (model, out) = (tmp.path().join("m"), tmp.path().join("s.parquet"));
+    let s = |p: &Path| p.to_str().expect("utf-8 path").to_owned();
+    ok(&run(&[
+        "--quiet",
+        "train",
+        "--table",
+        &s(&table),
+        "--label",
+        "label",
+        "--id",
+        "id",
+        "--out",
+        &s(&model),
+        "--config",
+        &s(&config),
+    ]));
+    ok(&run(&[
+        "--quiet",
+        "score",
+        "--model",
+        &s(&model),
+        "--table",
+        &s(&table),
+        "--out",
+        &s(&out),
+        "--reasons-for",
+        "all",
+    ]));
+    let df = read(&out);
+    let list = df.column("reasons").expect("reasons").list().expect("list");
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, row) in list.series_iter().enumerate() {
+        let row = row.expect("a list per row");
+        let row = row.struct_().expect("struct");
+        let feature = row.field_by_name("feature").expect("feature");
+        let value = row.field_by_name("value").expect("value");
+        let text = row.field_by_name("text").expect("text");
+        let rows = feature
+            .str()
+            .expect("str")
+            .iter()
+            .zip(value.f32().expect("f32").iter())
+            .zip(text.str().expect("str").iter());
+        for ((f, v), t) in rows {
+            let (f, v, t) = (f.expect("feature"), v.expect("value"), t.expect("text"));
+            // Reference: the generic sentence's contract, "<column> = <value> raised the
+            // score", the value as Rust prints an f32 (the table's values have at most one
+            // decimal, which the sentence keeps exactly).
+            assert_eq!(t, format!("{f} = {v} raised the score"), "row {i}");
+            assert_eq!(t, appfraud_features::catalog::generic_sentence(f, v));
+            seen.insert(f.to_owned());
+        }
+    }
+    // Both columns gave reasons, the one named like a pipeline feature included.
+    assert_eq!(
+        seen.into_iter().collect::<Vec<_>>(),
+        ["col_a", "ip_kind_hosting"]
+    );
+}

@@ -360,7 +360,8 @@ pub enum Explainer {
     Linear,
 }
 
-/// A reason code: one feature's contribution to an application's score.
+/// A reason code: one feature's contribution to an application's score, with the sentence a
+/// reviewer reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReasonCode {
     /// The feature.
@@ -370,6 +371,12 @@ pub struct ReasonCode {
     /// Its contribution to the log-odds of fraud (TreeSHAP value, or coefficient × standardised
     /// value). Reasons list the largest positive contributions: what pushed the score up.
     pub contribution: f64,
+    /// What the value means, in plain English a reviewer can act on ("applied from a
+    /// hosting-provider (data-centre) network"): the feature catalog's sentence for this value,
+    /// or, for a feature the catalog does not describe, the feature's name and value ("col_a =
+    /// 3.2 raised the score"). Never empty; holds only fixed text and the value, never
+    /// personal data. The numbers stay in their own fields: nothing needs to parse it.
+    pub text: String,
 }
 
 #[cfg(test)]
@@ -390,6 +397,26 @@ mod tests {
         assert_eq!(b.band(1.0), Band::Verify);
         assert_eq!(b.band(f64::NAN), Band::Clear);
         assert_eq!(Band::Verify.to_string(), "verify");
+    }
+
+    #[test]
+    fn a_reason_code_serialises_its_sentence_beside_its_numbers() {
+        let r = ReasonCode {
+            feature: "ip_kind_hosting".into(),
+            value: 1.0,
+            contribution: 0.5,
+            text: "applied from a hosting-provider (data-centre) network".into(),
+        };
+        let text = serde_json::to_string(&r).expect("serialises");
+        assert_eq!(
+            text,
+            r#"{"feature":"ip_kind_hosting","value":1.0,"contribution":0.5,"text":"applied from a hosting-provider (data-centre) network"}"#
+        );
+        let back: ReasonCode = serde_json::from_str(&text).expect("parses");
+        assert_eq!(back, r);
+        // The sentence is part of the contract: a reason without one does not parse.
+        let without = r#"{"feature":"x","value":1.0,"contribution":0.5}"#;
+        assert!(serde_json::from_str::<ReasonCode>(without).is_err());
     }
 
     #[test]

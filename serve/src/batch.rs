@@ -10,7 +10,7 @@
 //! | `submitted_at` | datetime[µs, UTC] | |
 //! | `probability` | float32 | calibrated probability of fraud; null if unscored |
 //! | `band` | string | `clear`, `review` or `verify` (thresholds from the manifest); null if unscored |
-//! | `reasons` | list<struct{feature: string, value: float32, contribution: float64}> | the features that pushed the score up most, largest first; by default only for the `review` and `verify` bands ([`ReasonScope`]), empty otherwise |
+//! | `reasons` | list<struct{feature: string, value: float32, contribution: float64, text: string}> | the features that pushed the score up most, largest first; by default only for the `review` and `verify` bands ([`ReasonScope`]), empty otherwise. `value` is the feature's value (`NaN` = missing), `contribution` its contribution to the log-odds, `text` what the value means in plain English for a reviewer ([`ReasonCode::text`]: the feature catalog's sentence, or the feature's name and value for a feature the catalog does not describe) |
 //! | `model` | string | the manifest's `model_id` |
 //! | `error` | string | why the application could not be scored; null if scored |
 //!
@@ -424,8 +424,8 @@ fn output_frame(
     .map_err(ServeError::from)
 }
 
-/// `reasons` as list<struct{feature, value, contribution}>: one flat struct series of every
-/// reason, sliced per application.
+/// `reasons` as list<struct{feature, value, contribution, text}>: one flat struct series of
+/// every reason, sliced per application.
 fn reasons_column(outcomes: &[Outcome]) -> Result<Series, ServeError> {
     let all = || {
         outcomes.iter().flat_map(|o| match o {
@@ -436,6 +436,7 @@ fn reasons_column(outcomes: &[Outcome]) -> Result<Series, ServeError> {
     let feature: StringChunked = all().map(|r| Some(r.feature.as_str())).collect();
     let value: Float32Chunked = all().map(|r| Some(r.value)).collect();
     let contribution: Float64Chunked = all().map(|r| Some(r.contribution)).collect();
+    let text: StringChunked = all().map(|r| Some(r.text.as_str())).collect();
     let total = feature.len();
     let flat = StructChunked::from_series(
         "reason".into(),
@@ -444,6 +445,7 @@ fn reasons_column(outcomes: &[Outcome]) -> Result<Series, ServeError> {
             feature.with_name("feature".into()).into_series(),
             value.with_name("value".into()).into_series(),
             contribution.with_name("contribution".into()).into_series(),
+            text.with_name("text".into()).into_series(),
         ]
         .iter(),
     )

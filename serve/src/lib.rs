@@ -26,7 +26,10 @@
 //! - **Reason codes.** For trees, exact path-dependent TreeSHAP
 //!   ([`TreeEnsemble::shap_values`], [`ShapScratch`]); for logistic models, coefficient ×
 //!   standardised value ([`LinearModel::contributions`]). [`top_reasons`] keeps the features that
-//!   pushed the score up most; [`ReasonScratch`] makes repeated calls allocation-free.
+//!   pushed the score up most; [`ReasonScratch`] makes repeated calls allocation-free. Each
+//!   reason carries the sentence a reviewer reads for its value: the feature catalog's
+//!   (`appfraud_features::catalog`) for an input the package lists with the catalog's name,
+//!   family and missing-value policy, a generic one naming the input and its value otherwise.
 //! - **Batch scoring.** [`score_data_dir`] computes features with the one pipeline of
 //!   `appfraud-features` (`--since` scores only the newer applications, the rest is history);
 //!   [`score_table`] takes precomputed features ([`feature_rows`] finds the model's columns by

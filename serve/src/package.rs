@@ -15,6 +15,7 @@ use appfraud_core::{
     Explainer, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ModelManifest, ReasonCode, manifest_digest,
     sha256_hex,
 };
+use appfraud_features::catalog::{self, Feature};
 use appfraud_onnx::proto::ModelProto;
 
 use crate::graph::{
@@ -38,6 +39,8 @@ pub struct ModelPackage {
     manifest: ModelManifest,
     onnx: Vec<u8>,
     feature_names: Vec<String>,
+    /// Per input, the catalog entry whose sentence its reasons carry (`None`: the generic one).
+    catalog: Vec<Option<&'static Feature>>,
     explanation: Explanation,
     calibration: Calibration,
 }
@@ -106,11 +109,18 @@ impl ModelPackage {
             }
         };
         let calibration = read_calibration(&model)?;
+        let catalog = manifest
+            .feature_set
+            .features
+            .iter()
+            .map(|f| catalog::lookup(&f.name, &f.family, &f.missing))
+            .collect();
         Ok(Self {
             dir: dir.to_path_buf(),
             manifest,
             onnx,
             feature_names,
+            catalog,
             explanation,
             calibration,
         })
@@ -183,7 +193,10 @@ impl ModelPackage {
     }
 
     /// The `k` reason codes of one row: the features that pushed its score up most, largest
-    /// first (see [`top_reasons`]).
+    /// first (see [`top_reasons`]), each with its sentence: the feature catalog's for an input
+    /// the package lists with the catalog's name, family and missing-value policy
+    /// ([`appfraud_features::catalog::lookup`]), else the generic one naming the input and its
+    /// value ([`appfraud_features::catalog::generic_sentence`]).
     ///
     /// # Panics
     ///
@@ -245,6 +258,7 @@ impl ModelPackage {
                 feature: self.feature_names[j].clone(),
                 value: row[j],
                 contribution,
+                text: catalog::reason_sentence(self.catalog[j], &self.feature_names[j], row[j]),
             })
             .collect()
     }

@@ -166,7 +166,7 @@ pub fn run(args: DemoArgs, report: &Reporter) -> Result<()> {
     })?;
     report::score_run(report, &run);
     appfraud_serve::write_scores(&mut run.frame, &scores_path)?;
-    show_flagged(&run.frame, report)?;
+    report::top_flagged(report, &run.frame, 3, "   ")?;
 
     // 5. evaluate on the fresh labels
     report.step("5/6 evaluate: the baseline on the fresh applications' labels");
@@ -253,48 +253,6 @@ fn package_files(dir: &Path) -> Result<BTreeMap<String, Option<Vec<u8>>>> {
         files.insert(name, bytes);
     }
     Ok(files)
-}
-
-/// Prints the three highest scores of a score table with their reasons (ids only: no personal
-/// data in logs).
-fn show_flagged(scores: &DataFrame, report: &Reporter) -> Result<()> {
-    let df = scores
-        .clone()
-        .lazy()
-        .filter(col("band").neq(lit("clear")))
-        .sort(
-            ["probability"],
-            SortMultipleOptions::default().with_order_descending(true),
-        )
-        .limit(3)
-        .collect()?;
-    let ids = df.column("application_id")?.str()?.clone();
-    let p = df.column("probability")?.f32()?.clone();
-    let band = df.column("band")?.str()?.clone();
-    let reasons = df.column("reasons")?.list()?.clone();
-    for i in 0..df.height() {
-        let mut why = Vec::new();
-        if let Some(list) = reasons.get_as_series(i) {
-            let s = list.struct_()?;
-            let names = s.field_by_name("feature")?;
-            let contributions = s.field_by_name("contribution")?;
-            for k in 0..list.len() {
-                why.push(format!(
-                    "{} ({:+.2})",
-                    names.str()?.get(k).unwrap_or("?"),
-                    contributions.f64()?.get(k).unwrap_or(f64::NAN)
-                ));
-            }
-        }
-        report.step(format!(
-            "   {} p={:.3} {}: {}",
-            ids.get(i).unwrap_or("?"),
-            p.get(i).unwrap_or(f32::NAN),
-            band.get(i).unwrap_or("?"),
-            why.join(", ")
-        ));
-    }
-    Ok(())
 }
 
 /// Prints what ingest read, then the fraud share among labels per quarter of submission.

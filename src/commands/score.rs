@@ -1,4 +1,5 @@
-//! `appfraud score`: batch scoring with a model package, with reason codes.
+//! `appfraud score`: batch scoring with a model package, with reason codes; prints the band
+//! counts and the top flagged applications with the sentences of their reasons.
 
 use std::path::PathBuf;
 
@@ -58,7 +59,8 @@ pub struct ScoreArgs {
     /// history.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub since: Option<NaiveDate>,
-    /// Reason codes per application: the features that pushed its score up most.
+    /// Reason codes per application: the features that pushed its score up most, each with its
+    /// value, its contribution and a plain-English sentence for a reviewer.
     #[arg(long, value_name = "K", default_value_t = 3)]
     pub reasons: usize,
     /// Which applications get reason codes: flagged (review and verify bands) or all.
@@ -140,7 +142,10 @@ pub fn run(args: ScoreArgs, report: &Reporter) -> Result<()> {
     bar.finish();
     let mut run = run?;
     report::score_run(report, &run);
+    // The band counts are the last step line before the write; the top flagged applications
+    // are printed once the scores are on disk.
     appfraud_serve::write_scores(&mut run.frame, &args.out)?;
+    report::top_flagged(report, &run.frame, 3, "")?;
     report.step(format!(
         "wrote {} ({} rows)",
         args.out.display(),

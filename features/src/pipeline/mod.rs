@@ -19,4 +19,5 @@ pub mod catalog;
 mod columns;
 pub mod own;
 pub mod record;
+mod sentence;
 pub mod snapshot;
