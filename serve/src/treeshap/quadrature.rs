@@ -95,8 +95,14 @@ const NONE: u32 = u32::MAX;
 pub(crate) struct ShapPlan {
     trees: Vec<PlanTree>,
     nodes: Vec<PlanNode>,
-    /// For each tree, `q` values per node: `1 / ((1 − t_k) z + t_k)`.
-    hot_inverse: Vec<f64>,
+    /// For each tree, `2q` values per node: `1 / f(t_k)` for a row that does not follow the
+    /// node's edge (`1 / ((1 − t_k) z)`, or 0 when `z = 0`), then for one that does
+    /// (`1 / ((1 − t_k) z + t_k)`).
+    inverse: Vec<f64>,
+    /// For each tree, its branches' indices in preorder.
+    branches: Vec<u32>,
+    /// For each tree, its leaves' indices.
+    leaves: Vec<u32>,
     rules: Vec<PlanRule>,
     /// The largest rule size of any tree.
     max_q: usize,
@@ -115,8 +121,8 @@ impl std::fmt::Debug for ShapPlan {
 }
 
 /// One tree of a [`ShapPlan`]: its nodes are `nodes[first..first + len]` in preorder (so a
-/// branch's left child is the next node), and its table is
-/// `hot_inverse[table..table + len * q]`.
+/// branch's left child is the next node), its table is `inverse[table..table + 2 * len * q]`,
+/// its branches `branches[branches.0..branches.1]` and its leaves `leaves[leaves.0..leaves.1]`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct PlanTree {
     first: usize,
@@ -124,6 +130,8 @@ struct PlanTree {
     q: usize,
     rule: usize,
     table: usize,
+    branches: (usize, usize),
+    leaves: (usize, usize),
 }
 
 /// A Gauss–Legendre rule with the per-node constants derived from it.
@@ -133,8 +141,6 @@ struct PlanRule {
     w: Vec<f64>,
     /// `1 − t_k`.
     one_minus_t: Vec<f64>,
-    /// `−w_k / (1 − t_k)`: the term of an edge the row does not follow.
-    cold: Vec<f64>,
 }
 
 /// One node in preorder, with what its incoming edge contributes (unused for the root).
@@ -150,13 +156,13 @@ struct PlanNode {
     right: u32,
     /// A leaf's value (0 for a branch).
     value: f64,
-    /// The incoming edge's cover fraction alone.
-    edge: f64,
-    /// The combined zero fraction of the incoming edge's feature on the path: `edge` times the
-    /// combined zero fraction of the feature's previous occurrence.
+    /// The combined zero fraction of the incoming edge's feature on the path: the edge's cover
+    /// fraction times the combined zero fraction of the feature's previous occurrence; 1 for
+    /// the root.
     zero: f64,
     /// The node (index in the tree) whose incoming edge is the previous occurrence of this
-    /// edge's feature on the path, or [`NONE`].
+    /// edge's feature on the path, or the root (0) when there is none: the root stands for a
+    /// factor `f = 1` (`z = 1`, followed), which its table row says exactly.
     prev: u32,
 }
 
@@ -168,6 +174,35 @@ impl PlanNode {
         } else {
             x <= self.threshold
         }
+    }
+}
+
+/// The length of the per-node vectors of one tree: its rule size, known at compile time for
+/// the common sizes ([`Fixed`]) so that their loops compile to straight vector code.
+trait Width: Copy {
+    /// The rule size.
+    fn q(self) -> usize;
+}
+
+/// A rule size known at compile time.
+#[derive(Clone, Copy)]
+struct Fixed<const Q: usize>;
+
+impl<const Q: usize> Width for Fixed<Q> {
+    #[inline(always)]
+    fn q(self) -> usize {
+        Q
+    }
+}
+
+/// A rule size known at run time only.
+#[derive(Clone, Copy)]
+struct Dynamic(usize);
+
+impl Width for Dynamic {
+    #[inline(always)]
+    fn q(self) -> usize {
+        self.0
     }
 }
 
@@ -189,8 +224,6 @@ pub(crate) struct QuadratureScratch {
     c: Vec<f64>,
     /// Per node: whether the row follows every occurrence of the incoming edge's feature.
     one: Vec<bool>,
-    /// Per node: whether neither the row nor any training row reaches it.
-    dead: Vec<bool>,
     /// `max_q` partial sums per feature and row, added up at the end.
     acc: Vec<f64>,
 }
@@ -209,7 +242,9 @@ impl ShapPlan {
         let mut plan = ShapPlan {
             trees: Vec::with_capacity(trees.len()),
             nodes: Vec::new(),
-            hot_inverse: Vec::new(),
+            inverse: Vec::new(),
+            branches: Vec::new(),
+            leaves: Vec::new(),
             rules: Vec::new(),
             max_q: LANES,
             max_nodes: 1,
@@ -247,9 +282,8 @@ impl ShapPlan {
                     missing_left: false,
                     right: NONE,
                     value: 0.0,
-                    edge: 1.0,
                     zero: 1.0,
-                    prev: NONE,
+                    prev: 0,
                 };
                 match &tree.nodes[old] {
                     Node::Branch(b) => {
@@ -265,7 +299,7 @@ impl ShapPlan {
                     let p = p as usize;
                     let parent_node = &plan.nodes[first + p];
                     let parent_cover = cover(&tree.nodes[order[p]]);
-                    node.edge = if parent_cover > 0.0 {
+                    let edge = if parent_cover > 0.0 {
                         cover(&tree.nodes[old]) / parent_cover
                     } else {
                         0.0
@@ -273,20 +307,18 @@ impl ShapPlan {
                     // The previous occurrence of the parent's feature above the parent.
                     let feature = parent_node.feature;
                     let mut above = p;
+                    let mut repeated = false;
                     while parent[above] != NONE {
                         let grand = parent[above] as usize;
                         if plan.nodes[first + grand].feature == feature {
                             node.prev = above as u32;
+                            repeated = true;
                             break;
                         }
                         above = grand;
                     }
-                    node.zero = if node.prev == NONE {
-                        node.edge
-                    } else {
-                        node.edge * plan.nodes[first + node.prev as usize].zero
-                    };
-                    unique[new] = unique[p] + usize::from(node.prev == NONE);
+                    node.zero = edge * plan.nodes[first + node.prev as usize].zero;
+                    unique[new] = unique[p] + usize::from(!repeated);
                     max_unique = max_unique.max(unique[new]);
                 }
                 plan.nodes.push(node);
@@ -294,14 +326,32 @@ impl ShapPlan {
             // Exact for degree max_unique − 1: ⌈max_unique / 2⌉ nodes, in whole lanes.
             let q = max_unique.div_ceil(2).max(1).next_multiple_of(LANES);
             let rule = plan.rule_index(q);
-            let table = plan.hot_inverse.len();
+            let table = plan.inverse.len();
             let PlanRule { t, one_minus_t, .. } = &plan.rules[rule];
-            for node in &plan.nodes[first..] {
-                plan.hot_inverse.extend(
-                    t.iter()
-                        .zip(one_minus_t)
-                        .map(|(&t, &a)| 1.0 / (a * node.zero + t)),
-                );
+            for (i, node) in plan.nodes[first..].iter().enumerate() {
+                let z = node.zero;
+                // A row never arrives cold through a zero fraction (that subtree's G is 0), so
+                // its entry is 0 rather than ∞, and likewise when (1 − t) z underflows.
+                plan.inverse.extend(one_minus_t.iter().map(|&a| {
+                    let inverse = 1.0 / (a * z);
+                    if inverse.is_finite() { inverse } else { 0.0 }
+                }));
+                if i == 0 {
+                    // The root's factor is exactly 1.
+                    plan.inverse.extend(std::iter::repeat_n(1.0, q));
+                } else {
+                    plan.inverse
+                        .extend(t.iter().zip(one_minus_t).map(|(&t, &a)| 1.0 / (a * z + t)));
+                }
+            }
+            let branches = plan.branches.len();
+            let leaves = plan.leaves.len();
+            for (i, node) in plan.nodes[first..].iter().enumerate() {
+                if node.feature == NONE {
+                    plan.leaves.push(i as u32);
+                } else {
+                    plan.branches.push(i as u32);
+                }
             }
             plan.trees.push(PlanTree {
                 first,
@@ -309,6 +359,8 @@ impl ShapPlan {
                 q,
                 rule,
                 table,
+                branches: (branches, plan.branches.len()),
+                leaves: (leaves, plan.leaves.len()),
             });
             plan.max_q = plan.max_q.max(q);
             plan.max_nodes = plan.max_nodes.max(order.len());
@@ -323,13 +375,7 @@ impl ShapPlan {
         }
         let Rule { t, w } = Rule::new(q);
         let one_minus_t: Vec<f64> = t.iter().map(|t| 1.0 - t).collect();
-        let cold = w.iter().zip(&one_minus_t).map(|(w, a)| -w / a).collect();
-        self.rules.push(PlanRule {
-            t,
-            w,
-            one_minus_t,
-            cold,
-        });
+        self.rules.push(PlanRule { t, w, one_minus_t });
         self.rules.len() - 1
     }
 
@@ -359,7 +405,6 @@ impl ShapPlan {
         scratch.g.resize(self.max_nodes * q_max, 0.0);
         scratch.c.resize(self.max_nodes * q_max, 0.0);
         scratch.one.resize(self.max_nodes, false);
-        scratch.dead.resize(self.max_nodes, false);
         scratch.acc.clear();
         scratch.acc.resize(n_rows * n_features * q_max, 0.0);
         let batch = Batch {
@@ -392,11 +437,33 @@ impl ShapPlan {
     fn trees(&self, batch: &Batch<'_>, scratch: &mut QuadratureScratch) {
         for tree in &self.trees {
             if tree.len > 1 {
-                for r in 0..batch.n_rows {
-                    let row = &batch.rows[r * batch.stride..];
-                    self.tree_shap(tree, row, r * batch.acc_stride, scratch);
+                // The common rule sizes get loops of a known length, which the compiler
+                // unrolls over whole registers; the rest share one loop of run-time length.
+                match tree.q {
+                    4 => self.tree_rows(Fixed::<4>, tree, batch, scratch),
+                    8 => self.tree_rows(Fixed::<8>, tree, batch, scratch),
+                    12 => self.tree_rows(Fixed::<12>, tree, batch, scratch),
+                    16 => self.tree_rows(Fixed::<16>, tree, batch, scratch),
+                    20 => self.tree_rows(Fixed::<20>, tree, batch, scratch),
+                    24 => self.tree_rows(Fixed::<24>, tree, batch, scratch),
+                    q => self.tree_rows(Dynamic(q), tree, batch, scratch),
                 }
             }
+        }
+    }
+
+    /// One tree's contributions to every row of the batch.
+    #[inline(always)]
+    fn tree_rows<W: Width>(
+        &self,
+        width: W,
+        tree: &PlanTree,
+        batch: &Batch<'_>,
+        scratch: &mut QuadratureScratch,
+    ) {
+        for r in 0..batch.n_rows {
+            let row = &batch.rows[r * batch.stride..];
+            self.tree_shap(width, tree, row, r * batch.acc_stride, scratch);
         }
     }
 
@@ -414,108 +481,75 @@ impl ShapPlan {
 
     /// One tree's contributions to one row, added into `scratch.acc` from `acc_start` on.
     #[inline(always)]
-    fn tree_shap(
+    fn tree_shap<W: Width>(
         &self,
+        width: W,
         tree: &PlanTree,
         row: &[f32],
         acc_start: usize,
         scratch: &mut QuadratureScratch,
     ) {
-        let q = tree.q;
+        let q = width.q();
+        debug_assert_eq!(q, tree.q);
         let q_max = self.max_q;
         let nodes = &self.nodes[tree.first..tree.first + tree.len];
-        let table = &self.hot_inverse[tree.table..tree.table + tree.len * q];
+        let table = &self.inverse[tree.table..tree.table + 2 * tree.len * q];
+        let branches = &self.branches[tree.branches.0..tree.branches.1];
+        let leaves = &self.leaves[tree.leaves.0..tree.leaves.1];
         let rule = &self.rules[tree.rule];
-        let (t, w, a, cold) = (
-            &rule.t[..q],
-            &rule.w[..q],
-            &rule.one_minus_t[..q],
-            &rule.cold[..q],
-        );
+        let (t, w, a) = (&rule.t[..q], &rule.w[..q], &rule.one_minus_t[..q]);
         let g = &mut scratch.g[..tree.len * q];
         let c = &mut scratch.c[..tree.len * q];
         let one = &mut scratch.one[..tree.len];
-        let dead = &mut scratch.dead[..tree.len];
         let acc = &mut scratch.acc[acc_start..];
 
-        // Down: each branch gives its children their one fraction, G and edge term.
+        // Down, branches in preorder: each gives its children their one fraction o, their
+        // G = G_parent · f / f_prev and their edge term w (o − z) / f − w (o_p − z_p) / f_prev,
+        // each 1 / f read from the table row that o selects. The root is every first
+        // occurrence's `prev`, with f = 1. Neither branches on leaf or branch nor on o: the
+        // row's path decides only which table rows are read.
         g[..q].fill(1.0);
         one[0] = true;
-        dead[0] = false;
-        for (i, node) in nodes.iter().enumerate() {
-            if node.feature == NONE {
-                continue;
-            }
+        for &i in branches {
+            let i = i as usize;
+            let node = &nodes[i];
             let goes_left = node.goes_left(row[node.feature as usize]);
-            let right = node.right as usize;
-            for (child, hot) in [(i + 1, goes_left), (right, !goes_left)] {
+            for (child, hot) in [(i + 1, goes_left), (node.right as usize, !goes_left)] {
                 let edge = &nodes[child];
                 let prev = edge.prev as usize;
-                let prev_one = edge.prev == NONE || one[prev];
-                let o = hot && prev_one;
+                let prev_one = one[prev];
+                let o = hot & prev_one;
                 one[child] = o;
-                let is_dead = dead[i] || (!o && edge.zero == 0.0);
-                dead[child] = is_dead;
+                let z = edge.zero;
+                let (of, opf) = (f64::from(u8::from(o)), f64::from(u8::from(prev_one)));
+                let own_weight = of - z;
+                let prev_weight = opf - nodes[prev].zero;
+                let inv = &table[(2 * child + usize::from(o)) * q..][..q];
+                let inv_prev = &table[(2 * prev + usize::from(prev_one)) * q..][..q];
                 let (upper, lower) = g.split_at_mut(child * q);
                 let gp = &upper[i * q..(i + 1) * q];
                 let gc = &mut lower[..q];
                 let cc = &mut c[child * q..(child + 1) * q];
-                if is_dead {
-                    gc.fill(0.0);
-                    cc.fill(0.0);
-                    continue;
-                }
-                let z = edge.zero;
-                if edge.prev == NONE {
-                    if o {
-                        let inv = &table[child * q..(child + 1) * q];
-                        let hot_weight = 1.0 - z;
-                        for k in 0..q {
-                            gc[k] = gp[k] * (z * a[k] + t[k]);
-                            cc[k] = w[k] * hot_weight * inv[k];
-                        }
-                    } else {
-                        for k in 0..q {
-                            gc[k] = gp[k] * (z * a[k]);
-                            cc[k] = cold[k];
-                        }
-                    }
-                } else if !prev_one {
-                    // Cold before and cold again: the factor shrinks by the cover ratio and
-                    // the edge's term cancels the previous one.
-                    for k in 0..q {
-                        gc[k] = gp[k] * edge.edge;
-                        cc[k] = 0.0;
-                    }
-                } else {
-                    let inv_prev = &table[prev * q..(prev + 1) * q];
-                    let prev_weight = 1.0 - nodes[prev].zero;
-                    if o {
-                        let inv = &table[child * q..(child + 1) * q];
-                        let hot_weight = 1.0 - z;
-                        for k in 0..q {
-                            gc[k] = gp[k] * ((z * a[k] + t[k]) * inv_prev[k]);
-                            cc[k] = w[k] * (hot_weight * inv[k] - prev_weight * inv_prev[k]);
-                        }
-                    } else {
-                        for k in 0..q {
-                            gc[k] = gp[k] * (z * a[k] * inv_prev[k]);
-                            cc[k] = cold[k] - w[k] * prev_weight * inv_prev[k];
-                        }
-                    }
+                for k in 0..q {
+                    let f = z * a[k] + of * t[k];
+                    gc[k] = gp[k] * (f * inv_prev[k]);
+                    cc[k] = w[k] * (own_weight * inv[k] - prev_weight * inv_prev[k]);
                 }
             }
         }
 
-        // Up: S of a leaf is v·G, of a branch the sum of its children's; each branch adds its
-        // children's edge terms to its feature.
-        for (i, node) in nodes.iter().enumerate().rev() {
-            if node.feature == NONE {
-                for s in &mut g[i * q..(i + 1) * q] {
-                    *s *= node.value;
-                }
-                continue;
+        // Up: S of a leaf is v·G; then, branches in reverse preorder (children first), S of a
+        // branch is the sum of its children's, and it adds their edge terms to its feature.
+        for &i in leaves {
+            let i = i as usize;
+            let value = nodes[i].value;
+            for s in &mut g[i * q..(i + 1) * q] {
+                *s *= value;
             }
+        }
+        for &i in branches.iter().rev() {
+            let i = i as usize;
+            let node = &nodes[i];
             let (left, right) = ((i + 1) * q, node.right as usize * q);
             let sum = &mut acc[node.feature as usize * q_max..][..q];
             let (upper, lower) = g.split_at_mut(left);
