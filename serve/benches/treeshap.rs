@@ -92,10 +92,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .trees()
         .iter()
         .zip(&sizes)
-        .map(|(t, q)| t.nodes.len() * q * 8)
+        .map(|(t, q)| t.nodes.len() * 2 * q * 8)
         .sum();
     println!(
-        "tables: quadrature {:.2} MiB (one f64 per node and rule node); FastTreeSHAP v2 would need {:.1} GiB (L * 2^D f64 per tree)",
+        "tables: quadrature {:.2} MiB (two f64 per node and rule node); FastTreeSHAP v2 would need {:.1} GiB (L * 2^D f64 per tree)",
         plan_bytes as f64 / 1048576.0,
         v2_bytes / 1073741824.0
     );

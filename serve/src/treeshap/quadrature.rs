@@ -177,6 +177,18 @@ impl PlanNode {
     }
 }
 
+/// `values` (a whole number of [`LANES`]) as vectors of [`LANES`].
+#[inline(always)]
+fn lanes(values: &[f64]) -> &[[f64; LANES]] {
+    values.as_chunks::<LANES>().0
+}
+
+/// `values` (a whole number of [`LANES`]) as mutable vectors of [`LANES`].
+#[inline(always)]
+fn lanes_mut(values: &mut [f64]) -> &mut [[f64; LANES]] {
+    values.as_chunks_mut::<LANES>().0
+}
+
 /// The length of the per-node vectors of one tree: its rule size, known at compile time for
 /// the common sizes ([`Fixed`]) so that their loops compile to straight vector code.
 trait Width: Copy {
@@ -497,7 +509,12 @@ impl ShapPlan {
         let branches = &self.branches[tree.branches.0..tree.branches.1];
         let leaves = &self.leaves[tree.leaves.0..tree.leaves.1];
         let rule = &self.rules[tree.rule];
-        let (t, w, a) = (&rule.t[..q], &rule.w[..q], &rule.one_minus_t[..q]);
+        let (t, w, a) = (
+            lanes(&rule.t[..q]),
+            lanes(&rule.w[..q]),
+            lanes(&rule.one_minus_t[..q]),
+        );
+        let vectors = q / LANES;
         let g = &mut scratch.g[..tree.len * q];
         let c = &mut scratch.c[..tree.len * q];
         let one = &mut scratch.one[..tree.len];
@@ -524,16 +541,26 @@ impl ShapPlan {
                 let (of, opf) = (f64::from(u8::from(o)), f64::from(u8::from(prev_one)));
                 let own_weight = of - z;
                 let prev_weight = opf - nodes[prev].zero;
-                let inv = &table[(2 * child + usize::from(o)) * q..][..q];
-                let inv_prev = &table[(2 * prev + usize::from(prev_one)) * q..][..q];
+                let inv = lanes(&table[(2 * child + usize::from(o)) * q..][..q]);
+                let inv_prev = lanes(&table[(2 * prev + usize::from(prev_one)) * q..][..q]);
                 let (upper, lower) = g.split_at_mut(child * q);
-                let gp = &upper[i * q..(i + 1) * q];
-                let gc = &mut lower[..q];
-                let cc = &mut c[child * q..(child + 1) * q];
-                for k in 0..q {
-                    let f = z * a[k] + of * t[k];
-                    gc[k] = gp[k] * (f * inv_prev[k]);
-                    cc[k] = w[k] * (own_weight * inv[k] - prev_weight * inv_prev[k]);
+                let gp = lanes(&upper[i * q..(i + 1) * q]);
+                let gc = lanes_mut(&mut lower[..q]);
+                let cc = lanes_mut(&mut c[child * q..(child + 1) * q]);
+                // Whole registers at a time: every input of a vector is read before its
+                // outputs are written, so the compiler need not prove the slices disjoint.
+                for j in 0..vectors {
+                    let (gp, a, t, w, inv, inv_prev) =
+                        (gp[j], a[j], t[j], w[j], inv[j], inv_prev[j]);
+                    let mut g_out = [0.0; LANES];
+                    let mut c_out = [0.0; LANES];
+                    for l in 0..LANES {
+                        let f = z * a[l] + of * t[l];
+                        g_out[l] = gp[l] * (f * inv_prev[l]);
+                        c_out[l] = w[l] * (own_weight * inv[l] - prev_weight * inv_prev[l]);
+                    }
+                    gc[j] = g_out;
+                    cc[j] = c_out;
                 }
             }
         }
@@ -551,16 +578,24 @@ impl ShapPlan {
             let i = i as usize;
             let node = &nodes[i];
             let (left, right) = ((i + 1) * q, node.right as usize * q);
-            let sum = &mut acc[node.feature as usize * q_max..][..q];
+            let sum = lanes_mut(&mut acc[node.feature as usize * q_max..][..q]);
             let (upper, lower) = g.split_at_mut(left);
-            let s = &mut upper[i * q..(i + 1) * q];
-            let s_left = &lower[..q];
-            let s_right = &lower[right - left..right - left + q];
-            let c_left = &c[left..left + q];
-            let c_right = &c[right..right + q];
-            for k in 0..q {
-                s[k] = s_left[k] + s_right[k];
-                sum[k] += s_left[k] * c_left[k] + s_right[k] * c_right[k];
+            let s = lanes_mut(&mut upper[i * q..(i + 1) * q]);
+            let s_left = lanes(&lower[..q]);
+            let s_right = lanes(&lower[right - left..right - left + q]);
+            let c_left = lanes(&c[left..left + q]);
+            let c_right = lanes(&c[right..right + q]);
+            for j in 0..vectors {
+                let (sl, sr, cl, cr, before) =
+                    (s_left[j], s_right[j], c_left[j], c_right[j], sum[j]);
+                let mut s_out = [0.0; LANES];
+                let mut sum_out = [0.0; LANES];
+                for l in 0..LANES {
+                    s_out[l] = sl[l] + sr[l];
+                    sum_out[l] = before[l] + (sl[l] * cl[l] + sr[l] * cr[l]);
+                }
+                s[j] = s_out;
+                sum[j] = sum_out;
             }
         }
     }
