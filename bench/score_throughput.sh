@@ -169,9 +169,9 @@ awk -v none="$wall_none" -v flagged="$wall_flagged" -v ours="$rate_all" -v lgb="
   -v n="$n" -v r="$r" -v l="$l" 'BEGIN {
   q = flagged / none
   printf "  default run / --reasons 0 wall time, %d rows: %.2f s / %.2f s = %.2fx (target <= 3x): %s\n",
-    n, flagged, none, q, q <= 3 ? "target met" : "target missed"
+    n, flagged, none, q, (q <= 3 ? "target met" : "target missed")
   q = ours / lgb
   printf "  --reasons-for all (%d rows, whole command) / LightGBM pred_contrib (%d rows, in process):\n", r, l
   printf "    %.0f / %.0f rows/s = %.2fx (target >= 10x): %s\n",
-    ours, lgb, q, q >= 10 ? "target met" : "target missed"
+    ours, lgb, q, (q >= 10 ? "target met" : "target missed")
 }'
