@@ -18,10 +18,11 @@
 #      (target >= 10x).
 # Wall time and peak memory of each command. Rayon runs on RAYON_NUM_THREADS threads (default 2).
 # Usage: bench/score_throughput.sh [N] [R] [L]. Cached under
-# ${XDG_CACHE_HOME:-~/.cache}/appfraud: the data directory bench-data-N (shared with the other benches), its feature table
-# bench-data-N/features.parquet, the model package bench-score-model-N/, the LightGBM model
-# bench-lightgbm-model-N/model.txt, and the Python environments venv-score (onnxruntime as
-# pinned in ./dev, numpy) and venv-lightgbm (bench/lightgbm_env.sh).
+# ${XDG_CACHE_HOME:-~/.cache}/appfraud: the data directory bench-data-N (shared with the other
+# benches), its feature table bench-data-N/features.parquet, the model package
+# bench-score-model-N/, the LightGBM model bench-lightgbm-model-N/model.txt, and the Python
+# environments venv-score (onnxruntime as pinned in ./dev, numpy) and venv-lightgbm
+# (bench/lightgbm_env.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -163,7 +164,7 @@ if [ -z "$rate_lgb" ]; then
   exit 1
 fi
 # The whole command: start-up, model load, warm-up, the three timed runs and the check.
-awk -v l="LightGBM pred_contrib, first $l rows (whole command)" -v s="$wall" -v r="$rss" 'BEGIN {
+awk -v l="LightGBM pred_contrib command, first $l rows" -v s="$wall" -v r="$rss" 'BEGIN {
   printf "  %-50s %8.2f s  %16s  peak %6.0f MiB\n", l, s, "", r / 1024 }'
 awk -v none="$wall_none" -v flagged="$wall_flagged" -v ours="$rate_all" -v lgb="$rate_lgb" \
   -v n="$n" -v r="$r" -v l="$l" 'BEGIN {
