@@ -1,24 +1,24 @@
 #!/usr/bin/env bash
-# Trains our GBDT and LightGBM (Python package, from PyPI) back to back on the same feature
-# table, built from N generated applications (default 1,000,000), with the same parameters:
-# 500 trees, 63 leaves, learning rate 0.05, 2 threads, min_data_in_leaf 20, 255 bins. Prints
-# each one's training time (binning included on both sides), the ratio ours / LightGBM, each
-# one's ROC AUC on the same out-of-time test split and their difference.
+# Trains our GBDT and LightGBM (Python package, from PyPI, the version ./dev pins) back to back
+# on the same feature table, built from N generated applications (default 1,000,000), with the
+# same parameters: 500 trees, 63 leaves, learning rate 0.05, 2 threads, min_data_in_leaf 20,
+# 255 bins. Prints each one's training time (binning included on both sides), the ratio
+# ours / LightGBM, each one's ROC AUC on the same out-of-time test split and their difference.
 # Usage: bench/gbdt_vs_lightgbm.sh [N]. The data directory is cached under
 # ${XDG_CACHE_HOME:-~/.cache}/appfraud/bench-data-N (shared with bench/features.sh) and the
-# Python environment under ${XDG_CACHE_HOME:-~/.cache}/appfraud/venv-lightgbm.
+# Python environment (bench/lightgbm_env.sh) under
+# ${XDG_CACHE_HOME:-~/.cache}/appfraud/venv-lightgbm.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 n="${1:-1000000}"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/appfraud"
 venv="$cache/venv-lightgbm"
-if ! "$venv/bin/python" -c "import lightgbm, numpy, sklearn" 2>/dev/null; then
-  echo "creating the LightGBM environment in $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet lightgbm numpy scikit-learn
-fi
-cargo build --quiet --release --bin appfraud
+source bench/lightgbm_env.sh
+ensure_lightgbm_venv "$venv"
+# One build with the benches selected: every bench script then shares one feature resolution
+# (dev-dependencies included) and so one release build of polars.
+cargo build --quiet --release --workspace --bin appfraud --benches
 bin="${CARGO_TARGET_DIR:-$root/target}/release/appfraud"
 data="$cache/bench-data-$n"
 if [ ! -f "$data/applications.parquet" ]; then
@@ -27,7 +27,7 @@ if [ ! -f "$data/applications.parquet" ]; then
 fi
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-cargo bench --quiet -p appfraud-train --bench gbdt_vs_lightgbm -- "$data" "$out" | tee "$out/ours.log"
+cargo bench --quiet --workspace --bench gbdt_vs_lightgbm -- "$data" "$out" | tee "$out/ours.log"
 "$venv/bin/python" bench/gbdt_vs_lightgbm.py "$out" | tee "$out/lightgbm.log"
 # "NAME: train X s, test ROC AUC Y" → "X Y"
 figures() { sed -n "s/^$1: train \([0-9.]*\) s, test ROC AUC \([0-9.]*\)$/\1 \2/p" "$out/$1.log"; }

@@ -11,9 +11,12 @@
 //!
 //! - `meta.json`: `{"rows": n, "features": f}`;
 //! - `rows.f32`: the feature rows, row-major little-endian `f32`, `NaN` = missing;
-//! - `native.f32`: the native engine's probabilities, little-endian `f32`.
+//! - `native.f32`: the native engine's probabilities, little-endian `f32`;
+//! - `prefix.parquet`, when `PREFIX_ROWS` is given: the first `PREFIX_ROWS` rows of the feature
+//!   table, every column kept, for timing `appfraud score --table` with reasons for all rows on
+//!   fewer rows.
 //!
-//! `cargo bench -p appfraud-serve --bench score_throughput -- MODEL_DIR FEATURES OUT_DIR`
+//! `cargo bench --workspace --bench score_throughput -- MODEL_DIR FEATURES OUT_DIR [PREFIX_ROWS]`
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -37,8 +40,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let [model_dir, table, out_dir] = args.as_slice() else {
-        return Err("usage: score_throughput MODEL_DIR FEATURES OUT_DIR".into());
+    let (model_dir, table, out_dir, prefix_rows) = match args.as_slice() {
+        [model, table, out] => (model, table, out, None),
+        [model, table, out, rows] => (model, table, out, Some(rows.parse::<usize>()?)),
+        _ => return Err("usage: score_throughput MODEL_DIR FEATURES OUT_DIR [PREFIX_ROWS]".into()),
     };
     let out_dir = PathBuf::from(out_dir);
     std::fs::create_dir_all(&out_dir)?;
@@ -47,6 +52,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let frame = appfraud_features::read_generic_table(Path::new(table))?;
     let rows = feature_rows(&package, &frame, table)?;
+    if let Some(prefix_rows) = prefix_rows {
+        let mut prefix = frame.slice(0, prefix_rows);
+        appfraud_features::write_parquet_atomically(&mut prefix, &out_dir.join("prefix.parquet"))?;
+    }
     drop(frame);
     let f = package.n_features();
     let n = rows.len() / f;
