@@ -347,7 +347,7 @@ mod tests {
         assert_eq!(count(1_000_000.0), "1,000,000");
         assert_eq!(number(3.0), "3");
         assert_eq!(number(3.2), "3.2");
-        assert_eq!(number(3.14159), "3.14");
+        assert_eq!(number(4.56789), "4.57");
         assert_eq!(number(-2.5), "-2.5");
         assert_eq!(number(0.012_345), "0.0123");
         assert_eq!(number(0.5), "0.5");

@@ -159,7 +159,7 @@ impl TreeEnsemble {
             "rows and contributions must have the same length"
         );
         assert!(
-            f > 0 && rows.len() % f == 0 || f == 0 && rows.is_empty(),
+            rows.len().is_multiple_of(f),
             "{} values are not whole rows of {f} features",
             rows.len()
         );
