@@ -26,22 +26,10 @@ use appfraud_serve::{Explanation, ModelPackage};
 use serde_json::Value;
 
 mod common;
-use common::{ok, read, run, s, usage_error, workspace};
+use common::{ok, python, read, run, s, usage_error, workspace};
 
 const TOLERANCE: f64 = 1e-6;
 const N_FEATURES: usize = 5;
-
-fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("APPFRAUD_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = workspace().join(".venv-ref/bin/python");
-    assert!(
-        venv.is_file(),
-        "the Python reference environment is missing: run ./dev test (it installs .venv-ref/) or set APPFRAUD_PYTHON"
-    );
-    venv
-}
 
 /// The reference script's output directory and JSON, computed once per test binary.
 struct Reference {

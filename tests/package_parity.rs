@@ -19,23 +19,11 @@ use appfraud_train::{ColumnMatrix, Dataset, Model, NativeModel, Node, SplitSpec,
 use polars::prelude::*;
 
 mod common;
-use common::workspace;
+use common::{python, workspace};
 
 const TOLERANCE: f64 = 1e-6;
 /// For isotonic calibration of trees; see the test.
 const ISOTONIC_TOLERANCE: f64 = 1e-5;
-
-fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("APPFRAUD_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = workspace().join(".venv-ref/bin/python");
-    assert!(
-        venv.is_file(),
-        "the Python reference environment is missing: run ./dev test (it installs .venv-ref/) or set APPFRAUD_PYTHON"
-    );
-    venv
-}
 
 /// Python onnxruntime's probabilities for `rows` (after onnx's full checker passed).
 fn python_onnxruntime(model: &Path, rows: &[f32], n_features: usize) -> Vec<f32> {

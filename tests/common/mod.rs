@@ -8,6 +8,20 @@ use std::process::{Command, Output};
 
 use polars::prelude::*;
 
+/// The Python of the reference environment (`.venv-ref/`, installed by `./dev test`), or
+/// `APPFRAUD_PYTHON` when set.
+pub fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("APPFRAUD_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let venv = workspace().join(".venv-ref/bin/python");
+    assert!(
+        venv.is_file(),
+        "the Python reference environment is missing: run ./dev test (it installs .venv-ref/) or set APPFRAUD_PYTHON"
+    );
+    venv
+}
+
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_appfraud");
 

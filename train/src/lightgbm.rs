@@ -816,19 +816,7 @@ fn objective_sigmoid(header: &Section<'_>) -> Result<f64, TrainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A small LCG (Knuth's MMIX constants) so the tests need no RNG crate.
-    struct Lcg(u64);
-
-    impl Lcg {
-        fn next_u64(&mut self) -> u64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            self.0
-        }
-    }
+    use appfraud_core::primitives::SplitMix64;
 
     /// `f32` values around `t32`: itself, its 8 neighbours each side, and the specials.
     fn probes(t32: f32) -> Vec<f32> {
@@ -862,7 +850,7 @@ mod tests {
     /// Random `f64` thresholds of every magnitude and sign, plus the ones LightGBM writes near
     /// zero and beyond the `f32` range.
     fn thresholds() -> Vec<f64> {
-        let mut rng = Lcg(17);
+        let mut rng = SplitMix64::new(17);
         let mut out = vec![
             0.0,
             -0.0,
