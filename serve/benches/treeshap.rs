@@ -1,7 +1,7 @@
 //! TreeSHAP throughput of the two exact algorithms on a model package's trees and the rows of
-//! a feature table: the quadrature algorithm scoring uses (`shap_values_with`; its AVX2 build
-//! when the CPU has AVX2, and its portable build) and Algorithm 2
-//! of Lundberg et al. (`shap_values_algorithm2`, the algorithm of `shap` and LightGBM's
+//! a feature table: the quadrature algorithm scoring uses (`shap_values_with`: its AVX2 build
+//! when the CPU has AVX2, its portable build, and `shap_values_rows` on batches of
+//! `REASON_BATCH` rows as batch scoring calls it) and Algorithm 2 of Lundberg et al. (`shap_values_algorithm2`, the algorithm of `shap` and LightGBM's
 //! `pred_contrib`), on one core and on the rayon pool, in the same run. Also prints the
 //! Gauss–Legendre rule sizes the trees need, the largest difference between the two
 //! algorithms' contributions and the largest additivity error.
@@ -15,13 +15,15 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use appfraud_serve::{
-    Explanation, ModelPackage, Node, ShapKernel, ShapScratch, Tree, TreeEnsemble, feature_rows,
+    Explanation, ModelPackage, Node, REASON_BATCH, ShapKernel, ShapScratch, Tree, TreeEnsemble,
+    feature_rows,
 };
 use rayon::prelude::*;
 
 /// Timed runs per algorithm and thread count.
 const REPEATS: usize = 3;
 
+/// Adds the contributions of a call's rows (row-major) into its output rows.
 type Algorithm = fn(&TreeEnsemble, &[f32], &mut [f64], &mut ShapScratch);
 
 fn main() {
@@ -70,6 +72,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let avx2: Algorithm = |t, row, out, scratch| {
         t.shap_values_on(ShapKernel::Avx2, row, out, scratch);
     };
+    let batch: Algorithm = |t, rows, out, scratch| {
+        t.shap_values_rows(rows, out, scratch);
+    };
     let portable: Algorithm = |t, row, out, scratch| {
         t.shap_values_on(ShapKernel::Portable, row, out, scratch);
     };
@@ -99,14 +104,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         plan_bytes as f64 / 1048576.0,
         v2_bytes / 1073741824.0
     );
-    let algorithms: [(&str, Algorithm); 4] = [
-        ("quadrature", avx2),
-        ("quadrature-batch32", avx2),
-        ("quadrature-portable", portable),
-        ("algorithm2", TreeEnsemble::shap_values_algorithm2),
+    // Each candidate gets ROWS_PER_CALL rows per call (the batched one REASON_BATCH, as
+    // scoring calls it).
+    let algorithms: [(&str, Algorithm, usize); 4] = [
+        ("quadrature", avx2, 1),
+        ("quadrature-batch", batch, REASON_BATCH),
+        ("quadrature-portable", portable, 1),
+        ("algorithm2", TreeEnsemble::shap_values_algorithm2, 1),
     ];
     let mut outputs = Vec::new();
-    for (name, algorithm) in algorithms {
+    for (name, algorithm, rows_per_call) in algorithms {
         for threads in [1, rayon::current_num_threads()] {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
@@ -114,13 +121,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             let mut out = vec![0.0; rows.len()];
             let mut run = || {
                 pool.install(|| {
-                    rows.par_chunks(f).zip(out.par_chunks_mut(f)).for_each_init(
-                        ShapScratch::new,
-                        |scratch, (row, out)| {
+                    rows.par_chunks(rows_per_call * f)
+                        .zip(out.par_chunks_mut(rows_per_call * f))
+                        .for_each_init(ShapScratch::new, |scratch, (rows, out)| {
                             out.fill(0.0);
-                            algorithm(trees, row, out, scratch);
-                        },
-                    )
+                            algorithm(trees, rows, out, scratch);
+                        })
                 });
             };
             run();
@@ -144,7 +150,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
-    for (name, output) in [("batch32", &outputs[1]), ("portable", &outputs[2])] {
+    for (name, output) in [("batch", &outputs[1]), ("portable", &outputs[2])] {
         if output != &outputs[0] {
             return Err(format!("quadrature-{name} differs from quadrature").into());
         }

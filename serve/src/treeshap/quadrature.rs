@@ -42,17 +42,19 @@
 //!
 //! # No division at run time
 //!
-//! `o` is 0 or 1, so `1 / f(t_k)` takes one of two values per node: `1 / ((1−t_k) z)` when the
-//! row does not follow, which cancels against `z` in every place it appears (the edge's term
-//! becomes `−w_k / (1 − t_k)`, the same for every node), and `1 / ((1−t_k) z + t_k)` when it
-//! does, which depends on the node and the rule only and is tabulated once per ensemble. A
-//! row then costs multiplications and additions only.
+//! `o` is 0 or 1, so `1 / f(t_k)` takes one of two values per node, `1 / ((1−t_k) z)` when the
+//! row does not follow and `1 / ((1−t_k) z + t_k)` when it does; both depend on the node and
+//! the rule only and are tabulated once per ensemble. The row's path only selects which table
+//! row is read, so a row costs multiplications and additions, with no branch on its path. A
+//! feature's first occurrence uses the root as its previous occurrence: the root's factor is
+//! exactly 1 (`z = 1`, followed), which takes away that occurrence's special case.
 //!
 //! # Degenerate covers
 //!
-//! As in Algorithm 2, a branch with zero cover gives both children a zero fraction, and a
-//! subtree that neither the row (`o = 0`) nor any training row (`z = 0`) reaches contributes
-//! nothing: it is marked dead and its `S` is zero, so no `0 · ∞` ever occurs.
+//! As in Algorithm 2, a branch with zero cover gives both children a zero fraction. A subtree
+//! that neither the row (`o = 0`) nor any training row (`z = 0`) reaches gets `f = 0`, so its
+//! `G`, and with it its `S` and every contribution through it, is exactly zero; its table
+//! entry for `o = 0` is stored as 0 rather than `∞`, so no `0 · ∞` ever occurs.
 
 // `unsafe` here is one call: the AVX2 build of the loops, made only after the CPU was seen to
 // support AVX2 (see `ShapPlan::shap_values`).
