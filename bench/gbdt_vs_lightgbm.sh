@@ -5,7 +5,8 @@
 # 255 bins. Prints each one's training time (binning included on both sides), the ratio
 # ours / LightGBM, each one's ROC AUC on the same out-of-time test split and their difference.
 # Usage: bench/gbdt_vs_lightgbm.sh [N]. The data directory is cached under
-# ${XDG_CACHE_HOME:-~/.cache}/appfraud/bench-data-N (shared with bench/features.sh) and the
+# ${XDG_CACHE_HOME:-~/.cache}/appfraud/bench-data-N (shared with bench/features.sh), its train
+# and test splits under ${XDG_CACHE_HOME:-~/.cache}/appfraud/bench-gbdt-splits-N, and the
 # Python environment (bench/lightgbm_env.sh) under
 # ${XDG_CACHE_HOME:-~/.cache}/appfraud/venv-lightgbm.
 set -euo pipefail
@@ -25,10 +26,18 @@ if [ ! -f "$data/applications.parquet" ]; then
   echo "generating $n applications into $data"
   "$bin" --quiet generate --out "$data" --applications "$n"
 fi
+# The train and test splits are written once per data directory and read back by later runs
+# (building the dataset takes a minute at 1M applications); delete the directory to rebuild.
+splits="$cache/bench-gbdt-splits-$n"
+source_dir="$data"
+if [ -f "$splits/meta.json" ] && [ "$splits/meta.json" -nt "$data/applications.parquet" ]; then
+  source_dir="-"
+fi
+mkdir -p "$splits"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-cargo bench --quiet --workspace --bench gbdt_vs_lightgbm -- "$data" "$out" | tee "$out/ours.log"
-"$venv/bin/python" bench/gbdt_vs_lightgbm.py "$out" | tee "$out/lightgbm.log"
+cargo bench --quiet --workspace --bench gbdt_vs_lightgbm -- "$source_dir" "$splits" | tee "$out/ours.log"
+"$venv/bin/python" bench/gbdt_vs_lightgbm.py "$splits" | tee "$out/lightgbm.log"
 # "NAME: train X s, test ROC AUC Y" → "X Y"
 figures() { sed -n "s/^$1: train \([0-9.]*\) s, test ROC AUC \([0-9.]*\)$/\1 \2/p" "$out/$1.log"; }
 read -r ours_time ours_auc <<<"$(figures ours)"

@@ -49,7 +49,7 @@ pub fn train_package(
         report.step(format!(
             "  {} trees, final train log-loss {:.5}{}",
             last.trees,
-            last.train_log_loss,
+            last.train_log_loss.unwrap_or(f64::NAN),
             last.valid_log_loss
                 .map(|v| format!(", validation {v:.5}"))
                 .unwrap_or_default()

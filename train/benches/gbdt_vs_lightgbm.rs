@@ -18,14 +18,18 @@
 //! - `ours_test_scores.f64`: our predicted probabilities on the test rows, little-endian `f64`,
 //!   so the Python side can check our AUC with its own implementation.
 //!
-//! `cargo bench -p appfraud-train --bench gbdt_vs_lightgbm -- DATA_DIR OUT_DIR`
+//! `cargo bench --workspace --bench gbdt_vs_lightgbm -- DATA_DIR OUT_DIR`; with `-` as
+//! `DATA_DIR`, the splits a previous run wrote to `OUT_DIR` are read back instead of building
+//! the dataset again.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use appfraud_train::{Dataset, GbdtParams, Split, SplitRows, SplitSpec, roc_auc, train_gbdt};
+use appfraud_train::{
+    ColumnMatrix, Dataset, GbdtParams, Split, SplitRows, SplitSpec, roc_auc, train_gbdt,
+};
 
 const NUM_TREES: usize = 500;
 const MAX_LEAVES: usize = 63;
@@ -47,31 +51,20 @@ fn main() {
     let out_dir = PathBuf::from(out_dir);
     std::fs::create_dir_all(&out_dir).expect("create OUT_DIR");
 
-    let started = Instant::now();
-    let dataset =
-        Dataset::from_data_dir(Path::new(data_dir), SplitSpec::default()).expect("dataset");
-    println!(
-        "dataset: {} rows used of {} applications, {} features, built in {:.1?}",
-        dataset.labels.len(),
-        dataset.summary.input_rows,
-        dataset.feature_set.len(),
-        started.elapsed()
-    );
-    let train = dataset.rows(Split::Train);
-    let test = dataset.rows(Split::Test);
-    for (name, rows) in [("train", &train), ("test", &test)] {
+    let splits = if data_dir == "-" {
+        read_splits(&out_dir)
+    } else {
+        build_splits(Path::new(data_dir), &out_dir)
+    };
+    let [train, test] = &splits;
+    for (name, rows) in [("train", train), ("test", test)] {
         let positives = rows.labels.iter().filter(|&&y| y).count();
         println!(
             "  {name}: {} rows, {positives} fraud ({:.2}%)",
-            rows.len(),
-            100.0 * positives as f64 / rows.len() as f64
+            rows.labels.len(),
+            100.0 * positives as f64 / rows.labels.len() as f64
         );
     }
-    let names: Vec<&str> = dataset.feature_set.names().collect();
-    write_meta(&out_dir, &names, train.len(), test.len());
-    write_split(&out_dir, "train", &train);
-    write_split(&out_dir, "test", &test);
-    drop(dataset);
 
     let params = GbdtParams::default()
         .num_trees(NUM_TREES)
@@ -89,13 +82,13 @@ fn main() {
         .early_stopping_rounds(0)
         .check()
         .expect("valid parameters");
-    let x_train = train.matrix().expect("train matrix");
+    let x_train = train.matrix();
     let started = Instant::now();
     let training = train_gbdt(&params, &x_train, &train.labels, None).expect("fit");
     let train_time = started.elapsed();
     let model = training.model;
 
-    let x_test = test.matrix().expect("test matrix");
+    let x_test = test.matrix();
     let started = Instant::now();
     let scores = model.predict_probas(&x_test).expect("predict");
     let predict_time = started.elapsed();
@@ -104,12 +97,75 @@ fn main() {
     println!(
         "  {} trees; predicting {} test rows took {predict_time:.1?}",
         model.trees.len(),
-        test.len()
+        test.labels.len()
     );
     println!(
         "ours: train {:.2} s, test ROC AUC {auc:.6}",
         train_time.as_secs_f64()
     );
+}
+
+/// One split as the files hold it: column-major features and labels.
+struct Columns {
+    columns: Vec<Vec<f32>>,
+    labels: Vec<bool>,
+}
+
+impl Columns {
+    fn matrix(&self) -> ColumnMatrix<'_> {
+        ColumnMatrix::new(self.columns.iter().map(Vec::as_slice).collect()).expect("matrix")
+    }
+}
+
+/// Builds the dataset of `data_dir` and writes its train and test splits to `out_dir`.
+fn build_splits(data_dir: &Path, out_dir: &Path) -> [Columns; 2] {
+    let started = Instant::now();
+    let dataset = Dataset::from_data_dir(data_dir, SplitSpec::default()).expect("dataset");
+    println!(
+        "dataset: {} rows used of {} applications, {} features, built in {:.1?}",
+        dataset.labels.len(),
+        dataset.summary.input_rows,
+        dataset.feature_set.len(),
+        started.elapsed()
+    );
+    let train = dataset.rows(Split::Train);
+    let test = dataset.rows(Split::Test);
+    let names: Vec<&str> = dataset.feature_set.names().collect();
+    write_meta(out_dir, &names, train.len(), test.len());
+    write_split(out_dir, "train", &train);
+    write_split(out_dir, "test", &test);
+    [train, test].map(|rows| Columns {
+        columns: rows.columns,
+        labels: rows.labels,
+    })
+}
+
+/// Reads back the splits a previous run wrote to `out_dir`.
+fn read_splits(out_dir: &Path) -> [Columns; 2] {
+    let meta: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out_dir.join("meta.json")).expect("read meta.json"),
+    )
+    .expect("meta.json");
+    let n_features = meta["features"].as_array().expect("features").len();
+    println!("dataset: the splits written before to the output directory");
+    ["train", "test"].map(|split| {
+        let n_rows = meta["rows"][split].as_u64().expect("rows") as usize;
+        let bytes = std::fs::read(out_dir.join(format!("{split}_features.f32"))).expect("read");
+        assert_eq!(bytes.len(), 4 * n_rows * n_features, "{split}_features.f32");
+        let values: Vec<f32> = bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        let labels = std::fs::read(out_dir.join(format!("{split}_labels.u8"))).expect("read");
+        assert_eq!(labels.len(), n_rows, "{split}_labels.u8");
+        Columns {
+            columns: values
+                .chunks_exact(n_rows.max(1))
+                .map(<[f32]>::to_vec)
+                .collect(),
+            labels: labels.iter().map(|&y| y == 1).collect(),
+        }
+    })
 }
 
 fn write_meta(out_dir: &Path, names: &[&str], train_rows: usize, test_rows: usize) {

@@ -86,6 +86,7 @@ fn training_log_loss_decreases_every_round() {
         .num_trees(40)
         .learning_rate(0.2)
         .max_leaves(8)
+        .record_train_loss(true)
         .check()
         .unwrap();
     let training = data.train(&params);
@@ -94,14 +95,19 @@ fn training_log_loss_decreases_every_round() {
     // Reference: the loss of the base score alone is the entropy of the base rate.
     let rate = data.labels.iter().filter(|&&y| y).count() as f64 / 2000.0;
     let entropy = -(rate * rate.ln() + (1.0 - rate) * (1.0 - rate).ln());
-    assert!((training.history[0].train_log_loss - entropy).abs() < 1e-12);
-    for pair in training.history.windows(2) {
+    let losses: Vec<f64> = training
+        .history
+        .iter()
+        .map(|r| r.train_log_loss.expect("recorded every round"))
+        .collect();
+    assert!((losses[0] - entropy).abs() < 1e-12);
+    for (pair, rounds) in losses.windows(2).zip(training.history.windows(2)) {
         assert!(
-            pair[1].train_log_loss < pair[0].train_log_loss,
+            pair[1] < pair[0],
             "round {}: {} then {}",
-            pair[1].trees,
-            pair[0].train_log_loss,
-            pair[1].train_log_loss
+            rounds[1].trees,
+            pair[0],
+            pair[1]
         );
     }
     assert!(training.history.iter().all(|r| r.valid_log_loss.is_none()));
@@ -283,7 +289,13 @@ fn thresholds_are_exact_and_training_routing_equals_prediction_routing() {
         / margins.len() as f64;
     assert_eq!(
         loss.to_bits(),
-        training.history.last().unwrap().train_log_loss.to_bits()
+        training
+            .history
+            .last()
+            .unwrap()
+            .train_log_loss
+            .expect("recorded after the last tree")
+            .to_bits()
     );
 }
 

@@ -4,7 +4,8 @@
 use rayon::prelude::*;
 
 use super::binning::{BinMapper, BinnedMatrix};
-use super::grower::{BinNode, BinTree, GrowInputs, TreeShape, grow_tree};
+use super::grower::{BinNode, BinTree, GrowBuffers, GrowInputs, TreeShape, grow_tree};
+use super::histogram::GradientPair;
 use super::inputs::check_training_data;
 use super::model::{GbdtModel, LeafNode, Node, SplitNode, Tree, add_tree};
 use super::objective::{BinaryLogLoss, Objective, mean_log_loss};
@@ -13,13 +14,17 @@ use super::sampling::{bag_rows, tree_features};
 use super::split::SplitRules;
 use crate::{ColumnMatrix, TrainError};
 
+/// Rows per parallel task in the per-row passes of the boosting loop.
+const ROWS_PER_TASK: usize = 4096;
+
 /// Mean log-loss after a number of trees.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RoundLoss {
     /// Trees in the model at this point (0 = the base score alone).
     pub trees: usize,
-    /// Mean log-loss on the training rows (all of them, not only the bag).
-    pub train_log_loss: f64,
+    /// Mean log-loss on the training rows (all of them, not only the bag). Recorded before the
+    /// first tree and after the last, and after every tree with `record_train_loss`.
+    pub train_log_loss: Option<f64>,
     /// Mean log-loss on the validation rows, when a validation set was given.
     pub valid_log_loss: Option<f64>,
 }
@@ -111,7 +116,7 @@ fn boost(
     };
     let mut history = vec![RoundLoss {
         trees: 0,
-        train_log_loss: mean_log_loss(y, &scores),
+        train_log_loss: Some(mean_log_loss(y, &scores)),
         valid_log_loss: valid_loss(&valid_scores),
     }];
     let early_stopping = valid.is_some() && params.early_stopping_rounds() > 0;
@@ -119,9 +124,17 @@ fn boost(
 
     let mut gradients = vec![0.0; n_rows];
     let mut hessians = vec![0.0; n_rows];
+    let mut pairs = vec![GradientPair::default(); n_rows];
+    let mut buffers = GrowBuffers::default();
+    let mut in_bag = vec![false; n_rows];
     let mut trees = Vec::new();
     for round in 0..params.num_trees() {
         objective.gradients(y, &scores, &mut gradients, &mut hessians);
+        pairs
+            .par_iter_mut()
+            .zip(gradients.par_iter().zip(&hessians))
+            .with_min_len(ROWS_PER_TASK)
+            .for_each(|(pair, (&g, &h))| *pair = GradientPair::new(g, h));
         let rows = bag_rows(
             n_rows,
             params.bagging_fraction(),
@@ -136,33 +149,54 @@ fn boost(
         );
         let inputs = GrowInputs {
             binned: &binned,
-            gradients: &gradients,
-            hessians: &hessians,
+            pairs: &pairs,
             active: &active,
         };
-        let bin_tree = grow_tree(&inputs, rows, &shape);
-        if bin_tree.n_leaves() < 2 {
+        let grown = grow_tree(&inputs, &rows, &shape, &mut buffers);
+        if grown.tree.n_leaves() < 2 {
             break;
         }
-        let tree = to_model_tree(&bin_tree, &binned.mappers, learning_rate);
-        // Training rows are routed by their bins, exactly as the tree was grown; the tests
-        // check that this equals routing their `f32` values through `tree`.
-        scores
-            .par_iter_mut()
-            .enumerate()
-            .with_min_len(4096)
-            .for_each(|(row, score)| {
-                if let Node::Leaf(leaf) = &tree.nodes[bin_tree.leaf_of_row(&binned, row)] {
-                    *score += leaf.value;
+        let tree = to_model_tree(&grown.tree, &binned.mappers, learning_rate);
+        // In-bag rows: each leaf's row range from the grower. Out-of-bag rows are routed by
+        // their bins, exactly as the tree was grown; the tests check that this equals routing
+        // their `f32` values through `tree`.
+        for &(node, leaf_rows) in &grown.leaves {
+            if let Node::Leaf(leaf) = &tree.nodes[node] {
+                for &row in leaf_rows {
+                    scores[row as usize] += leaf.value;
                 }
-            });
+            }
+        }
+        if rows.len() < n_rows {
+            for &row in &rows {
+                in_bag[row as usize] = true;
+            }
+            let bin_tree = &grown.tree;
+            scores
+                .par_iter_mut()
+                .zip(&in_bag)
+                .enumerate()
+                .with_min_len(ROWS_PER_TASK)
+                .for_each(|(row, (score, &bagged))| {
+                    if !bagged
+                        && let Node::Leaf(leaf) = &tree.nodes[bin_tree.leaf_of_row(&binned, row)]
+                    {
+                        *score += leaf.value;
+                    }
+                });
+            for &row in &rows {
+                in_bag[row as usize] = false;
+            }
+        }
         if let (Some((vx, _)), Some(vs)) = (valid, valid_scores.as_mut()) {
             add_tree(&tree, vx, vs);
         }
         trees.push(tree);
+        let last_round = trees.len() == params.num_trees();
         let record = RoundLoss {
             trees: trees.len(),
-            train_log_loss: mean_log_loss(y, &scores),
+            train_log_loss: (params.record_train_loss() || last_round)
+                .then(|| mean_log_loss(y, &scores)),
             valid_log_loss: valid_loss(&valid_scores),
         };
         history.push(record);
@@ -175,6 +209,11 @@ fn boost(
                 break;
             }
         }
+    }
+    if let Some(last) = history.last_mut()
+        && last.train_log_loss.is_none()
+    {
+        last.train_log_loss = Some(mean_log_loss(y, &scores));
     }
     let best_iteration = best.map(|(t, _)| t);
     if early_stopping && let Some(best_trees) = best_iteration {
@@ -343,8 +382,8 @@ mod tests {
         let margins = training.model.predict_margins(&x).unwrap();
         let last = training.history.last().unwrap();
         assert_eq!(
-            mean_log_loss(&y, &margins).to_bits(),
-            last.train_log_loss.to_bits()
+            Some(mean_log_loss(&y, &margins).to_bits()),
+            last.train_log_loss.map(f64::to_bits)
         );
     }
 }

@@ -1,15 +1,32 @@
 //! Gradient histograms: for one node, per feature and per bin, the sums of gradients and
 //! hessians and the row count of the node's rows in that bin. Split finding only reads these.
 //!
+//! # Layout
+//!
+//! One node's histogram is one flat array of [`HistBin`]s: per feature group of the binned
+//! matrix, `GROUP_CELLS` cells (32 KiB, a core's L1 data cache) holding its used features one
+//! after another, each with its value bins and then its missing bin
+//! ([`BinnedMatrix::slot_range`]). A cell is four `f64` lanes (gradient, hessian, count, 0), so
+//! adding a row to a cell is one addition of a 32-byte vector.
+//!
+//! # Building
+//!
+//! Rows are read row-wise within a group (LightGBM's "multi-value bin" layout): the group keeps
+//! each row's cell indices side by side, so one row's gradient pair is loaded once and added to
+//! every feature's cell of the group, and consecutive updates of one feature are a whole row
+//! apart, so they never wait for each other. Groups are filled by threads side by side; every
+//! cell is still summed by one thread over the node's rows in ascending order, so the
+//! histogram is bit-identical whatever the number of threads.
+//!
 //! After a split only the child with fewer rows is built from its rows; the other one is the
 //! parent's histogram minus it (LightGBM's histogram subtraction), which halves the work at
-//! least. Each feature's histogram is summed in the node's row order by one thread, and
-//! features run in parallel when the node is large enough, so the sums do not depend on the
-//! number of threads.
+//! least. Histograms are recycled through a [`HistogramPool`], so a tree allocates none once
+//! the pool is warm.
 
 use rayon::prelude::*;
 
-use super::binning::BinnedMatrix;
+use super::binning::{BinnedMatrix, FeatureGroup, GROUP_CELLS};
+use super::kernel;
 
 /// Sums of gradients and hessians of some rows, and how many rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -39,132 +56,222 @@ impl GradientSums {
     }
 
     /// The sums over `rows`, added in the order given.
-    pub fn over(rows: &[u32], gradients: &[f64], hessians: &[f64]) -> Self {
+    pub fn over(rows: &[u32], pairs: &[GradientPair]) -> Self {
         let mut sums = GradientSums::default();
         for &row in rows {
-            let r = row as usize;
-            sums.gradient += gradients[r];
-            sums.hessian += hessians[r];
+            let [g, h, _, _] = pairs[row as usize].0;
+            sums.gradient += g;
+            sums.hessian += h;
         }
         sums.count = rows.len() as u32;
         sums
     }
 }
 
-/// One node's histograms: `features[j][bin]`, value bins first, the missing bin last. Features
-/// a tree may not split on (feature subsampling) have an empty histogram.
+/// One row's gradient and hessian as a histogram increment: `[g, h, 1, 0]`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[repr(C, align(32))]
+pub(crate) struct GradientPair(pub [f64; 4]);
+
+impl GradientPair {
+    /// The increment of a row with gradient `g` and hessian `h`.
+    pub fn new(g: f64, h: f64) -> Self {
+        GradientPair([g, h, 1.0, 0.0])
+    }
+}
+
+/// One histogram cell: `[Σg, Σh, count, 0]` of the rows in the bin. Counts are exact in `f64`
+/// (below 2^53 rows).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[repr(C, align(32))]
+pub(crate) struct HistBin(pub [f64; 4]);
+
+impl HistBin {
+    /// A cell with the given sums (tests and references).
+    #[cfg(test)]
+    pub fn new(gradient: f64, hessian: f64, count: u32) -> Self {
+        HistBin([gradient, hessian, f64::from(count), 0.0])
+    }
+
+    /// The cell as [`GradientSums`].
+    #[inline]
+    pub fn sums(self) -> GradientSums {
+        GradientSums {
+            gradient: self.0[0],
+            hessian: self.0[1],
+            count: self.0[2] as u32,
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, pair: &GradientPair) {
+        for (a, b) in self.0.iter_mut().zip(pair.0) {
+            *a += b;
+        }
+    }
+
+    #[inline]
+    fn sub(&mut self, other: &HistBin) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a -= b;
+        }
+    }
+}
+
+/// One node's histogram over the used features (see the module docs for the layout).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct NodeHistogram {
-    pub features: Vec<Vec<GradientSums>>,
+    pub bins: Vec<HistBin>,
 }
 
 impl NodeHistogram {
-    /// Builds the histograms of `rows` for every feature with `active[j]`.
-    pub fn build(
-        binned: &BinnedMatrix,
-        rows: &[u32],
-        gradients: &[f64],
-        hessians: &[f64],
-        active: &[bool],
-    ) -> Self {
-        let n_active = active.iter().filter(|&&a| a).count();
-        // Gradients gathered once per node, in row order, so every feature reads them
-        // sequentially.
-        let (g, h): (Vec<f64>, Vec<f64>) = rows
-            .iter()
-            .map(|&r| (gradients[r as usize], hessians[r as usize]))
-            .unzip();
-        let features = map_features(
-            binned.mappers.len(),
-            rows.len() * n_active >= MIN_PARALLEL_WORK,
-            |feature| {
-                if !active[feature] {
-                    return Vec::new();
-                }
-                let n_bins = binned.mappers[feature].n_value_bins() + 1;
-                accumulate(binned.column(feature), rows, &g, &h, n_bins)
-            },
-        );
-        NodeHistogram { features }
+    /// The bins of used feature number `slot` (value bins, then the missing bin).
+    pub fn feature(&self, binned: &BinnedMatrix, slot: usize) -> &[HistBin] {
+        &self.bins[binned.slot_range(slot)]
     }
 
-    /// Turns the parent's histogram into the histogram of its other child: `self − child`.
-    pub fn subtract(&mut self, child: &NodeHistogram) {
-        for (parent, child) in self.features.iter_mut().zip(&child.features) {
-            for (p, c) in parent.iter_mut().zip(child) {
-                *p = p.minus(*c);
+    /// Fills `self` (any previous content is overwritten) with the histogram of `rows`
+    /// (ascending) for the used features with `active[feature]`; inactive features' cells are
+    /// zero.
+    pub fn build(
+        &mut self,
+        binned: &BinnedMatrix,
+        rows: &[u32],
+        pairs: &[GradientPair],
+        active: &[bool],
+    ) {
+        if self.bins.len() != binned.total_bins() {
+            self.bins.clear();
+            self.bins.resize(binned.total_bins(), HistBin::default());
+        }
+        let groups = binned.groups();
+        let work = rows.len() * binned.used().len();
+        let fill = |(group, out): (&FeatureGroup, &mut [HistBin])| {
+            let out: &mut [HistBin; GROUP_CELLS] =
+                out.try_into().expect("a group owns GROUP_CELLS cells");
+            accumulate(binned, group, rows, pairs, active, out);
+        };
+        if work >= MIN_PARALLEL_WORK && groups.len() > 1 {
+            groups
+                .par_iter()
+                .zip(self.bins.par_chunks_mut(GROUP_CELLS))
+                .for_each(fill);
+        } else {
+            groups
+                .iter()
+                .zip(self.bins.chunks_mut(GROUP_CELLS))
+                .for_each(fill);
+        }
+    }
+
+    /// Turns the parent's histogram into the histogram of its other child: `self − child`
+    /// (the cells the groups' features own; the others stay zero).
+    pub fn subtract(&mut self, binned: &BinnedMatrix, child: &NodeHistogram) {
+        for ((parent, child), group) in self
+            .bins
+            .chunks_mut(GROUP_CELLS)
+            .zip(child.bins.chunks(GROUP_CELLS))
+            .zip(binned.groups())
+        {
+            let n = group.used_cells;
+            for (p, c) in parent[..n].iter_mut().zip(&child[..n]) {
+                p.sub(c);
             }
         }
     }
 }
 
-/// Sub-histograms filled side by side (row `k` of a node goes to sub-histogram `k mod LANES`)
-/// and summed in a fixed order afterwards. Most features put most rows into one bin, so a
-/// single histogram makes every addition wait for the previous one to the same cell; four
-/// independent cells let four additions run at once (measured 2.6 → 1.0 ns per row and
-/// feature on the 1M-application benchmark's binned matrix). The result depends only on the
-/// row order, never on threads.
-const LANES: usize = 4;
-
-fn accumulate(bins: &[u8], rows: &[u32], g: &[f64], h: &[f64], n_bins: usize) -> Vec<GradientSums> {
-    let mut lanes = vec![GradientSums::default(); LANES * n_bins];
-    let (sub0, rest) = lanes.split_at_mut(n_bins);
-    let (sub1, rest) = rest.split_at_mut(n_bins);
-    let (sub2, sub3) = rest.split_at_mut(n_bins);
-    let add = |sub: &mut [GradientSums], row: u32, gk: f64, hk: f64| {
-        let cell = &mut sub[bins[row as usize] as usize];
-        cell.gradient += gk;
-        cell.hessian += hk;
-        cell.count += 1;
-    };
-    let full = rows.len() / LANES * LANES;
-    for ((r, gk), hk) in rows[..full]
-        .chunks_exact(LANES)
-        .zip(g[..full].chunks_exact(LANES))
-        .zip(h[..full].chunks_exact(LANES))
-    {
-        add(sub0, r[0], gk[0], hk[0]);
-        add(sub1, r[1], gk[1], hk[1]);
-        add(sub2, r[2], gk[2], hk[2]);
-        add(sub3, r[3], gk[3], hk[3]);
-    }
-    for k in full..rows.len() {
-        add(sub0, rows[k], g[k], h[k]);
-    }
-    (0..n_bins)
-        .map(|b| sub0[b].plus(sub1[b]).plus(sub2[b]).plus(sub3[b]))
-        .collect()
-}
-
-/// Below this much work (rows × features for a histogram, bins for a split search) features
-/// are processed on the calling thread: spreading a few thousand additions over threads costs
-/// more than it saves.
-pub(crate) const MIN_PARALLEL_WORK: usize = 1 << 15;
-
-/// `f(0), …, f(n − 1)` in order, computed in parallel (one feature per task) if `parallel`.
-/// Each result depends only on its feature, so the output is the same either way.
-pub(crate) fn map_features<T: Send>(
-    n: usize,
-    parallel: bool,
-    f: impl Fn(usize) -> T + Sync + Send,
-) -> Vec<T> {
-    if parallel {
-        (0..n).into_par_iter().map(f).collect()
+/// Adds `rows` into the cells of one feature group (`out` is the group's part of the
+/// histogram).
+fn accumulate(
+    binned: &BinnedMatrix,
+    group: &FeatureGroup,
+    rows: &[u32],
+    pairs: &[GradientPair],
+    active: &[bool],
+    out: &mut [HistBin; GROUP_CELLS],
+) {
+    out[..group.used_cells].fill(HistBin::default());
+    let width = group.slots.len();
+    let is_active = |k: usize| active[binned.used()[group.slots.start + k]];
+    if (0..width).all(is_active) {
+        kernel::add_rows(&group.cells, width, rows, pairs, out);
     } else {
-        (0..n).map(f).collect()
+        // Feature subsampling: the group's active features only.
+        let keep: Vec<usize> = (0..width).filter(|&k| is_active(k)).collect();
+        for &row in rows {
+            let r = row as usize;
+            let pair = pairs[r];
+            let cells = &group.cells[r * width..(r + 1) * width];
+            for &k in &keep {
+                out[usize::from(cells[k]) % GROUP_CELLS].add(&pair);
+            }
+        }
     }
 }
+
+/// Histograms no longer needed, kept for reuse so that growing a tree allocates none.
+#[derive(Debug, Default)]
+pub(crate) struct HistogramPool {
+    free: Vec<NodeHistogram>,
+}
+
+impl HistogramPool {
+    /// A histogram to [`NodeHistogram::build`] into (its content is arbitrary).
+    pub fn take(&mut self) -> NodeHistogram {
+        self.free
+            .pop()
+            .unwrap_or_else(|| NodeHistogram { bins: Vec::new() })
+    }
+
+    /// Returns a histogram to the pool.
+    pub fn give(&mut self, histogram: NodeHistogram) {
+        self.free.push(histogram);
+    }
+}
+
+/// Below this much work (rows × features for a histogram, bins for a split search, rows for a
+/// partition) work is done on the calling thread: spreading a few thousand operations over
+/// threads costs more than it saves.
+pub(crate) const MIN_PARALLEL_WORK: usize = 1 << 15;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Reference: histograms built directly from each child's rows. Counts are exact; sums
-    /// differ only by the rounding of one subtraction (tolerance 1e-12 on values of order 1).
-    #[test]
-    fn subtraction_equals_direct_build() {
-        let a: Vec<f32> = (0..200).map(|i| (i % 17) as f32).collect();
-        let b: Vec<f32> = (0..200)
+    fn pairs(gradients: &[f64], hessians: &[f64]) -> Vec<GradientPair> {
+        gradients
+            .iter()
+            .zip(hessians)
+            .map(|(&g, &h)| GradientPair::new(g, h))
+            .collect()
+    }
+
+    /// The direct definition: for each used feature and row, the row's bin's cell.
+    fn reference(
+        binned: &BinnedMatrix,
+        rows: &[u32],
+        p: &[GradientPair],
+        active: &[bool],
+    ) -> Vec<HistBin> {
+        let mut cells = vec![HistBin::default(); binned.total_bins()];
+        for (slot, &feature) in binned.used().iter().enumerate() {
+            if !active[feature] {
+                continue;
+            }
+            let column = binned.column(feature);
+            let range = binned.slot_range(slot);
+            for &r in rows {
+                cells[range.start + usize::from(column[r as usize])].add(&p[r as usize]);
+            }
+        }
+        cells
+    }
+
+    fn example() -> (BinnedMatrix, Vec<GradientPair>) {
+        let n = 3000;
+        let a: Vec<f32> = (0..n).map(|i| (i % 17) as f32).collect();
+        let b: Vec<f32> = (0..n)
             .map(|i| {
                 if i % 5 == 0 {
                     f32::NAN
@@ -173,40 +280,68 @@ mod tests {
                 }
             })
             .collect();
-        let binned = BinnedMatrix::new(&[&a, &b], 200, 255);
-        let gradients: Vec<f64> = (0..200)
+        let constant = vec![2.0_f32; n];
+        let c: Vec<f32> = (0..n).map(|i| ((i * 7919) % 1013) as f32).collect();
+        let binned = BinnedMatrix::new(&[&a, &constant, &b, &c], n, 255);
+        let gradients: Vec<f64> = (0..n)
             .map(|i| ((i * 37) % 11) as f64 / 11.0 - 0.4)
             .collect();
-        let hessians: Vec<f64> = (0..200)
-            .map(|i| 0.1 + ((i * 13) % 7) as f64 / 30.0)
-            .collect();
-        let all: Vec<u32> = (0..200).collect();
-        let (left, right): (Vec<u32>, Vec<u32>) = all.iter().partition(|&&r| r % 3 == 0);
-        let active = [true, true];
-        let mut parent = NodeHistogram::build(&binned, &all, &gradients, &hessians, &active);
-        let small = NodeHistogram::build(&binned, &left, &gradients, &hessians, &active);
-        let direct = NodeHistogram::build(&binned, &right, &gradients, &hessians, &active);
-        parent.subtract(&small);
-        for (p, d) in parent
-            .features
-            .iter()
-            .flatten()
-            .zip(direct.features.iter().flatten())
-        {
-            assert_eq!(p.count, d.count);
-            assert!((p.gradient - d.gradient).abs() < 1e-12);
-            assert!((p.hessian - d.hessian).abs() < 1e-12);
-        }
-        let total: u32 = direct.features[1].iter().map(|c| c.count).sum();
-        assert_eq!(total as usize, right.len());
+        let hessians: Vec<f64> = (0..n).map(|i| 0.1 + ((i * 13) % 7) as f64 / 30.0).collect();
+        (binned, pairs(&gradients, &hessians))
     }
 
+    /// Reference: the direct per-feature sums in row order. The row-wise build, serial or in
+    /// feature groups on threads, adds the same numbers in the same order: bit-identical.
     #[test]
-    fn inactive_features_are_skipped() {
-        let a = [1.0, 2.0];
-        let binned = BinnedMatrix::new(&[&a, &a], 2, 255);
-        let h = NodeHistogram::build(&binned, &[0, 1], &[1.0, 2.0], &[1.0, 1.0], &[false, true]);
-        assert!(h.features[0].is_empty());
-        assert_eq!(h.features[1].len(), 3);
+    fn row_wise_build_equals_the_direct_sums_exactly() {
+        let (binned, p) = example();
+        assert_eq!(
+            binned.used(),
+            &[0, 2, 3],
+            "the constant feature is left out"
+        );
+        let all: Vec<u32> = (0..3000).collect();
+        let some: Vec<u32> = (0..3000).filter(|r| r % 3 != 1).collect();
+        for rows in [&all[..], &some[..], &all[..10]] {
+            for active in [[true; 4], [true, true, false, true]] {
+                let mut h = NodeHistogram { bins: Vec::new() };
+                h.build(&binned, rows, &p, &active);
+                assert_eq!(h.bins, reference(&binned, rows, &p, &active));
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(3)
+                    .build()
+                    .unwrap();
+                let mut threaded = NodeHistogram {
+                    bins: vec![HistBin([9.0; 4]); 5],
+                };
+                pool.install(|| threaded.build(&binned, rows, &p, &active));
+                assert_eq!(threaded.bins, h.bins);
+            }
+        }
+    }
+
+    /// Reference: histograms built directly from each child's rows. Counts are exact; sums
+    /// differ only by the rounding of one subtraction (tolerance 1e-12 on values of order 1).
+    #[test]
+    fn subtraction_equals_direct_build() {
+        let (binned, p) = example();
+        let active = [true; 4];
+        let all: Vec<u32> = (0..3000).collect();
+        let (left, right): (Vec<u32>, Vec<u32>) = all.iter().partition(|&&r| r % 3 == 0);
+        let mut pool = HistogramPool::default();
+        let mut parent = pool.take();
+        parent.build(&binned, &all, &p, &active);
+        let mut small = pool.take();
+        small.build(&binned, &left, &p, &active);
+        let mut direct = pool.take();
+        direct.build(&binned, &right, &p, &active);
+        parent.subtract(&binned, &small);
+        for (p, d) in parent.bins.iter().zip(&direct.bins) {
+            assert_eq!(p.0[2], d.0[2]);
+            assert!((p.0[0] - d.0[0]).abs() < 1e-12);
+            assert!((p.0[1] - d.0[1]).abs() < 1e-12);
+        }
+        let total: f64 = direct.feature(&binned, 1).iter().map(|c| c.0[2]).sum();
+        assert_eq!(total as usize, right.len());
     }
 }

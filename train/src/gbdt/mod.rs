@@ -56,6 +56,7 @@ mod booster;
 mod grower;
 mod histogram;
 mod inputs;
+mod kernel;
 mod model;
 mod objective;
 mod params;

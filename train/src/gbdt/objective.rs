@@ -69,15 +69,23 @@ impl Objective for BinaryLogLoss {
 }
 
 /// Mean (unweighted) log-loss of raw scores, `mean(log(1 + e^(−m)))` over positives and
-/// `log(1 + e^m)` over negatives, computed without overflow and summed in row order. This is
-/// the metric reported in the training history and used for early stopping.
+/// `log(1 + e^m)` over negatives, computed without overflow. Rows are summed in order within
+/// fixed blocks of [`ROWS_PER_TASK`] and the block sums in block order, so the result does not
+/// depend on the number of threads. This is the metric reported in the training history and
+/// used for early stopping.
 pub(crate) fn mean_log_loss(labels: &[bool], margins: &[f64]) -> f64 {
-    let total: f64 = labels
-        .iter()
-        .zip(margins)
-        .map(|(&label, &margin)| softplus(if label { -margin } else { margin }))
-        .sum();
-    total / labels.len() as f64
+    let blocks: Vec<f64> = labels
+        .par_chunks(ROWS_PER_TASK)
+        .zip(margins.par_chunks(ROWS_PER_TASK))
+        .map(|(labels, margins)| {
+            labels
+                .iter()
+                .zip(margins)
+                .map(|(&label, &margin)| softplus(if label { -margin } else { margin }))
+                .sum::<f64>()
+        })
+        .collect();
+    blocks.iter().sum::<f64>() / labels.len() as f64
 }
 
 /// `log(1 + e^z)` without overflow.

@@ -70,6 +70,10 @@ declare_params! {
     /// Worker threads; 0 = the current rayon pool. The model does not depend on it.
     num_threads: usize = 0,
         valid "any integer ≥ 0" if |_v| true;
+    /// Record the training log-loss after every tree (one more pass over the training rows per
+    /// tree); when false it is recorded before the first tree and after the last only.
+    record_train_loss: bool = false,
+        valid "true or false" if |_v| true;
     /// Per feature: 1 = prediction non-decreasing in it, -1 = non-increasing, 0 = free.
     monotone_constraints: Vec<i8> = Vec::new(), shown "[]",
         valid "empty, or one of -1, 0, 1 per feature" if |v| v.iter().all(|c| (-1..=1).contains(c));
@@ -106,7 +110,7 @@ mod tests {
         assert_eq!(valid.max_bins(), 255);
         assert!(valid.monotone_constraints().is_empty());
         let docs = GbdtParams::PARAMETERS;
-        assert_eq!(docs.len(), 17);
+        assert_eq!(docs.len(), 18);
         let lr = docs.iter().find(|d| d.name == "learning_rate").unwrap();
         assert_eq!((lr.default, lr.range), ("0.05", "a number in (0, 1]"));
         let mc = docs

@@ -18,7 +18,7 @@
 //! outputs, so every leaf below the left child stays at or below every leaf below the right one
 //! (for a `+1` feature).
 
-use super::histogram::GradientSums;
+use super::histogram::{GradientSums, HistBin};
 
 /// The rules every split must satisfy.
 #[derive(Debug, Clone, Copy)]
@@ -103,13 +103,33 @@ pub(crate) struct SplitCandidate {
 /// threshold satisfies the rules. Ties keep the lowest threshold, missing-right first.
 pub(crate) fn best_split_for_feature(
     feature: usize,
-    histogram: &[GradientSums],
+    histogram: &[HistBin],
     node: GradientSums,
     bounds: OutputBounds,
     monotone: i8,
     rules: &SplitRules,
 ) -> Option<SplitCandidate> {
-    let (&missing, values) = histogram.split_last()?;
+    let (missing, values) = histogram.split_last()?;
+    let missing = missing.sums();
+    let lambda = rules.lambda_l2;
+    let node_gain = leaf_gain(node, lambda, leaf_output(node, lambda, bounds));
+    if monotone == 0 && bounds == OutputBounds::FREE {
+        return best_free_split(feature, values, missing, node, node_gain, rules);
+    }
+    best_bounded_split(feature, values, missing, node, bounds, monotone, rules)
+}
+
+/// [`best_split_for_feature`] in general: outputs clamped into `bounds`, gains of the clamped
+/// outputs, and the order of the outputs checked against `monotone`.
+fn best_bounded_split(
+    feature: usize,
+    values: &[HistBin],
+    missing: GradientSums,
+    node: GradientSums,
+    bounds: OutputBounds,
+    monotone: i8,
+    rules: &SplitRules,
+) -> Option<SplitCandidate> {
     let lambda = rules.lambda_l2;
     let node_gain = leaf_gain(node, lambda, leaf_output(node, lambda, bounds));
     let mut best: Option<SplitCandidate> = None;
@@ -151,7 +171,8 @@ pub(crate) fn best_split_for_feature(
         }
     };
     let mut present_left = GradientSums::default();
-    for (bin, &cell) in values.iter().enumerate() {
+    for (bin, cell) in values.iter().enumerate() {
+        let cell = cell.sums();
         present_left = present_left.plus(cell);
         // An empty bin splits the node exactly as the bin before it: keep the lower threshold.
         if cell.count == 0 {
@@ -169,16 +190,96 @@ pub(crate) fn best_split_for_feature(
     best
 }
 
+/// [`best_split_for_feature`] when outputs are free (no monotone constraint, no bounds), the
+/// common case, as one tight loop: a free output is the optimum `−G / (H + λ)`, whose gain is
+/// `G² / (H + λ)`, so a candidate costs two divisions and the outputs are computed for the
+/// winner only. The candidates, their order, their arithmetic and the tie rule are those of
+/// the general loop, so the result is the same.
+fn best_free_split(
+    feature: usize,
+    values: &[HistBin],
+    missing: GradientSums,
+    node: GradientSums,
+    node_gain: f64,
+    rules: &SplitRules,
+) -> Option<SplitCandidate> {
+    let lambda = rules.lambda_l2;
+    let min_data = f64::from(rules.min_data_in_leaf);
+    let node_count = f64::from(node.count);
+    let missing_count = f64::from(missing.count);
+    let acceptable = |count: f64, hessian: f64| {
+        count >= min_data
+            && hessian >= rules.min_sum_hessian_in_leaf
+            && hessian + lambda > MIN_DENOMINATOR
+    };
+    // (gain, threshold bin, missing left)
+    let mut best: Option<(f64, usize, bool)> = None;
+    let mut consider = |bin: usize, g: f64, h: f64, c: f64, missing_left: bool| {
+        let (gr, hr, cr) = (node.gradient - g, node.hessian - h, node_count - c);
+        if !acceptable(c, h) || !acceptable(cr, hr) {
+            return;
+        }
+        let gain = g * g / (h + lambda) + gr * gr / (hr + lambda) - node_gain;
+        if gain > rules.min_gain_to_split && best.is_none_or(|(b, _, _)| gain > b) {
+            best = Some((gain, bin, missing_left));
+        }
+    };
+    let (mut g, mut h, mut c) = (0.0, 0.0, 0.0);
+    let last = values.len() - 1;
+    for (bin, cell) in values.iter().enumerate() {
+        let [cg, ch, cc, _] = cell.0;
+        g += cg;
+        h += ch;
+        c += cc;
+        if cc == 0.0 {
+            continue;
+        }
+        if bin < last {
+            consider(bin, g, h, c, false);
+            if missing.count > 0 {
+                consider(
+                    bin,
+                    g + missing.gradient,
+                    h + missing.hessian,
+                    c + missing_count,
+                    true,
+                );
+            }
+        } else if missing.count > 0 {
+            consider(bin, g, h, c, false);
+        }
+    }
+    let (gain, threshold_bin, missing_left) = best?;
+    let mut left = values[..=threshold_bin]
+        .iter()
+        .fold(GradientSums::default(), |sums, cell| sums.plus(cell.sums()));
+    if missing_left {
+        left = left.plus(missing);
+    }
+    let right = node.minus(left);
+    let default_left = if missing.count > 0 {
+        missing_left
+    } else {
+        left.count >= right.count
+    };
+    Some(SplitCandidate {
+        feature,
+        threshold_bin,
+        default_left,
+        gain,
+        left,
+        right,
+        left_output: leaf_output(left, lambda, OutputBounds::FREE),
+        right_output: leaf_output(right, lambda, OutputBounds::FREE),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn cell(gradient: f64, hessian: f64, count: u32) -> GradientSums {
-        GradientSums {
-            gradient,
-            hessian,
-            count,
-        }
+    fn cell(gradient: f64, hessian: f64, count: u32) -> HistBin {
+        HistBin::new(gradient, hessian, count)
     }
 
     const RULES: SplitRules = SplitRules {
@@ -188,10 +289,10 @@ mod tests {
         min_gain_to_split: 0.0,
     };
 
-    fn total(histogram: &[GradientSums]) -> GradientSums {
+    fn total(histogram: &[HistBin]) -> GradientSums {
         histogram
             .iter()
-            .fold(GradientSums::default(), |a, &c| a.plus(c))
+            .fold(GradientSums::default(), |a, c| a.plus(c.sums()))
     }
 
     /// Three value bins and a missing bin whose gradient matches bin 2: the best split is
@@ -338,5 +439,53 @@ mod tests {
             best_split_for_feature(0, &histogram, node, bounded, -1, &RULES).expect("split");
         assert_eq!((split.left_output, split.right_output), (0.5, -0.5));
         assert!((split.gain - 3.0).abs() < 1e-12);
+    }
+
+    /// Reference: the general (bounded) search with free bounds, on random histograms with
+    /// empty bins, missing rows and data limits. The fast path must pick the same split with
+    /// bit-identical sums, gain and outputs.
+    #[test]
+    fn the_free_fast_path_equals_the_general_search() {
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..2000 {
+            let n_bins = 2 + (next() % 40) as usize;
+            let histogram: Vec<HistBin> = (0..n_bins)
+                .map(|_| {
+                    let count = if next() % 4 == 0 {
+                        0
+                    } else {
+                        (next() % 30) as u32
+                    };
+                    let g = (next() % 2001) as f64 / 1000.0 - 1.0;
+                    let h = (next() % 1000) as f64 / 4000.0;
+                    cell(g * f64::from(count), h * f64::from(count), count)
+                })
+                .collect();
+            let rules = SplitRules {
+                lambda_l2: [0.0, 1.0][case % 2],
+                min_data_in_leaf: 1 + (case % 7) as u32,
+                min_sum_hessian_in_leaf: [0.0, 1e-3][case % 3 % 2],
+                min_gain_to_split: 0.0,
+            };
+            let node = total(&histogram);
+            let (missing, values) = histogram.split_last().unwrap();
+            let fast = best_split_for_feature(3, &histogram, node, OutputBounds::FREE, 0, &rules);
+            let general = best_bounded_split(
+                3,
+                values,
+                missing.sums(),
+                node,
+                OutputBounds::FREE,
+                0,
+                &rules,
+            );
+            assert_eq!(fast, general, "case {case}");
+        }
     }
 }
