@@ -15,6 +15,8 @@
 //! - `{train,test}_features.f32`: little-endian `f32`, column-major (feature 0's rows first),
 //!   `NaN` = missing;
 //! - `{train,test}_labels.u8`: one byte per row, 1 = fraud;
+//! - `table.parquet`: every labelled row with `application_id`, `submitted_at`, `is_fraud` and
+//!   the features, for timing `appfraud train --table`;
 //! - `ours_test_scores.f64`: our predicted probabilities on the test rows, little-endian `f64`,
 //!   so the Python side can check our AUC with its own implementation.
 //!
@@ -128,6 +130,7 @@ fn build_splits(data_dir: &Path, out_dir: &Path) -> [Columns; 2] {
         dataset.feature_set.len(),
         started.elapsed()
     );
+    write_table(out_dir, &dataset);
     let train = dataset.rows(Split::Train);
     let test = dataset.rows(Split::Test);
     let names: Vec<&str> = dataset.feature_set.names().collect();
@@ -138,6 +141,32 @@ fn build_splits(data_dir: &Path, out_dir: &Path) -> [Columns; 2] {
         columns: rows.columns,
         labels: rows.labels,
     })
+}
+
+/// Writes every labelled row of the dataset (all three splits, as `appfraud train --data`
+/// keeps them) as `table.parquet`: `application_id`, `submitted_at`, `is_fraud`, then the
+/// features, so that `appfraud train --table` can be timed as a whole command on them.
+fn write_table(out_dir: &Path, dataset: &Dataset) {
+    use polars::prelude::*;
+    let times = dataset.times.as_ref().expect("a data directory has times");
+    let mut columns: Vec<Column> = vec![
+        Column::new("application_id".into(), &dataset.ids),
+        Column::new("submitted_at".into(), times)
+            .cast(&DataType::Datetime(
+                TimeUnit::Microseconds,
+                Some(TimeZone::UTC),
+            ))
+            .expect("datetime"),
+        Column::new("is_fraud".into(), &dataset.labels),
+    ];
+    for (name, values) in dataset.feature_set.names().zip(&dataset.columns) {
+        columns.push(Column::new(name.into(), values));
+    }
+    let mut df = DataFrame::new_infer_height(columns).expect("frame");
+    let file = File::create(out_dir.join("table.parquet")).expect("create table.parquet");
+    ParquetWriter::new(file)
+        .finish(&mut df)
+        .expect("write table.parquet");
 }
 
 /// Reads back the splits a previous run wrote to `out_dir`.
