@@ -166,7 +166,7 @@ pub(crate) fn grow_tree<'b>(
     };
     if shape.max_leaves > 1 && may_split(&root, shape) {
         let mut histogram = pool.take();
-        histogram.build(inputs.binned, rows, inputs.pairs, inputs.active);
+        histogram.build(inputs.binned, rows, root.sums, inputs.pairs, inputs.active);
         root.best = find_best_split(&root, &histogram, inputs, shape);
         root.histogram = Some(histogram);
     }
@@ -322,6 +322,7 @@ fn split_leaf(
     smaller_histogram.build(
         inputs.binned,
         &rows[smaller.begin..smaller.end],
+        smaller.sums,
         inputs.pairs,
         inputs.active,
     );

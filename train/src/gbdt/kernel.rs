@@ -1,5 +1,5 @@
-//! The inner loop of histogram building, the one place the GBDT spends most of its time,
-//! with two CPU-specific helps:
+//! The inner loop of histogram building, where the GBDT spends most of its time, with two
+//! CPU-specific helps:
 //!
 //! - **Software prefetch.** A node's rows are ascending but scattered, so the hardware
 //!   prefetcher cannot guess the next row; without a prefetch each row's bins are a cache miss
@@ -22,10 +22,10 @@ use super::histogram::{GradientPair, HistBin};
 pub(crate) const AHEAD: usize = 12;
 
 /// Adds the gradient pair of each row of `rows` to its cells: row `r`'s cell indices are
-/// `cells[r * width..(r + 1) * width]` (each below `GROUP_CELLS`), in order.
+/// `entries[row_starts[r]..row_starts[r + 1]]` (each below `GROUP_CELLS`), in order.
 pub(crate) fn add_rows(
-    cells: &[u16],
-    width: usize,
+    row_starts: &[u32],
+    entries: &[u16],
     rows: &[u32],
     pairs: &[GradientPair],
     out: &mut [HistBin; GROUP_CELLS],
@@ -34,43 +34,47 @@ pub(crate) fn add_rows(
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2 (checked just above), the only requirement of a
         // `#[target_feature(enable = "avx2")]` function.
-        unsafe { add_rows_avx2(cells, width, rows, pairs, out) };
+        unsafe { add_rows_avx2(row_starts, entries, rows, pairs, out) };
         return;
     }
-    add_rows_portable(cells, width, rows, pairs, out);
+    add_rows_portable(row_starts, entries, rows, pairs, out);
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn add_rows_avx2(
-    cells: &[u16],
-    width: usize,
+    row_starts: &[u32],
+    entries: &[u16],
     rows: &[u32],
     pairs: &[GradientPair],
     out: &mut [HistBin; GROUP_CELLS],
 ) {
-    add_rows_portable(cells, width, rows, pairs, out);
+    add_rows_portable(row_starts, entries, rows, pairs, out);
 }
 
 #[inline(always)]
 fn add_rows_portable(
-    cells: &[u16],
-    width: usize,
+    row_starts: &[u32],
+    entries: &[u16],
     rows: &[u32],
     pairs: &[GradientPair],
     out: &mut [HistBin; GROUP_CELLS],
 ) {
     const MASK: usize = GROUP_CELLS - 1;
     for (i, &row) in rows.iter().enumerate() {
+        // Two stages: the row start twice as far ahead, then (once it has arrived) the
+        // entries and gradient pair of the row `AHEAD` on.
+        if let Some(&far) = rows.get(i + 2 * AHEAD) {
+            prefetch(row_starts, far as usize);
+        }
         if let Some(&next) = rows.get(i + AHEAD) {
             let n = next as usize;
-            prefetch(cells, n * width);
-            prefetch(cells, (n + 1) * width - 1);
+            prefetch(entries, row_starts[n] as usize);
             prefetch(pairs, n);
         }
         let r = row as usize;
         let pair = pairs[r];
-        for &cell in &cells[r * width..(r + 1) * width] {
+        for &cell in &entries[row_starts[r] as usize..row_starts[r + 1] as usize] {
             let bin = &mut out[usize::from(cell) & MASK];
             for (a, b) in bin.0.iter_mut().zip(pair.0) {
                 *a += b;
@@ -105,29 +109,35 @@ mod tests {
     /// bit-identical.
     #[test]
     fn both_builds_equal_the_direct_sums() {
-        let width = 3;
         let n = 500;
-        let cells: Vec<u16> = (0..n * width)
-            .map(|i| ((i * 7919) % 97 + (i % width) * 100) as u16)
-            .collect();
+        // Row r holds r % 4 entries.
+        let mut row_starts = vec![0u32];
+        let mut entries = Vec::new();
+        for r in 0..n {
+            for k in 0..r % 4 {
+                entries.push(((r * 7919 + k * 131) % GROUP_CELLS) as u16);
+            }
+            row_starts.push(entries.len() as u32);
+        }
         let pairs: Vec<GradientPair> = (0..n)
             .map(|i| GradientPair::new((i as f64 * 0.37).sin(), 0.1 + (i % 7) as f64 * 0.01))
             .collect();
         let rows: Vec<u32> = (0..n as u32).filter(|r| r % 3 != 0).collect();
         let mut expected = Box::new([HistBin::default(); GROUP_CELLS]);
         for &r in &rows {
-            for k in 0..width {
-                let c = &mut expected[usize::from(cells[r as usize * width + k])];
+            let r = r as usize;
+            for &cell in &entries[row_starts[r] as usize..row_starts[r + 1] as usize] {
+                let c = &mut expected[usize::from(cell)];
                 for lane in 0..4 {
-                    c.0[lane] += pairs[r as usize].0[lane];
+                    c.0[lane] += pairs[r].0[lane];
                 }
             }
         }
         let mut got = Box::new([HistBin::default(); GROUP_CELLS]);
-        add_rows(&cells, width, &rows, &pairs, &mut got);
+        add_rows(&row_starts, &entries, &rows, &pairs, &mut got);
         assert_eq!(got, expected);
         let mut portable = Box::new([HistBin::default(); GROUP_CELLS]);
-        add_rows_portable(&cells, width, &rows, &pairs, &mut portable);
+        add_rows_portable(&row_starts, &entries, &rows, &pairs, &mut portable);
         assert_eq!(portable, expected);
     }
 }
