@@ -79,7 +79,7 @@ pub use evaluation::{BootstrapSettings, Evaluation, TARGET_FPRS, Thresholds, eva
 pub use export::{BATCH_DIM, INPUT as ONNX_INPUT, OUTPUT as ONNX_OUTPUT, export_onnx, tree_covers};
 pub use gbdt::{
     GbdtModel, GbdtParams, GbdtTraining, LeafNode, Node, RoundLoss, SplitNode, Tree,
-    ValidGbdtParams, train_gbdt,
+    ValidGbdtParams, train_gbdt, train_gbdt_weighted,
 };
 pub use lightgbm::{LIGHTGBM_MAX_DEPTH, LIGHTGBM_MAX_NODES, LightGbmModel, lightgbm_threshold_f32};
 pub use logistic::{

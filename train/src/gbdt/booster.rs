@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::binning::{BinMapper, BinnedMatrix};
 use super::grower::{BinNode, BinTree, GrowInputs, TreeShape, grow_tree};
-use super::inputs::check_training_data;
+use super::inputs::{check_training_data, check_weights};
 use super::model::{GbdtModel, LeafNode, Node, SplitNode, Tree, add_tree};
 use super::objective::{BinaryLogLoss, Objective, mean_log_loss};
 use super::params::ValidGbdtParams;
@@ -60,10 +60,39 @@ pub fn train_gbdt(
     y: &[bool],
     valid: Option<(&ColumnMatrix<'_>, &[bool])>,
 ) -> Result<GbdtTraining, TrainError> {
+    train_gbdt_weighted(params, x, y, None, valid)
+}
+
+/// [`train_gbdt`] with a weight per training row (`None`: every row weighs 1, exactly
+/// [`train_gbdt`]).
+///
+/// A weight scales its row's gradient and hessian, so a row of integer weight `k` counts as
+/// `k` copies of it in every histogram sum; the base score is the log-odds of the weighted
+/// base rate. Row counts are not weighted: `min_data_in_leaf` and the node counts of the
+/// model (the covers of TreeSHAP) count rows, and `min_sum_hessian_in_leaf` sees weighted
+/// hessians. The recorded training log-loss is the unweighted mean over rows, the validation
+/// one unweighted as before.
+///
+/// # Errors
+///
+/// Those of [`train_gbdt`], and for `weights`: [`TrainError::LengthMismatch`] when there is
+/// not one per training row, [`TrainError::NonFinite`] / [`TrainError::NegativeWeight`] for a
+/// weight that is not a finite number `≥ 0`, [`TrainError::WeightlessClass`] when every row
+/// of a class weighs 0.
+pub fn train_gbdt_weighted(
+    params: &ValidGbdtParams,
+    x: &ColumnMatrix<'_>,
+    y: &[bool],
+    weights: Option<&[f64]>,
+    valid: Option<(&ColumnMatrix<'_>, &[bool])>,
+) -> Result<GbdtTraining, TrainError> {
     check_training_data(params, x, y, valid)?;
+    if let Some(w) = weights {
+        check_weights(w, y)?;
+    }
     let threads = params.num_threads();
     if threads == 0 {
-        return Ok(boost(params, x, y, valid));
+        return Ok(boost(params, x, y, weights, valid));
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -72,7 +101,7 @@ pub fn train_gbdt(
             threads,
             message: e.to_string(),
         })?;
-    Ok(pool.install(|| boost(params, x, y, valid)))
+    Ok(pool.install(|| boost(params, x, y, weights, valid)))
 }
 
 /// The boosting loop on checked inputs.
@@ -80,6 +109,7 @@ fn boost(
     params: &ValidGbdtParams,
     x: &ColumnMatrix<'_>,
     y: &[bool],
+    weights: Option<&[f64]>,
     valid: Option<(&ColumnMatrix<'_>, &[bool])>,
 ) -> GbdtTraining {
     let n_rows = x.n_rows();
@@ -87,7 +117,7 @@ fn boost(
     let objective = BinaryLogLoss {
         scale_pos_weight: params.scale_pos_weight(),
     };
-    let base_score = objective.initial_score(y);
+    let base_score = objective.initial_score_weighted(y, weights);
     let monotone = params.monotone_constraints();
     let shape = TreeShape {
         rules: SplitRules {
@@ -122,6 +152,12 @@ fn boost(
     let mut trees = Vec::new();
     for round in 0..params.num_trees() {
         objective.gradients(y, &scores, &mut gradients, &mut hessians);
+        if let Some(w) = weights {
+            for ((g, h), w) in gradients.iter_mut().zip(hessians.iter_mut()).zip(w) {
+                *g *= w;
+                *h *= w;
+            }
+        }
         let rows = bag_rows(
             n_rows,
             params.bagging_fraction(),
