@@ -67,13 +67,14 @@ mod logistic;
 mod matrix;
 mod metrics;
 mod plots;
+mod refit;
 mod trainer;
 
 pub use appfraud_core::{ParamError, ParamInfo, ParamTable};
 pub use bootstrap::{Interval, bootstrap_ci};
 pub use calibration::{Calibrator, fit_isotonic, fit_platt};
 pub use card::{CardInputs, model_card};
-pub use dataset::{Dataset, DatasetSummary, Split, SplitRows, SplitSpec};
+pub use dataset::{Dataset, DatasetSummary, RefitRows, Split, SplitRows, SplitSpec};
 pub use error::TrainError;
 pub use evaluation::{BootstrapSettings, Evaluation, TARGET_FPRS, Thresholds, evaluate};
 pub use export::{BATCH_DIM, INPUT as ONNX_INPUT, OUTPUT as ONNX_OUTPUT, export_onnx, tree_covers};
@@ -94,6 +95,7 @@ pub use metrics::{
 pub use plots::{
     MAX_IMPORTANCE_BARS, calibration_svg, importance_svg, precision_recall_svg, roc_svg,
 };
+pub use refit::{Deployment, FitPlan, FitStep, recency_weights};
 pub use trainer::{
     Algorithm, CalibrationMethod, ImportOptions, Model, ModelOrigin, NATIVE_FORMAT_VERSION,
     NativeModel, PLOTS, TestCurves, TrainConfig, TrainedModel, ValidTrainConfig, check_package_dir,
