@@ -23,6 +23,13 @@
 //!   pipeline joined with labels, split out of time, each split keeping only the labels known by
 //!   its cutoff (label delay), identity clusters kept from straddling splits (the protocol is in
 //!   `docs/signals.md`, "Evaluation protocol"). Rows come out as a [`ColumnMatrix`].
+//!   [`Dataset::refit`] ([`RefitRows`]) holds the rows of the deployed fit.
+//! - **Train what you deploy.** [`train`] evaluates out of time (the evaluation fit), then by
+//!   default refits the packaged model on every row labelled before the calibration window
+//!   (the test split's dates) with the evaluation fit's tree count, and calibrates it and
+//!   chooses its thresholds on the calibration window ([`Deployment`], [`FitPlan`]: which rows
+//!   each step used). [`recency_weights`] and [`train_gbdt_weighted`] weight rows by age
+//!   (`recency_half_life_days`).
 //! - **Models.** [`GbdtParams`] → [`ValidGbdtParams`] → [`train_gbdt`] → [`GbdtTraining`] /
 //!   [`GbdtModel`], a plain serialisable model with documented prediction semantics (`x <=
 //!   threshold` in `f32`, `NaN` to `default_left`; its design, one stage per file, is on

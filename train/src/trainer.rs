@@ -5,7 +5,9 @@
 //! Steps: fit the model on the training split (GBDT with early stopping on validation, or the
 //! logistic baseline), fit the calibrator on validation margins, choose the band thresholds on
 //! calibrated validation probabilities, then evaluate validation and test with bootstrap
-//! intervals.
+//! intervals. That is the evaluation fit; with `refit` (the default) the packaged model is then
+//! the deployed fit of the `refit` module, refitted on every row labelled before the
+//! calibration window and calibrated on it.
 
 use std::path::Path;
 
