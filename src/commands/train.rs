@@ -123,6 +123,12 @@ pub fn run(args: TrainArgs, report: &Reporter) -> Result<()> {
     }
     let config = config.check().map_err(TrainError::from)?;
     config.check_combinations().map_err(TrainError::from)?;
+    if config.recency_half_life_days() > 0.0 && args.source.table.is_some() && args.time.is_none() {
+        return Err(UsageError(
+            "recency_half_life_days weights rows by age: with --table it needs --time COL".into(),
+        )
+        .into());
+    }
     appfraud_train::check_package_dir(&args.out)?;
     let spec = SplitSpec {
         valid_from: args.valid_from.map(date_micros),

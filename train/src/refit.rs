@@ -58,9 +58,12 @@ pub struct FitPlan {
 pub struct Deployment {
     /// The rows of every step.
     pub plan: FitPlan,
-    /// Trees of the deployed model (the evaluation fit's early-stopped count); `None` for
-    /// logistic regression.
+    /// Trees of the deployed model (the evaluation fit's tree count); `None` for logistic
+    /// regression.
     pub trees: Option<usize>,
+    /// Whether early stopping on validation chose that count (`early_stopping_rounds > 0`);
+    /// otherwise it is `num_trees`, or fewer when a tree found no split.
+    pub early_stopped: bool,
     /// Rows before the calibration window left out because their identity cluster reaches it.
     pub dropped_cluster_overlap: usize,
     /// The deployed model on the calibration window, with its own thresholds. The calibrator
@@ -238,6 +241,7 @@ pub(crate) fn deploy(
             calibration_ids: calibration_rows.ids,
         },
         trees,
+        early_stopped: config.gbdt().early_stopping_rounds() > 0,
         dropped_cluster_overlap: refit.dropped_cluster_overlap,
         calibration_window,
         evaluation_thresholds,
@@ -287,11 +291,17 @@ pub(crate) fn card_section(d: &Deployment, calibration: &str, thresholds: &Thres
     }
     let _ = writeln!(s);
     match d.trees {
-        Some(t) => {
+        Some(t) if d.early_stopped => {
             let _ = writeln!(
                 s,
                 "- Trees: {t}, the evaluation fit's tree count after early stopping on \
                  validation; the deployed fit has no early stopping."
+            );
+        }
+        Some(t) => {
+            let _ = writeln!(
+                s,
+                "- Trees: {t}, the evaluation fit's tree count (early stopping was off)."
             );
         }
         None => {
@@ -354,6 +364,7 @@ pub(crate) fn metrics_json(d: &Deployment) -> serde_json::Value {
     serde_json::json!({
         "windows": steps,
         "trees": d.trees,
+        "early_stopped": d.early_stopped,
         "dropped_cluster_overlap": d.dropped_cluster_overlap,
         "recency_half_life_days": d.recency_half_life_days,
         "evaluation_thresholds": d.evaluation_thresholds,
