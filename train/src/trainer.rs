@@ -728,7 +728,7 @@ impl TrainedModel {
                  trees), not trained by appfraud; its trees route and score exactly as in LightGBM"
             ),
             (ModelOrigin::Trained, Algorithm::Gbdt) if self.deployment.is_some() => {
-                "histogram gradient-boosted trees (binary log-loss, leaf-wise growth, learned default directions for missing values), refitted on every row labelled before the calibration window with the tree count early stopping chose on validation".to_owned()
+                "histogram gradient-boosted trees (binary log-loss, leaf-wise growth, learned default directions for missing values), refitted on every row labelled before the calibration window with the evaluation fit's tree count".to_owned()
             }
             (ModelOrigin::Trained, Algorithm::Gbdt) => {
                 "histogram gradient-boosted trees (binary log-loss, leaf-wise growth, learned default directions for missing values), early-stopped on validation".to_owned()
