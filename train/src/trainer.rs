@@ -26,9 +26,9 @@ use crate::plots::{calibration_svg, importance_svg, precision_recall_svg, roc_sv
 use crate::refit::{Deployment, card_section, deploy, fit_weights, metrics_json};
 use crate::{ColumnMatrix, TrainError};
 use appfraud_core::{
-    Bands, Explainer, FeatureSet, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestFeatureSet,
-    MetricInterval, Metrics, ModelManifest, ONNX_FILE, OnnxFile, PackageFile, SplitCounts,
-    SplitMetrics, TrainingSummary, declare_params,
+    Bands, DeployedFit, Explainer, FeatureSet, MANIFEST_FILE, MANIFEST_FORMAT_VERSION,
+    ManifestFeatureSet, MetricInterval, Metrics, ModelManifest, ONNX_FILE, OnnxFile, PackageFile,
+    SplitCounts, SplitMetrics, TrainingSummary, declare_params,
 };
 
 /// Version of the native model format (`model.json`).
@@ -914,6 +914,24 @@ impl TrainedModel {
                 unlabeled: d.unlabeled,
                 dropped_label_delay: d.dropped_label_delay,
                 dropped_cluster_overlap: d.dropped_cluster_overlap,
+                deployed_fit: self.deployment.as_ref().map(|dep| {
+                    let step = |name: &str| dep.plan.steps.iter().find(|s| s.step == name);
+                    let window =
+                        |name: &str| step(name).and_then(|s| Some((time(s.from?), time(s.to?))));
+                    let counts = |name: &str, split: &str| SplitCounts {
+                        split: split.to_owned(),
+                        rows: step(name).map_or(0, |s| s.rows),
+                        fraud: step(name).map_or(0, |s| s.positives),
+                    };
+                    DeployedFit {
+                        train_window: window("deployed train"),
+                        train: counts("deployed train", "deployed_train"),
+                        calibration_window: window("calibration window"),
+                        calibration: counts("calibration window", "calibration"),
+                        trees: dep.trees,
+                        dropped_cluster_overlap: dep.dropped_cluster_overlap,
+                    }
+                }),
             },
             metrics: Metrics {
                 validation: split_metrics(&self.validation),

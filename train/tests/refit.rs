@@ -267,6 +267,30 @@ fn the_refit_is_deterministic_and_its_card_states_the_windows() {
         metrics["deployed_fit"]["windows"][3]["rows"].as_u64(),
         Some(refit.rows.len() as u64)
     );
+    // The manifest records the deployed fit beside the evaluation fit's counts, and its bands
+    // are the deployed model's thresholds.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("manifest.json")).unwrap()).unwrap();
+    let deployed = &manifest["training"]["deployed_fit"];
+    assert_eq!(
+        deployed["train"]["rows"].as_u64(),
+        Some(refit.rows.len() as u64)
+    );
+    assert_eq!(deployed["train"]["fraud"].as_u64(), Some(fraud as u64));
+    assert_eq!(
+        deployed["calibration"]["rows"].as_u64(),
+        Some(test_rows as u64)
+    );
+    assert!(
+        deployed["calibration_window"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("2025-10-01")
+    );
+    assert_eq!(
+        manifest["bands"]["verify"].as_f64(),
+        Some(refitted().native.thresholds.fpr_1pct)
+    );
 }
 
 /// Row weights by age need the GBDT and a time per row; both are refused with typed errors.
