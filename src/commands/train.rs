@@ -64,7 +64,8 @@ pub struct TrainArgs {
     /// The model (overrides the config file).
     #[arg(long, value_enum)]
     pub algo: Option<AlgoArg>,
-    /// Calibration fitted on validation (overrides the config file).
+    /// Calibration fitted on validation, or on the calibration window for the deployed fit
+    /// (overrides the config file).
     #[arg(long, value_enum)]
     pub calibration: Option<CalibrationArg>,
     /// TOML file with the parameters (see below); command-line options win.

@@ -91,8 +91,9 @@ declare_params! {
     /// The model to train: our histogram GBDT or the logistic baseline.
     algorithm: Algorithm = Algorithm::Gbdt, shown "\"gbdt\"",
         valid "\"gbdt\" or \"logistic\"" if |_v| true;
-    /// How margins become probabilities, fitted on validation: a sigmoid (Platt) or a monotone
-    /// piecewise-linear map (isotonic, needs many validation positives).
+    /// How margins become probabilities, fitted on validation (the deployed fit's on the
+    /// calibration window): a sigmoid (Platt) or a monotone piecewise-linear map (isotonic,
+    /// needs many positives).
     calibration: CalibrationMethod = CalibrationMethod::Platt, shown "\"platt\"",
         valid "\"platt\" or \"isotonic\"" if |_v| true;
     /// Precision is reported among this many highest scores (precision at k).
@@ -111,7 +112,7 @@ declare_params! {
     /// training row, in the evaluation and the deployed fit alike; 0 = every row weighs 1.
     /// GBDT only.
     recency_half_life_days: f64 = 0.0, shown "0",
-        valid "a finite number ≥ 0 (0 = off)" if |v| *v >= 0.0 && v.is_finite();
+        valid "a finite number ≥ 0; 0 = off" if |v| *v >= 0.0 && v.is_finite();
     table
     /// GBDT parameters, used when `algorithm = "gbdt"`.
     gbdt: GbdtParams => ValidGbdtParams;
