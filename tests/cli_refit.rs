@@ -149,10 +149,19 @@ fn previous_quarter(day: &str) -> String {
     }
 }
 
-/// The quarter after the cutoff, scored by a package trained as of the cutoff with and
-/// without the refit: (ROC AUC, PR AUC, rows, fraud) of each, on every label the full
-/// directory holds for that quarter (none of which either package saw).
-fn next_quarter_scores(applications: usize, seed: u64) -> [(f64, f64, u64, u64); 2] {
+/// What a package scored on the quarter after the cutoff, against every label the full
+/// directory holds for it (none of which the package saw).
+#[derive(Debug, Clone, Copy)]
+struct NextQuarter {
+    roc_auc: f64,
+    log_loss: f64,
+    rows: u64,
+    fraud: u64,
+}
+
+/// The quarter after the cutoff, scored by packages trained as of the cutoff with and without
+/// the refit (in that order).
+fn next_quarter_scores(applications: usize, seed: u64) -> [NextQuarter; 2] {
     let tmp = tempfile::tempdir().unwrap();
     let full = tmp.path().join("full");
     // Seven quarters, 2024-01-01 to 2025-09-30: trained as of 2025-04-01, scored on the
@@ -177,36 +186,52 @@ fn next_quarter_scores(applications: usize, seed: u64) -> [(f64, f64, u64, u64);
             "2025-04-01",
         ]));
         let e: serde_json::Value = serde_json::from_str(&out).expect("evaluate prints JSON");
-        (
-            e["roc_auc"]["estimate"].as_f64().unwrap(),
-            e["pr_auc"]["estimate"].as_f64().unwrap(),
-            e["rows"].as_u64().unwrap(),
-            e["positives"].as_u64().unwrap(),
-        )
+        NextQuarter {
+            roc_auc: e["roc_auc"]["estimate"].as_f64().unwrap(),
+            log_loss: e["log_loss"].as_f64().unwrap(),
+            rows: e["rows"].as_u64().unwrap(),
+            fraud: e["positives"].as_u64().unwrap(),
+        }
     })
 }
 
 /// Trained as of 2025-04-01 on generated data whose fraud grows by about a quarter each quarter
 /// and shifts from software remote control to hardware KVMs and stealth farms, the deployed
-/// package ranks the applications of the next quarter (2025-04-01 to 2025-06-30) better than
-/// the evaluation fit does (`--no-refit`, today's package), on labels neither saw.
+/// package scores the applications of the next quarter (2025-04-01 to 2025-06-30) better than
+/// the evaluation fit does (`--no-refit`, today's package), on labels neither saw: lower log
+/// loss and higher ROC AUC.
 ///
-/// The metric is ROC AUC because it is the one that held on every seed measured at this size
-/// and configuration (`bench/refit_out_of_time.sh --applications 10000 --config` with this
-/// file's configuration: refit higher on seeds 1 to 8, by 0.0001 to 0.0195, mean 0.9795
-/// against 0.9735); with about 70 to 100 fraud rows in the quarter, PR AUC moved either way
-/// (better on 4 of the 8 seeds) and log loss was lower on 7 of 8. Reference: the no-refit
-/// package's ROC AUC on the same rows; no tolerance (the refit must be strictly higher).
+/// Why these metrics, from `bench/refit_out_of_time.sh` (release build, the same cut; each
+/// count is of seeds on which the refit was better):
+/// - log loss is the robust gain: lower on 7 of 8 seeds at 8,000 applications, 7 of 8 at
+///   10,000, 5 of 6 at 12,000 and 6 of 6 at 40,000 (this file's configuration and the default
+///   one), by 12 % on average at 40,000. The deployed model is calibrated on the newest
+///   labelled quarter, so its probabilities follow the fraud share as it grows.
+/// - ROC AUC rose on all 8 seeds measured at this size and configuration (mean 0.9735 to
+///   0.9795), but not at 40,000 applications, where both sit near 0.985 and the refit was
+///   ahead on 1 of 6 seeds (both configurations); PR AUC, with 70 to 100 fraud rows in the quarter at this size,
+///   moved either way (better on 4 of 8 seeds).
+///
+/// Reference: the no-refit package's figures on the same rows; no tolerance (the refit must be
+/// strictly better on both).
 #[test]
-fn the_deployed_model_ranks_the_next_quarter_better_than_the_evaluation_fit() {
+fn the_deployed_model_scores_the_next_quarter_better_than_the_evaluation_fit() {
     let [refit, old] = next_quarter_scores(10_000, 2);
-    assert_eq!((refit.2, refit.3), (old.2, old.3), "the same scored rows");
+    assert_eq!(
+        (refit.rows, refit.fraud),
+        (old.rows, old.fraud),
+        "the same scored rows"
+    );
     assert!(
-        old.3 >= 50,
+        old.fraud >= 50,
         "too few fraud rows in the scored quarter to compare: {old:?}"
     );
     assert!(
-        refit.0 > old.0,
+        refit.log_loss < old.log_loss,
+        "log loss on the next quarter: refit {refit:?}, no refit {old:?}"
+    );
+    assert!(
+        refit.roc_auc > old.roc_auc,
         "ROC AUC on the next quarter: refit {refit:?}, no refit {old:?}"
     );
 }
