@@ -86,7 +86,7 @@ fn options() -> Options {
             other => usage(other),
         }
     }
-    if o.quarters < 4 || o.start.day() != 1 || (o.start.month() - 1) % 3 != 0 {
+    if o.quarters < 4 || o.start.day() != 1 || !o.start.month0().is_multiple_of(3) {
         usage("--quarters must be at least 4 and --start the first day of a quarter");
     }
     o
@@ -212,7 +212,8 @@ fn main() {
             println!(
                 "{seed:>5} {name:<26} {roc:>7.4} {pr:>7.4} {log_loss:>8.5} {brier:>7.5} {:>6} {:>6} \
                  {seconds:>7.1}",
-                e["rows"], e["positives"]
+                e["rows"].as_u64().unwrap_or_default(),
+                e["positives"].as_u64().unwrap_or_default()
             );
         }
     }

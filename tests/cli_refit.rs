@@ -357,12 +357,13 @@ fn the_refit_is_deterministic_and_its_card_states_the_windows_of_each_step() {
 #[test]
 fn no_refit_writes_the_package_training_wrote_before() {
     let tmp = tempfile::tempdir().unwrap();
-    let config: String = std::fs::read_to_string(workspace().join("models/baseline.toml"))
-        .unwrap()
+    let baseline = std::fs::read_to_string(workspace().join("models/baseline.toml")).unwrap();
+    let mut config = baseline
         .lines()
         .filter(|l| !l.trim_start().starts_with("refit"))
-        .map(|l| format!("{l}\n"))
-        .collect();
+        .collect::<Vec<_>>()
+        .join("\n");
+    config.push('\n');
     let out = tmp.path().join("baseline");
     train(&sample(), &out, &config, &["--no-refit"]);
     let (fresh, committed) = (files(&out), files(&common::baseline()));
