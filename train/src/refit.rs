@@ -246,7 +246,7 @@ pub(crate) fn deploy(
         calibration_window,
         evaluation_thresholds,
         recency_half_life_days: (config.recency_half_life_days() > 0.0)
-            .then(|| config.recency_half_life_days()),
+            .then_some(config.recency_half_life_days()),
     });
     Ok(evaluated)
 }
