@@ -55,6 +55,22 @@ pub fn train_package(
                 .unwrap_or_default()
         ));
     }
+    if let Some(d) = &trained.deployment {
+        let rows = |step: &str| {
+            d.plan
+                .steps
+                .iter()
+                .find(|s| s.step == step)
+                .map_or(0, |s| s.rows)
+        };
+        report.step(format!(
+            "  deployed fit: {} rows before the calibration window{}, calibrated on its {} rows \
+             (metrics below are the evaluation fit's)",
+            rows("deployed train"),
+            d.trees.map(|t| format!(", {t} trees")).unwrap_or_default(),
+            rows("calibration window")
+        ));
+    }
     write_package(&trained, out, source, report)
 }
 

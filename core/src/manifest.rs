@@ -293,6 +293,30 @@ pub struct TrainingSummary {
     pub dropped_label_delay: usize,
     /// Training rows dropped because their identity cluster reaches a later split.
     pub dropped_cluster_overlap: usize,
+    /// When the package holds the deployed fit (refitted after the evaluation fit that the
+    /// counts above and the metrics describe): its rows and calibration window. Absent when
+    /// the package holds the evaluation fit itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployed_fit: Option<DeployedFit>,
+}
+
+/// The rows of a deployed fit: what the packaged model learned from, and the calibration
+/// window its calibration and band thresholds were fitted on (rows it did not learn from).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeployedFit {
+    /// First and last time (RFC 3339) of the rows the deployed model learned from.
+    pub train_window: Option<(String, String)>,
+    /// Rows it learned from, and fraud among them.
+    pub train: SplitCounts,
+    /// First and last time (RFC 3339) of the calibration window's rows.
+    pub calibration_window: Option<(String, String)>,
+    /// Calibration-window rows, and fraud among them.
+    pub calibration: SplitCounts,
+    /// Trees of a tree model (the evaluation fit's tree count).
+    pub trees: Option<usize>,
+    /// Rows before the calibration window left out because their identity cluster reaches it.
+    pub dropped_cluster_overlap: usize,
 }
 
 /// A metric with its bootstrap interval.

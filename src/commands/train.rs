@@ -64,7 +64,8 @@ pub struct TrainArgs {
     /// The model (overrides the config file).
     #[arg(long, value_enum)]
     pub algo: Option<AlgoArg>,
-    /// Calibration fitted on validation (overrides the config file).
+    /// Calibration fitted on validation, or on the calibration window for the deployed fit
+    /// (overrides the config file).
     #[arg(long, value_enum)]
     pub calibration: Option<CalibrationArg>,
     /// TOML file with the parameters (see below); command-line options win.
@@ -76,6 +77,14 @@ pub struct TrainArgs {
     /// First day of the test split (YYYY-MM-DD); default: the last quarter with labels.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub test_from: Option<NaiveDate>,
+    /// Package the evaluation fit itself instead of refitting on every row labelled before the
+    /// calibration window (the test split's dates); same as `refit = false`.
+    #[arg(long)]
+    pub no_refit: bool,
+    /// Weight training rows by 0.5^(age / DAYS), the age from the fit's latest training row
+    /// (GBDT only; 0 = no weights); overrides `recency_half_life_days`.
+    #[arg(long, value_name = "DAYS")]
+    pub recency_half_life_days: Option<f64>,
 }
 
 /// Every parameter of every table of `train.toml`, with its default and range, from their
@@ -83,7 +92,7 @@ pub struct TrainArgs {
 fn parameter_help() -> String {
     format!(
         "Parameters (train.toml: the top-level keys, then the [gbdt] and [logistic] tables; \
-         --algo and --calibration override the file):\n\n{}",
+         --algo, --calibration, --no-refit and --recency-half-life-days override the file):\n\n{}",
         TrainConfig::help()
     )
 }
@@ -107,7 +116,20 @@ pub fn run(args: TrainArgs, report: &Reporter) -> Result<()> {
             CalibrationArg::Isotonic => CalibrationMethod::Isotonic,
         });
     }
+    if args.no_refit {
+        config = config.refit(false);
+    }
+    if let Some(days) = args.recency_half_life_days {
+        config = config.recency_half_life_days(days);
+    }
     let config = config.check().map_err(TrainError::from)?;
+    config.check_combinations().map_err(TrainError::from)?;
+    if config.recency_half_life_days() > 0.0 && args.source.table.is_some() && args.time.is_none() {
+        return Err(UsageError(
+            "recency_half_life_days weights rows by age: with --table it needs --time COL".into(),
+        )
+        .into());
+    }
     appfraud_train::check_package_dir(&args.out)?;
     let spec = SplitSpec {
         valid_from: args.valid_from.map(date_micros),

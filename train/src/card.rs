@@ -48,6 +48,9 @@ pub struct CardInputs<'a> {
     pub coefficients: &'a [(String, f64, Option<f64>)],
     /// The plots written next to the card (file names).
     pub plots: &'a [(&'a str, &'a str)],
+    /// When the packaged model is a deployed fit, the section "How the deployed model was
+    /// fitted" (Markdown); its band thresholds were then chosen on the calibration window.
+    pub deployment: Option<&'a str>,
 }
 
 fn date(t: Option<i64>) -> String {
@@ -79,8 +82,14 @@ pub fn model_card(c: &CardInputs<'_>) -> String {
          not features.\n\n\
          **A high score routes an application to identity verification or human review, never \
          to automatic rejection.** Bands: `verify` at probability ≥ {:.4} (1 % false-positive \
-         rate on validation), `review` at ≥ {:.4} (5 %), `clear` below.\n",
-        c.thresholds.fpr_1pct, c.thresholds.fpr_5pct
+         rate on {}), `review` at ≥ {:.4} (5 %), `clear` below.\n",
+        c.thresholds.fpr_1pct,
+        if c.deployment.is_some() {
+            "the calibration window"
+        } else {
+            "validation"
+        },
+        c.thresholds.fpr_5pct
     );
     let _ = writeln!(s, "## Model\n");
     if let Some(p) = c.provenance {
@@ -149,6 +158,9 @@ pub fn model_card(c: &CardInputs<'_>) -> String {
             split.as_str(),
             100.0 * *pos as f64 / (*rows).max(1) as f64
         );
+    }
+    if let Some(section) = c.deployment {
+        let _ = writeln!(s, "\n{}", section.trim_end());
     }
     let _ = writeln!(
         s,

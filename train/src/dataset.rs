@@ -16,6 +16,16 @@
 //! straddle splits: a training row whose cluster has an application in the validation or test
 //! window is dropped and counted, so the model is not evaluated on the people it trained on.
 //!
+//! **Deployed-fit rows** ([`Dataset::refit`]): the model that is packaged is refitted on every
+//! row submitted before the test split's start (the *calibration window* `[test_from, end]`)
+//! whose label is known at the data's end (the last label of each application), with no
+//! label-delay drop. Only the rows whose identity cluster reaches the calibration window are
+//! dropped (and counted), since the calibration window is where the deployed model's
+//! calibration and band thresholds are fitted. The calibration window's rows are the test
+//! split's rows. The trade-off: the deployed model is at most one window (a quarter by
+//! default) behind its data's end instead of two, and the newest window it did not learn from
+//! is spent on its calibration.
+//!
 //! **Table mode** ([`Dataset::from_table`]): any Parquet or CSV table whose columns are used as
 //! they are. The label column holds booleans, 0/1 integers or the strings true/false/1/0/yes/no;
 //! numeric and boolean columns become `f32` features; a string column becomes a categorical
@@ -90,6 +100,19 @@ pub struct DatasetSummary {
     pub window: Option<(i64, i64)>,
 }
 
+/// The training rows of the deployed fit (see the module docs): every row before the
+/// calibration window (the test split) whose label is known at the data's end, labelled with
+/// that last label.
+#[derive(Debug, Clone)]
+pub struct RefitRows {
+    /// Features, labels and ids of the deployed fit's training rows, in the input's order.
+    pub rows: SplitRows,
+    /// The time of each row (µs since the epoch), when the data has times.
+    pub times: Option<Vec<i64>>,
+    /// Rows before the calibration window dropped because their identity cluster reaches it.
+    pub dropped_cluster_overlap: usize,
+}
+
 /// A labelled, split feature table: column-major `f32` features (`NaN` = missing).
 #[derive(Debug, Clone)]
 pub struct Dataset {
@@ -107,6 +130,9 @@ pub struct Dataset {
     pub times: Option<Vec<i64>>,
     /// How the dataset was made.
     pub summary: DatasetSummary,
+    /// The training rows of the deployed fit; `None` when the data allows none (an imported
+    /// model's table).
+    pub refit: Option<RefitRows>,
 }
 
 /// One split's rows, ready for a model: column-major features and labels.
@@ -211,6 +237,20 @@ impl Dataset {
         }
     }
 
+    /// The time of each row of one split, in the order of [`rows`](Self::rows); `None` without
+    /// a time column.
+    pub fn times_of(&self, split: Split) -> Option<Vec<i64>> {
+        let times = self.times.as_ref()?;
+        Some(
+            times
+                .iter()
+                .zip(&self.splits)
+                .filter(|(_, s)| **s == split)
+                .map(|(t, _)| *t)
+                .collect(),
+        )
+    }
+
     /// Builds the dataset of a `docs/input-contract.md` data directory (see the module docs).
     pub fn from_data_dir(dir: &Path, spec: SplitSpec) -> Result<Dataset, TrainError> {
         // The labels come from the tables ingest validated; the frame is built from the same
@@ -291,6 +331,40 @@ impl Dataset {
         let rows: Vec<usize> = keep.iter().map(|(i, _, _)| *i).collect();
         let feature_columns = feature_rows(&frame.frame, &rows)?;
         let kept_times: Vec<i64> = keep.iter().map(|(i, _, _)| times[*i]).collect();
+
+        // The deployed fit: before the calibration window (the test split), the last label,
+        // only the clusters that reach the calibration window kept out.
+        let calibration_clusters: std::collections::HashSet<u32> = times
+            .iter()
+            .zip(&frame.clusters)
+            .filter(|(t, _)| **t >= test_from)
+            .map(|(_, c)| *c)
+            .collect();
+        let mut refit_keep: Vec<(usize, bool)> = Vec::new();
+        let mut refit_dropped = 0;
+        for (i, (id, t)) in ids.iter().zip(&times).enumerate() {
+            if *t >= test_from {
+                continue;
+            }
+            let Some(last) = label_events.get(id.as_str()).and_then(|e| e.last()) else {
+                continue;
+            };
+            if calibration_clusters.contains(&frame.clusters[i]) {
+                refit_dropped += 1;
+                continue;
+            }
+            refit_keep.push((i, last.1));
+        }
+        let refit_rows: Vec<usize> = refit_keep.iter().map(|(i, _)| *i).collect();
+        let refit = RefitRows {
+            rows: SplitRows {
+                columns: feature_rows(&frame.frame, &refit_rows)?,
+                labels: refit_keep.iter().map(|k| k.1).collect(),
+                ids: refit_rows.iter().map(|&i| ids[i].clone()).collect(),
+            },
+            times: Some(refit_rows.iter().map(|&i| times[i]).collect()),
+            dropped_cluster_overlap: refit_dropped,
+        };
         let dataset = Dataset {
             feature_set: frame.feature_set,
             columns: feature_columns,
@@ -299,6 +373,7 @@ impl Dataset {
             ids: keep.iter().map(|(i, _, _)| ids[*i].clone()).collect(),
             times: Some(kept_times),
             summary,
+            refit: Some(refit),
         };
         dataset.finish()
     }
@@ -362,7 +437,7 @@ impl Dataset {
             columns.push(keep.iter().map(|&i| values[i]).collect());
         }
         let feature_set = FeatureSet::new(defs).map_err(|e| data_error(e.to_string()))?;
-        let dataset = Dataset {
+        let mut dataset = Dataset {
             feature_set,
             columns,
             labels: keep.iter().map(|&i| labels[i].unwrap_or(false)).collect(),
@@ -370,7 +445,29 @@ impl Dataset {
             ids: keep.iter().map(|&i| ids[i].clone()).collect(),
             times: times.map(|t| keep.iter().map(|&i| t[i].unwrap_or_default()).collect()),
             summary,
+            refit: None,
         };
+        // Every label of a table is known, and nothing was dropped: the deployed fit learns
+        // from the training and validation rows.
+        let before: Vec<usize> = (0..dataset.labels.len())
+            .filter(|&i| dataset.splits[i] != Split::Test)
+            .collect();
+        dataset.refit = Some(RefitRows {
+            rows: SplitRows {
+                columns: dataset
+                    .columns
+                    .iter()
+                    .map(|c| before.iter().map(|&i| c[i]).collect())
+                    .collect(),
+                labels: before.iter().map(|&i| dataset.labels[i]).collect(),
+                ids: before.iter().map(|&i| dataset.ids[i].clone()).collect(),
+            },
+            times: dataset
+                .times
+                .as_ref()
+                .map(|t| before.iter().map(|&i| t[i]).collect()),
+            dropped_cluster_overlap: 0,
+        });
         dataset.finish()
     }
 
@@ -478,6 +575,7 @@ impl Dataset {
             ids: keep.iter().map(|&i| ids[i].clone()).collect(),
             times,
             summary,
+            refit: None,
         })
     }
 

@@ -67,6 +67,24 @@ pub enum TrainError {
         value: f64,
     },
 
+    /// A training row weight was negative.
+    #[error("weights[{index}] is {value}; a row weight must be ≥ 0")]
+    NegativeWeight {
+        /// Row index of the first negative weight.
+        index: usize,
+        /// The weight.
+        value: f64,
+    },
+
+    /// Every row of one class has weight 0, so the weighted base rate is 0 or 1.
+    #[error(
+        "the {class} training rows all have weight 0; each class needs a positive total weight"
+    )]
+    WeightlessClass {
+        /// `"positive"` or `"negative"`.
+        class: &'static str,
+    },
+
     /// A scalar argument lay outside its valid range.
     #[error("{name} = {value} is invalid; expected {expected}")]
     InvalidArgument {
@@ -318,6 +336,8 @@ impl TrainError {
             | TrainError::SingleClass { .. }
             | TrainError::NonFinite { .. }
             | TrainError::NotAProbability { .. }
+            | TrainError::NegativeWeight { .. }
+            | TrainError::WeightlessClass { .. }
             | TrainError::InvalidArgument { .. }
             | TrainError::UnreadableTable { .. }
             | TrainError::UnknownColumn { .. }

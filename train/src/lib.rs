@@ -23,6 +23,13 @@
 //!   pipeline joined with labels, split out of time, each split keeping only the labels known by
 //!   its cutoff (label delay), identity clusters kept from straddling splits (the protocol is in
 //!   `docs/signals.md`, "Evaluation protocol"). Rows come out as a [`ColumnMatrix`].
+//!   [`Dataset::refit`] ([`RefitRows`]) holds the rows of the deployed fit.
+//! - **Train what you deploy.** [`train`] evaluates out of time (the evaluation fit), then by
+//!   default refits the packaged model on every row labelled before the calibration window
+//!   (the test split's dates) with the evaluation fit's tree count, and calibrates it and
+//!   chooses its thresholds on the calibration window ([`Deployment`], [`FitPlan`]: which rows
+//!   each step used). [`recency_weights`] and [`train_gbdt_weighted`] weight rows by age
+//!   (`recency_half_life_days`).
 //! - **Models.** [`GbdtParams`] → [`ValidGbdtParams`] → [`train_gbdt`] → [`GbdtTraining`] /
 //!   [`GbdtModel`], a plain serialisable model with documented prediction semantics (`x <=
 //!   threshold` in `f32`, `NaN` to `default_left`; its design, one stage per file, is on
@@ -67,19 +74,20 @@ mod logistic;
 mod matrix;
 mod metrics;
 mod plots;
+mod refit;
 mod trainer;
 
 pub use appfraud_core::{ParamError, ParamInfo, ParamTable};
 pub use bootstrap::{Interval, bootstrap_ci};
 pub use calibration::{Calibrator, fit_isotonic, fit_platt};
 pub use card::{CardInputs, model_card};
-pub use dataset::{Dataset, DatasetSummary, Split, SplitRows, SplitSpec};
+pub use dataset::{Dataset, DatasetSummary, RefitRows, Split, SplitRows, SplitSpec};
 pub use error::TrainError;
 pub use evaluation::{BootstrapSettings, Evaluation, TARGET_FPRS, Thresholds, evaluate};
 pub use export::{BATCH_DIM, INPUT as ONNX_INPUT, OUTPUT as ONNX_OUTPUT, export_onnx, tree_covers};
 pub use gbdt::{
     GbdtModel, GbdtParams, GbdtTraining, LeafNode, Node, RoundLoss, SplitNode, Tree,
-    ValidGbdtParams, train_gbdt,
+    ValidGbdtParams, train_gbdt, train_gbdt_weighted,
 };
 pub use lightgbm::{LIGHTGBM_MAX_DEPTH, LIGHTGBM_MAX_NODES, LightGbmModel, lightgbm_threshold_f32};
 pub use logistic::{
@@ -94,6 +102,7 @@ pub use metrics::{
 pub use plots::{
     MAX_IMPORTANCE_BARS, calibration_svg, importance_svg, precision_recall_svg, roc_svg,
 };
+pub use refit::{Deployment, FitPlan, FitStep, recency_weights};
 pub use trainer::{
     Algorithm, CalibrationMethod, ImportOptions, Model, ModelOrigin, NATIVE_FORMAT_VERSION,
     NativeModel, PLOTS, TestCurves, TrainConfig, TrainedModel, ValidTrainConfig, check_package_dir,

@@ -5,7 +5,9 @@
 //! Steps: fit the model on the training split (GBDT with early stopping on validation, or the
 //! logistic baseline), fit the calibrator on validation margins, choose the band thresholds on
 //! calibrated validation probabilities, then evaluate validation and test with bootstrap
-//! intervals.
+//! intervals. That is the evaluation fit; with `refit` (the default) the packaged model is then
+//! the deployed fit of the `refit` module, refitted on every row labelled before the
+//! calibration window and calibrated on it.
 
 use std::path::Path;
 
@@ -16,16 +18,17 @@ use crate::card::{CardInputs, model_card};
 use crate::dataset::{Dataset, DatasetSummary, Split, SplitRows};
 use crate::evaluation::{BootstrapSettings, Evaluation, Thresholds, evaluate};
 use crate::export::{export_onnx, tree_covers};
-use crate::gbdt::{GbdtModel, GbdtParams, RoundLoss, ValidGbdtParams, train_gbdt};
+use crate::gbdt::{GbdtModel, GbdtParams, RoundLoss, ValidGbdtParams, train_gbdt_weighted};
 use crate::lightgbm::LightGbmModel;
 use crate::logistic::{LogisticModel, LogisticParams, ValidLogisticParams, train_logistic};
 use crate::metrics::{precision_recall_curve, roc_curve};
 use crate::plots::{calibration_svg, importance_svg, precision_recall_svg, roc_svg};
+use crate::refit::{Deployment, card_section, deploy, fit_weights, metrics_json};
 use crate::{ColumnMatrix, TrainError};
 use appfraud_core::{
-    Bands, Explainer, FeatureSet, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestFeatureSet,
-    MetricInterval, Metrics, ModelManifest, ONNX_FILE, OnnxFile, PackageFile, SplitCounts,
-    SplitMetrics, TrainingSummary, declare_params,
+    Bands, DeployedFit, Explainer, FeatureSet, MANIFEST_FILE, MANIFEST_FORMAT_VERSION,
+    ManifestFeatureSet, MetricInterval, Metrics, ModelManifest, ONNX_FILE, OnnxFile, PackageFile,
+    SplitCounts, SplitMetrics, TrainingSummary, declare_params,
 };
 
 /// Version of the native model format (`model.json`).
@@ -73,6 +76,8 @@ declare_params! {
     /// calibration = "platt"       # or "isotonic"
     /// review_budget = 100         # k of precision at k
     /// bootstrap_resamples = 200   # 0: no intervals
+    /// refit = true                # package the deployed fit (false: the evaluation fit)
+    /// recency_half_life_days = 0  # weight rows by 0.5^(age / half-life); 0: no weights
     /// [gbdt]
     /// num_trees = 500
     /// [logistic]
@@ -86,8 +91,9 @@ declare_params! {
     /// The model to train: our histogram GBDT or the logistic baseline.
     algorithm: Algorithm = Algorithm::Gbdt, shown "\"gbdt\"",
         valid "\"gbdt\" or \"logistic\"" if |_v| true;
-    /// How margins become probabilities, fitted on validation: a sigmoid (Platt) or a monotone
-    /// piecewise-linear map (isotonic, needs many validation positives).
+    /// How margins become probabilities, fitted on validation (the deployed fit's on the
+    /// calibration window): a sigmoid (Platt) or a monotone piecewise-linear map (isotonic,
+    /// needs many positives).
     calibration: CalibrationMethod = CalibrationMethod::Platt, shown "\"platt\"",
         valid "\"platt\" or \"isotonic\"" if |_v| true;
     /// Precision is reported among this many highest scores (precision at k).
@@ -96,12 +102,44 @@ declare_params! {
     /// Bootstrap resamples for the confidence intervals of the metrics; 0 = no intervals.
     bootstrap_resamples: usize = 200,
         valid "any integer ≥ 0" if |_v| true;
+    /// Package the deployed fit: after the evaluation fit, refit on every row labelled before
+    /// the calibration window (the test split's dates) with the evaluation fit's tree count,
+    /// and calibrate it and choose its thresholds on the calibration window; false packages
+    /// the evaluation fit itself.
+    refit: bool = true,
+        valid "true or false" if |_v| true;
+    /// Weight each training row by 0.5^(age / this many days), the age from the fit's latest
+    /// training row, in the evaluation and the deployed fit alike; 0 = every row weighs 1.
+    /// GBDT only.
+    recency_half_life_days: f64 = 0.0, shown "0",
+        valid "a finite number ≥ 0; 0 = off" if |v| *v >= 0.0 && v.is_finite();
     table
     /// GBDT parameters, used when `algorithm = "gbdt"`.
     gbdt: GbdtParams => ValidGbdtParams;
     table
     /// Logistic-regression parameters, used when `algorithm = "logistic"`.
     logistic: LogisticParams => ValidLogisticParams;
+}
+
+impl ValidTrainConfig {
+    /// Checks the combinations of parameters that each pass alone: row weights by age
+    /// (`recency_half_life_days > 0`) need the GBDT, since the logistic regression takes no
+    /// row weights. [`train`] runs it too; a command line runs it before reading data.
+    ///
+    /// # Errors
+    ///
+    /// [`ParamError`](appfraud_core::ParamError) naming `recency_half_life_days`.
+    pub fn check_combinations(&self) -> Result<(), appfraud_core::ParamError> {
+        if self.recency_half_life_days > 0.0 && self.algorithm == Algorithm::Logistic {
+            return Err(appfraud_core::ParamError {
+                table: None,
+                name: "recency_half_life_days",
+                value: format!("{:?}", self.recency_half_life_days),
+                expected: "0 with algorithm = \"logistic\" (the logistic regression takes no row weights)",
+            });
+        }
+        Ok(())
+    }
 }
 
 impl TrainConfig {
@@ -279,28 +317,48 @@ pub struct TrainedModel {
     pub feature_set: FeatureSet,
     /// Trained here or imported.
     pub origin: ModelOrigin,
+    /// How the packaged model was fitted when it is the deployed fit (refitted after the
+    /// evaluation fit, see [`Deployment`]); `None`: the packaged model is the evaluation fit.
+    pub deployment: Option<Deployment>,
 }
 
 /// Trains, calibrates and evaluates on `dataset`. `model_id` names the model (manifest, card,
-/// scores).
+/// scores). With `refit` (the default) the packaged model is then the deployed fit
+/// ([`Deployment`]: refitted on every row labelled before the calibration window, calibrated
+/// and thresholded on it); the metrics stay the evaluation fit's.
+///
+/// # Errors
+///
+/// [`TrainError::InvalidParameter`] for row weights with the logistic regression;
+/// [`TrainError::Data`] for row weights without row times; the fits', calibration's and
+/// metrics' errors.
 pub fn train(
     dataset: &Dataset,
     config: &ValidTrainConfig,
     model_id: &str,
 ) -> Result<TrainedModel, TrainError> {
+    config.check_combinations()?;
     let train_rows = dataset.rows(Split::Train);
     let valid_rows = dataset.rows(Split::Valid);
     let test_rows = dataset.rows(Split::Test);
     let (xt, xv) = (train_rows.matrix()?, valid_rows.matrix()?);
+    let weights = fit_weights(dataset.times_of(Split::Train).as_deref(), config)?;
     let (model, history, parameters) = match config.algorithm {
         Algorithm::Gbdt => {
-            let t = train_gbdt(
+            let t = train_gbdt_weighted(
                 &config.gbdt,
                 &xt,
                 &train_rows.labels,
+                weights.as_deref(),
                 Some((&xv, &valid_rows.labels)),
             )?;
-            let params = describe(&config.gbdt);
+            let mut params = describe(&config.gbdt);
+            if weights.is_some() {
+                params.push((
+                    "recency_half_life_days".to_owned(),
+                    config.recency_half_life_days.to_string(),
+                ));
+            }
             (Model::Gbdt(t.model), t.history, params)
         }
         Algorithm::Logistic => {
@@ -319,7 +377,7 @@ pub fn train(
             (Model::Logistic(m), Vec::new(), params)
         }
     };
-    finish(
+    let evaluated = finish(
         Fitted {
             model,
             history,
@@ -334,7 +392,12 @@ pub fn train(
             bootstrap_resamples: config.bootstrap_resamples,
         },
         model_id,
-    )
+    )?;
+    if config.refit {
+        deploy(evaluated, dataset, config)
+    } else {
+        Ok(evaluated)
+    }
 }
 
 /// A fitted (or imported) model with what the card says about how it came to be.
@@ -452,6 +515,7 @@ fn finish(
         curves,
         feature_set: dataset.feature_set.clone(),
         origin,
+        deployment: None,
     })
 }
 
@@ -644,7 +708,7 @@ impl TrainedModel {
         };
         let model_json = pretty_json("model.json", &native)?;
         let coefficients = self.coefficients();
-        let metrics = serde_json::json!({
+        let mut metrics = serde_json::json!({
             "coefficients": coefficients,
             "model_id": native.model_id,
             "thresholds": native.thresholds,
@@ -653,6 +717,9 @@ impl TrainedModel {
             "dataset": self.dataset,
             "importance": self.importance,
         });
+        if let (Some(d), Some(map)) = (&self.deployment, metrics.as_object_mut()) {
+            map.insert("deployed_fit".to_owned(), metrics_json(d));
+        }
         let metrics_json = pretty_json("metrics.json", &metrics)?;
         let top: Vec<(String, f64)> = self.importance.iter().take(20).cloned().collect();
         let algorithm = native.model.algorithm();
@@ -661,6 +728,9 @@ impl TrainedModel {
                 "LightGBM gradient-boosted trees imported from the text model `{file}` ({trees} \
                  trees), not trained by appfraud; its trees route and score exactly as in LightGBM"
             ),
+            (ModelOrigin::Trained, Algorithm::Gbdt) if self.deployment.is_some() => {
+                "histogram gradient-boosted trees (binary log-loss, leaf-wise growth, learned default directions for missing values), refitted on every row labelled before the calibration window with the evaluation fit's tree count".to_owned()
+            }
             (ModelOrigin::Trained, Algorithm::Gbdt) => {
                 "histogram gradient-boosted trees (binary log-loss, leaf-wise growth, learned default directions for missing values), early-stopped on validation".to_owned()
             }
@@ -677,6 +747,16 @@ impl TrainedModel {
             )),
             ModelOrigin::Trained => None,
         };
+        let deployment = self.deployment.as_ref().map(|d| {
+            card_section(
+                d,
+                match self.calibration {
+                    Some(CalibrationMethod::Isotonic) => "isotonic regression",
+                    _ => "Platt scaling",
+                },
+                &native.thresholds,
+            )
+        });
         let card = model_card(&CardInputs {
             model_id: &native.model_id,
             algorithm: algorithm.as_str(),
@@ -687,6 +767,12 @@ impl TrainedModel {
             n_features: native.feature_names.len(),
             parameters: &self.parameters,
             calibration: match (self.calibration, &self.origin) {
+                (Some(CalibrationMethod::Platt), _) if self.deployment.is_some() => {
+                    "Platt scaling (fitted on the calibration window, on the deployed model's margins)"
+                }
+                (Some(CalibrationMethod::Isotonic), _) if self.deployment.is_some() => {
+                    "isotonic regression (fitted on the calibration window, on the deployed model's margins)"
+                }
                 (Some(CalibrationMethod::Platt), _) => {
                     "Platt scaling (fitted on the validation split)"
                 }
@@ -709,6 +795,7 @@ impl TrainedModel {
             },
             coefficients: &coefficients,
             plots: &PLOTS,
+            deployment: deployment.as_deref(),
         });
         let files: Vec<(&str, Vec<u8>)> = vec![
             ("model.json", model_json.into_bytes()),
@@ -828,6 +915,24 @@ impl TrainedModel {
                 unlabeled: d.unlabeled,
                 dropped_label_delay: d.dropped_label_delay,
                 dropped_cluster_overlap: d.dropped_cluster_overlap,
+                deployed_fit: self.deployment.as_ref().map(|dep| {
+                    let step = |name: &str| dep.plan.steps.iter().find(|s| s.step == name);
+                    let window =
+                        |name: &str| step(name).and_then(|s| Some((time(s.from?), time(s.to?))));
+                    let counts = |name: &str, split: &str| SplitCounts {
+                        split: split.to_owned(),
+                        rows: step(name).map_or(0, |s| s.rows),
+                        fraud: step(name).map_or(0, |s| s.positives),
+                    };
+                    DeployedFit {
+                        train_window: window("deployed train"),
+                        train: counts("deployed train", "deployed_train"),
+                        calibration_window: window("calibration window"),
+                        calibration: counts("calibration window", "calibration"),
+                        trees: dep.trees,
+                        dropped_cluster_overlap: dep.dropped_cluster_overlap,
+                    }
+                }),
             },
             metrics: Metrics {
                 validation: split_metrics(&self.validation),
@@ -1120,7 +1225,7 @@ mod tests {
         let count = TrainConfig::PARAMETERS.len()
             + GbdtParams::PARAMETERS.len()
             + LogisticParams::PARAMETERS.len();
-        assert_eq!(count, 4 + 17 + 3);
+        assert_eq!(count, 6 + 18 + 3);
         let params = help
             .lines()
             .filter(|l| l.starts_with("  ") && !l.starts_with("   "));

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use super::binning::{BinMapper, BinnedMatrix};
 use super::grower::{BinNode, BinTree, GrowBuffers, GrowInputs, TreeShape, grow_tree};
 use super::histogram::GradientPair;
-use super::inputs::check_training_data;
+use super::inputs::{check_training_data, check_weights};
 use super::model::{GbdtModel, LeafNode, Node, SplitNode, Tree, add_tree};
 use super::objective::{BinaryLogLoss, Objective, mean_log_loss};
 use super::params::ValidGbdtParams;
@@ -65,10 +65,39 @@ pub fn train_gbdt(
     y: &[bool],
     valid: Option<(&ColumnMatrix<'_>, &[bool])>,
 ) -> Result<GbdtTraining, TrainError> {
+    train_gbdt_weighted(params, x, y, None, valid)
+}
+
+/// [`train_gbdt`] with a weight per training row (`None`: every row weighs 1, exactly
+/// [`train_gbdt`]).
+///
+/// A weight scales its row's gradient and hessian, so a row of integer weight `k` counts as
+/// `k` copies of it in every histogram sum; the base score is the log-odds of the weighted
+/// base rate. Row counts are not weighted: `min_data_in_leaf` and the node counts of the
+/// model (the covers of TreeSHAP) count rows, and `min_sum_hessian_in_leaf` sees weighted
+/// hessians. The recorded training log-loss is the unweighted mean over rows, the validation
+/// one unweighted as before.
+///
+/// # Errors
+///
+/// Those of [`train_gbdt`], and for `weights`: [`TrainError::LengthMismatch`] when there is
+/// not one per training row, [`TrainError::NonFinite`] / [`TrainError::NegativeWeight`] for a
+/// weight that is not a finite number `≥ 0`, [`TrainError::WeightlessClass`] when every row
+/// of a class weighs 0.
+pub fn train_gbdt_weighted(
+    params: &ValidGbdtParams,
+    x: &ColumnMatrix<'_>,
+    y: &[bool],
+    weights: Option<&[f64]>,
+    valid: Option<(&ColumnMatrix<'_>, &[bool])>,
+) -> Result<GbdtTraining, TrainError> {
     check_training_data(params, x, y, valid)?;
+    if let Some(w) = weights {
+        check_weights(w, y)?;
+    }
     let threads = params.num_threads();
     if threads == 0 {
-        return Ok(boost(params, x, y, valid));
+        return Ok(boost(params, x, y, weights, valid));
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -77,7 +106,7 @@ pub fn train_gbdt(
             threads,
             message: e.to_string(),
         })?;
-    Ok(pool.install(|| boost(params, x, y, valid)))
+    Ok(pool.install(|| boost(params, x, y, weights, valid)))
 }
 
 /// The boosting loop on checked inputs.
@@ -85,6 +114,7 @@ fn boost(
     params: &ValidGbdtParams,
     x: &ColumnMatrix<'_>,
     y: &[bool],
+    weights: Option<&[f64]>,
     valid: Option<(&ColumnMatrix<'_>, &[bool])>,
 ) -> GbdtTraining {
     let n_rows = x.n_rows();
@@ -92,7 +122,7 @@ fn boost(
     let objective = BinaryLogLoss {
         scale_pos_weight: params.scale_pos_weight(),
     };
-    let base_score = objective.initial_score(y);
+    let base_score = objective.initial_score_weighted(y, weights);
     let monotone = params.monotone_constraints();
     let shape = TreeShape {
         rules: SplitRules {
@@ -130,11 +160,19 @@ fn boost(
     let mut trees = Vec::new();
     for round in 0..params.num_trees() {
         objective.gradients(y, &scores, &mut gradients, &mut hessians);
-        pairs
-            .par_iter_mut()
-            .zip(gradients.par_iter().zip(&hessians))
-            .with_min_len(ROWS_PER_TASK)
-            .for_each(|(pair, (&g, &h))| *pair = GradientPair::new(g, h));
+        // Row weights scale each row's gradient and hessian.
+        match weights {
+            Some(w) => pairs
+                .par_iter_mut()
+                .zip(gradients.par_iter().zip(&hessians).zip(w))
+                .with_min_len(ROWS_PER_TASK)
+                .for_each(|(pair, ((&g, &h), &w))| *pair = GradientPair::new(g * w, h * w)),
+            None => pairs
+                .par_iter_mut()
+                .zip(gradients.par_iter().zip(&hessians))
+                .with_min_len(ROWS_PER_TASK)
+                .for_each(|(pair, (&g, &h))| *pair = GradientPair::new(g, h)),
+        }
         let rows = bag_rows(
             n_rows,
             params.bagging_fraction(),

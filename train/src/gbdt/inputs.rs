@@ -41,6 +41,43 @@ pub(crate) fn check_training_data(
     Ok(())
 }
 
+/// Row weights: one per training row, each finite and `≥ 0`, and each class with a positive
+/// total (the base score is the log-odds of the weighted base rate).
+pub(crate) fn check_weights(weights: &[f64], y: &[bool]) -> Result<(), TrainError> {
+    if weights.len() != y.len() {
+        return Err(TrainError::LengthMismatch {
+            what: "weights",
+            expected: y.len(),
+            found: weights.len(),
+        });
+    }
+    if let Some(index) = weights.iter().position(|w| !w.is_finite()) {
+        return Err(TrainError::NonFinite {
+            what: "weights",
+            index,
+            value: weights[index],
+        });
+    }
+    if let Some(index) = weights.iter().position(|w| *w < 0.0) {
+        return Err(TrainError::NegativeWeight {
+            index,
+            value: weights[index],
+        });
+    }
+    for (class, label) in [("positive", true), ("negative", false)] {
+        let total: f64 = weights
+            .iter()
+            .zip(y)
+            .filter(|(_, l)| **l == label)
+            .map(|(w, _)| *w)
+            .sum();
+        if total <= 0.0 {
+            return Err(TrainError::WeightlessClass { class });
+        }
+    }
+    Ok(())
+}
+
 /// One label per row, at least one row, row indices fit in `u32`, no infinite value.
 fn check_matrix(what: &'static str, x: &ColumnMatrix<'_>, y: &[bool]) -> Result<(), TrainError> {
     if x.n_rows() != y.len() {

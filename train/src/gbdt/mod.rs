@@ -63,6 +63,6 @@ mod params;
 mod sampling;
 mod split;
 
-pub use booster::{GbdtTraining, RoundLoss, train_gbdt};
+pub use booster::{GbdtTraining, RoundLoss, train_gbdt, train_gbdt_weighted};
 pub use model::{GbdtModel, LeafNode, Node, SplitNode, Tree};
 pub use params::{GbdtParams, ValidGbdtParams};

@@ -35,6 +35,25 @@ impl BinaryLogLoss {
     fn weight(&self, label: bool) -> f64 {
         if label { self.scale_pos_weight } else { 1.0 }
     }
+
+    /// The base score with row weights: the log-odds of the weighted base rate,
+    /// `ln(w·Σ weights of positives / Σ weights of negatives)`, which minimises the weighted
+    /// loss over constants; `None` is [`Objective::initial_score`]. Both classes must carry
+    /// weight (checked before training).
+    pub(crate) fn initial_score_weighted(&self, labels: &[bool], weights: Option<&[f64]>) -> f64 {
+        let Some(weights) = weights else {
+            return self.initial_score(labels);
+        };
+        let (mut positives, mut negatives) = (0.0, 0.0);
+        for (&label, &weight) in labels.iter().zip(weights) {
+            if label {
+                positives += weight;
+            } else {
+                negatives += weight;
+            }
+        }
+        (self.scale_pos_weight * positives / negatives).ln()
+    }
 }
 
 impl Objective for BinaryLogLoss {
@@ -106,6 +125,27 @@ mod tests {
         };
         let expected = (3.0_f64 * 2.0 / 4.0).ln();
         assert!((objective.initial_score(&labels) - expected).abs() <= 1e-15);
+    }
+
+    /// Reference: the closed form `ln(w·Σw₊/Σw₋)` = ln(3·(2 + 0.5)/(1 + 4 + 0.25 + 1)); with
+    /// unit weights, the unweighted score. Tolerance 1e-15 (one rounding of `ln`).
+    #[test]
+    fn weighted_initial_score_is_weighted_log_odds() {
+        let labels = [true, false, false, false, true, false];
+        let weights = [2.0, 1.0, 4.0, 0.25, 0.5, 1.0];
+        let objective = BinaryLogLoss {
+            scale_pos_weight: 3.0,
+        };
+        let expected = (3.0_f64 * 2.5 / 6.25).ln();
+        let got = objective.initial_score_weighted(&labels, Some(&weights));
+        assert!((got - expected).abs() <= 1e-15, "{got} vs {expected}");
+        let ones = [1.0; 6];
+        assert!(
+            (objective.initial_score_weighted(&labels, Some(&ones))
+                - objective.initial_score(&labels))
+            .abs()
+                <= 1e-15
+        );
     }
 
     /// Reference: central finite differences of the per-row loss (step 1e-5); tolerance 1e-8 for
