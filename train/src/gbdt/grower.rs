@@ -245,19 +245,20 @@ fn split_leaf(
     let missing_bin = inputs.binned.mappers[feature].n_value_bins();
     let threshold = split.threshold_bin;
     let default_left = split.default_left;
-    let goes_left = move |bin: u8| {
-        let bin = usize::from(bin);
-        if bin == missing_bin {
+    // Which bins go left, as a table, so the partition needs no branch per row.
+    let mut left_of = [false; 256];
+    for (bin, left) in left_of.iter_mut().enumerate() {
+        *left = if bin == missing_bin {
             default_left
         } else {
             bin <= threshold
-        }
-    };
+        };
+    }
     let n_left = stable_partition(
         &mut rows[parent.begin..parent.end],
         &mut scratch[parent.begin..parent.end],
         bins,
-        goes_left,
+        &left_of,
     );
     debug_assert_eq!(n_left, split.left.count as usize);
     let middle = parent.begin + n_left;
@@ -351,15 +352,17 @@ fn split_leaf(
     [left, right]
 }
 
-/// Stable partition of `rows` by `goes_left(bins[row])`, using `scratch` (same length) as
+/// Stable partition of `rows` by `left_of[bins[row]]`, using `scratch` (same length) as
 /// workspace: the rows going left first, then the others, each in their original order.
 /// Returns the number going left. Large ranges are cut into blocks partitioned on threads; the
-/// result is the one stable partition either way.
+/// result is the one stable partition either way. No branch depends on the data: each row is
+/// written to both of its possible places and only the count of its side advances (a row
+/// written to the other side's place is overwritten later).
 fn stable_partition(
     rows: &mut [u32],
     scratch: &mut [u32],
     bins: &[u8],
-    goes_left: impl Fn(u8) -> bool + Sync,
+    left_of: &[bool; 256],
 ) -> usize {
     const BLOCK: usize = 1 << 14;
     if rows.len() < 2 * BLOCK || rayon::current_num_threads() < 2 {
@@ -372,18 +375,17 @@ fn stable_partition(
                 prefetch(bins, ahead as usize);
             }
             let row = rows[i];
-            if goes_left(bins[row as usize]) {
-                rows[n_left] = row;
-                n_left += 1;
-            } else {
-                scratch[n_right] = row;
-                n_right += 1;
-            }
+            let left = left_of[usize::from(bins[row as usize])];
+            rows[n_left] = row;
+            scratch[n_right] = row;
+            n_left += usize::from(left);
+            n_right += usize::from(!left);
         }
         rows[n_left..].copy_from_slice(&scratch[..n_right]);
         return n_left;
     }
-    // Each block writes its lefts then its rights into its own part of the scratch array.
+    // Each block writes its lefts forwards and its rights backwards into its own part of the
+    // scratch array.
     let counts: Vec<usize> = rows
         .par_chunks(BLOCK)
         .zip(scratch.par_chunks_mut(BLOCK))
@@ -394,13 +396,12 @@ fn stable_partition(
                 if let Some(&ahead) = block.get(i + AHEAD) {
                     prefetch(bins, ahead as usize);
                 }
-                if goes_left(bins[row as usize]) {
-                    out[n_left] = row;
-                    n_left += 1;
-                } else {
-                    n_right -= 1;
-                    out[n_right] = row;
-                }
+                let left = left_of[usize::from(bins[row as usize])];
+                // n_left < n_right: at least this row's place is free.
+                out[n_left] = row;
+                out[n_right - 1] = row;
+                n_left += usize::from(left);
+                n_right -= usize::from(!left);
             }
             // Rights were written from the end backwards: restore their order.
             out[n_left..].reverse();
@@ -487,16 +488,21 @@ mod tests {
             let bins: Vec<u8> = (0..3 * n as u32 + 1)
                 .map(|r| (r.wrapping_mul(2654435761) >> 7) as u8)
                 .collect();
-            let rule = |bin: u8| bin % 3 == 0;
-            let (l, r): (Vec<u32>, Vec<u32>) = rows.iter().partition(|&&x| rule(bins[x as usize]));
+            let mut left_of = [false; 256];
+            for (bin, left) in left_of.iter_mut().enumerate() {
+                *left = bin % 3 == 0;
+            }
+            let (l, r): (Vec<u32>, Vec<u32>) = rows
+                .iter()
+                .partition(|&&x| left_of[usize::from(bins[x as usize])]);
             let expected: Vec<u32> = l.iter().chain(&r).copied().collect();
             for threads in [false, true] {
                 let mut got = rows.clone();
                 let mut scratch = vec![0; n];
                 let n_left = if threads {
-                    pool.install(|| stable_partition(&mut got, &mut scratch, &bins, rule))
+                    pool.install(|| stable_partition(&mut got, &mut scratch, &bins, &left_of))
                 } else {
-                    stable_partition(&mut got, &mut scratch, &bins, rule)
+                    stable_partition(&mut got, &mut scratch, &bins, &left_of)
                 };
                 assert_eq!((n_left, &got), (l.len(), &expected), "n = {n}");
             }
