@@ -25,7 +25,7 @@ impl SplitMix {
 /// counts), one of them sometimes missing, a noisy label, and a weight of 1, 2 or 3 per row.
 fn table(n: usize) -> (Vec<Vec<f32>>, Vec<bool>, Vec<f64>) {
     let mut rng = SplitMix(11);
-    let mut columns = vec![Vec::with_capacity(n); 3];
+    let mut columns: Vec<Vec<f32>> = (0..3).map(|_| Vec::with_capacity(n)).collect();
     let (mut y, mut w) = (Vec::with_capacity(n), Vec::with_capacity(n));
     for _ in 0..n {
         let a = (rng.unit() * 12.0).floor() as f32;

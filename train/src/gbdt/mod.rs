@@ -10,8 +10,11 @@
 //!   once; [`GbdtParams::PARAMETERS`] lists them);
 //! - `inputs`: checks on the data before any compute;
 //! - `binning`: per-feature quantile bins (`u8`, column-major) with exact `f32` bounds and one
-//!   bin for missing values;
-//! - `histogram`: gradient/hessian histograms per node, with histogram subtraction;
+//!   bin for missing values, plus a sparse row-major copy in feature groups for histograms
+//!   (constant features dropped, each feature's most frequent bin left out);
+//! - `histogram`: gradient/hessian histograms per node, row-wise, one feature group per
+//!   thread, with histogram subtraction and a pool that recycles them;
+//! - `kernel`: the histogram inner loop (software prefetch, an AVX2 build chosen at run time);
 //! - `split`: the best split of a feature (missing values tried on both sides, L2, minimum
 //!   data and hessian per leaf, minimum gain, monotone constraints);
 //! - `grower`: leaf-wise (best-first) growth of one tree, features in parallel;
@@ -40,10 +43,12 @@
 //! # Determinism
 //!
 //! Sampling draws depend only on (seed, round). Every sum is taken in a fixed order: gradients
-//! per row, histograms per feature over the node's rows in ascending order, best splits reduced
-//! in feature order (ties: lowest feature, lowest threshold), leaves chosen by gain (ties:
-//! lowest node). The model is therefore bit-identical for the same inputs and parameters,
-//! whatever `num_threads` is.
+//! per row, histogram cells over the node's rows in ascending order by one thread (a feature's
+//! most frequent bin as the node's total minus its other cells), the training loss by fixed
+//! blocks of rows, best splits reduced by (gain, then lowest feature; within a feature the
+//! lowest threshold), leaves chosen by gain (ties: lowest node). Threads only decide who adds
+//! which cells or partitions which block. The model is therefore bit-identical for the same
+//! inputs and parameters, whatever `num_threads` is.
 //!
 //! # Parameters
 //!
