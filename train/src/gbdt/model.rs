@@ -167,20 +167,7 @@ impl GbdtModel {
             });
         }
         let mut margins = vec![self.base_score; x.n_rows()];
-        let columns = x.columns();
-        // Blocks of rows on threads; each row adds its trees in order, so the margins do not
-        // depend on the number of threads.
-        margins
-            .par_chunks_mut(PREDICT_BLOCK)
-            .enumerate()
-            .for_each(|(block, margins)| {
-                let first = block * PREDICT_BLOCK;
-                for tree in &self.trees {
-                    for (k, margin) in margins.iter_mut().enumerate() {
-                        *margin += tree.leaf_by(|feature| columns[feature][first + k]).value;
-                    }
-                }
-            });
+        add_trees(&self.trees, x, &mut margins);
         Ok(margins)
     }
 
@@ -273,14 +260,23 @@ impl GbdtModel {
 
 /// Adds `tree`'s leaf values to the margins of the rows of `x`.
 pub(crate) fn add_tree(tree: &Tree, x: &ColumnMatrix<'_>, margins: &mut [f64]) {
+    add_trees(std::slice::from_ref(tree), x, margins);
+}
+
+/// Adds the leaf values of `trees`, in order, to the margins of the rows of `x`: blocks of
+/// rows on threads, each row adding its trees in order, so the margins do not depend on the
+/// number of threads.
+fn add_trees(trees: &[Tree], x: &ColumnMatrix<'_>, margins: &mut [f64]) {
     let columns = x.columns();
     margins
         .par_chunks_mut(PREDICT_BLOCK)
         .enumerate()
         .for_each(|(block, margins)| {
             let first = block * PREDICT_BLOCK;
-            for (k, margin) in margins.iter_mut().enumerate() {
-                *margin += tree.leaf_by(|feature| columns[feature][first + k]).value;
+            for tree in trees {
+                for (k, margin) in margins.iter_mut().enumerate() {
+                    *margin += tree.leaf_by(|feature| columns[feature][first + k]).value;
+                }
             }
         });
 }

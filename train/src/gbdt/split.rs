@@ -119,6 +119,21 @@ pub(crate) fn best_split_for_feature(
     best_bounded_split(feature, values, missing, node, bounds, monotone, rules)
 }
 
+/// Where missing values go at a split: where the node's missing rows went (`missing_left`)
+/// when it had some, else to the child with more rows (ties: left).
+fn default_direction(
+    missing: GradientSums,
+    missing_left: bool,
+    left: GradientSums,
+    right: GradientSums,
+) -> bool {
+    if missing.count > 0 {
+        missing_left
+    } else {
+        left.count >= right.count
+    }
+}
+
 /// [`best_split_for_feature`] in general: outputs clamped into `bounds`, gains of the clamped
 /// outputs, and the order of the outputs checked against `monotone`.
 fn best_bounded_split(
@@ -153,11 +168,7 @@ fn best_bounded_split(
         let gain = leaf_gain(left, lambda, left_output) + leaf_gain(right, lambda, right_output)
             - node_gain;
         if gain > rules.min_gain_to_split && best.is_none_or(|b| gain > b.gain) {
-            let default_left = if missing.count > 0 {
-                missing_left
-            } else {
-                left.count >= right.count
-            };
+            let default_left = default_direction(missing, missing_left, left, right);
             best = Some(SplitCandidate {
                 feature,
                 threshold_bin,
@@ -257,11 +268,7 @@ fn best_free_split(
         left = left.plus(missing);
     }
     let right = node.minus(left);
-    let default_left = if missing.count > 0 {
-        missing_left
-    } else {
-        left.count >= right.count
-    };
+    let default_left = default_direction(missing, missing_left, left, right);
     Some(SplitCandidate {
         feature,
         threshold_bin,
