@@ -16,9 +16,7 @@
 use rayon::prelude::*;
 
 use super::binning::BinnedMatrix;
-use super::histogram::{
-    GradientPair, GradientSums, HistogramPool, MIN_PARALLEL_WORK, NodeHistogram,
-};
+use super::histogram::{GradientPair, GradientSums, HistogramPool, NodeHistogram};
 use super::kernel::{AHEAD, prefetch};
 use super::split::{OutputBounds, SplitCandidate, SplitRules, best_split_for_feature, leaf_output};
 
@@ -364,7 +362,7 @@ fn stable_partition(
     bins: &[u8],
     left_of: &[bool; 256],
 ) -> usize {
-    const BLOCK: usize = 1 << 14;
+    const BLOCK: usize = 1 << 12;
     if rows.len() < 2 * BLOCK || rayon::current_num_threads() < 2 {
         // Lefts are compacted in place (the write position never passes the read position),
         // rights go to the scratch array and are appended.
@@ -429,6 +427,11 @@ fn stable_partition(
     n_left
 }
 
+/// Leaves with at least this many rows have their features searched on threads (beside the
+/// two children searched side by side): such leaves are where the search of one child can
+/// run alone (its sibling cannot split).
+const PARALLEL_SEARCH_ROWS: u32 = 4096;
+
 /// The best split of a leaf over all active used features, or `None` when nothing satisfies
 /// the rules. Ties keep the lowest feature index.
 fn find_best_split(
@@ -462,7 +465,7 @@ fn find_best_split(
         }
     };
     let slots = binned.used().len();
-    if binned.total_bins() >= MIN_PARALLEL_WORK {
+    if leaf.sums.count >= PARALLEL_SEARCH_ROWS {
         (0..slots)
             .into_par_iter()
             .filter_map(search)

@@ -168,17 +168,17 @@ impl NodeHistogram {
     /// Turns the parent's histogram into the histogram of its other child: `self − child`
     /// (the cells the groups' features own; the others stay zero).
     pub fn subtract(&mut self, binned: &BinnedMatrix, child: &NodeHistogram) {
-        for ((parent, child), group) in self
-            .bins
-            .chunks_mut(GROUP_CELLS)
-            .zip(child.bins.chunks(GROUP_CELLS))
+        // One group per task, as the groups were built.
+        self.bins
+            .par_chunks_mut(GROUP_CELLS)
+            .zip(child.bins.par_chunks(GROUP_CELLS))
             .zip(binned.groups())
-        {
-            let n = group.used_cells;
-            for (p, c) in parent[..n].iter_mut().zip(&child[..n]) {
-                p.sub(c);
-            }
-        }
+            .for_each(|((parent, child), group)| {
+                let n = group.used_cells;
+                for (p, c) in parent[..n].iter_mut().zip(&child[..n]) {
+                    p.sub(c);
+                }
+            });
     }
 }
 
