@@ -5,18 +5,9 @@ use std::path::{Path, PathBuf};
 
 use appfraud_train::{Dataset, Split, SplitSpec, TrainError};
 
-fn sample_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../notebooks-data/sample")
-}
-
-fn micros(date: &str) -> i64 {
-    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .unwrap()
-        .and_hms_opt(0, 0, 0)
-        .unwrap()
-        .and_utc()
-        .timestamp_micros()
-}
+#[path = "support/sample.rs"]
+mod sample;
+use sample::{micros, sample_dir};
 
 #[test]
 fn sample_splits_by_the_last_labelled_quarters_with_embargo() {

@@ -3,7 +3,6 @@
 //! the evaluation fit's metrics and tree count, determinism, and the card's windows.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use appfraud_train::{
@@ -12,18 +11,9 @@ use appfraud_train::{
 };
 use polars::prelude::*;
 
-fn sample_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../notebooks-data/sample")
-}
-
-fn micros(date: &str) -> i64 {
-    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .unwrap()
-        .and_hms_opt(0, 0, 0)
-        .unwrap()
-        .and_utc()
-        .timestamp_micros()
-}
+#[path = "support/sample.rs"]
+mod sample;
+use sample::{micros, sample_dir};
 
 fn dataset() -> &'static Dataset {
     static DATASET: OnceLock<Dataset> = OnceLock::new();
