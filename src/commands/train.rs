@@ -18,6 +18,8 @@ pub enum AlgoArg {
     Gbdt,
     /// The logistic regression baseline.
     Logistic,
+    /// A scorecard: binned features, weights of evidence, points.
+    Scorecard,
 }
 
 /// The calibration (`--calibration`).
@@ -108,6 +110,7 @@ pub fn run(args: TrainArgs, report: &Reporter) -> Result<()> {
         config = config.algorithm(match a {
             AlgoArg::Gbdt => Algorithm::Gbdt,
             AlgoArg::Logistic => Algorithm::Logistic,
+            AlgoArg::Scorecard => Algorithm::Scorecard,
         });
     }
     if let Some(c) = args.calibration {

@@ -20,6 +20,8 @@
 //!   `margin = Z · coefficients + Cast(IsNaN(X)) · indicator_coefficients + intercept`
 //!   (initializers `lr_mean`, `lr_std`, `lr_coefficients`, `lr_indicator_coefficients`,
 //!   `lr_intercept`; the indicator coefficient of a feature without an indicator is 0).
+//! - **Scorecard** → its one-feature trees ([`crate::ScorecardModel::to_gbdt`]), written as
+//!   the GBDT's; covers are the bins' training rows.
 //! - **Calibration**, in float64 on the margin:
 //!   - Platt: `sigmoid(a · margin + b)` (initializers `platt_a`, `platt_b`);
 //!   - isotonic: `numpy.interp` as a sum of clipped ramps,
@@ -53,6 +55,7 @@ pub fn export_onnx(native: &NativeModel) -> Result<ModelProto, TrainError> {
     match &native.model {
         Model::Gbdt(m) => gbdt_margin(m, n_features, &mut g)?,
         Model::Logistic(m) => logistic_margin(m, n_features, &mut g)?,
+        Model::Scorecard(m) => gbdt_margin(&m.to_gbdt(), n_features, &mut g)?,
     }
     calibration(&native.calibrator, &mut g)?;
     g.nodes.push(onnx::node(
@@ -73,7 +76,7 @@ pub fn export_onnx(native: &NativeModel) -> Result<ModelProto, TrainError> {
         g.initializers,
     );
     let opsets = match native.model {
-        Model::Gbdt(_) => onnx::default_opsets(),
+        Model::Gbdt(_) | Model::Scorecard(_) => onnx::default_opsets(),
         Model::Logistic(_) => vec![onnx::opset("", onnx::DEFAULT_OPSET)],
     };
     Ok(onnx::model(graph, opsets))
@@ -335,10 +338,16 @@ fn calibration(calibrator: &Calibrator, g: &mut GraphParts) -> Result<(), TrainE
 }
 
 /// Per tree, per node (ONNX node id = index), the cover (sum of training hessians) TreeSHAP
-/// weighs paths by; `None` for a logistic model.
+/// weighs paths by (a scorecard's: its trees' bin rows); `None` for a logistic model.
 pub fn tree_covers(model: &Model) -> Option<Vec<Vec<f64>>> {
-    let Model::Gbdt(m) = model else {
-        return None;
+    let scorecard;
+    let m = match model {
+        Model::Gbdt(m) => m,
+        Model::Scorecard(s) => {
+            scorecard = s.to_gbdt();
+            &scorecard
+        }
+        Model::Logistic(_) => return None,
     };
     Some(
         m.trees

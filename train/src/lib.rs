@@ -75,6 +75,7 @@ mod matrix;
 mod metrics;
 mod plots;
 mod refit;
+mod scorecard;
 mod trainer;
 
 pub use appfraud_core::{ParamError, ParamInfo, ParamTable};
@@ -103,6 +104,11 @@ pub use plots::{
     MAX_IMPORTANCE_BARS, calibration_svg, importance_svg, precision_recall_svg, roc_svg,
 };
 pub use refit::{Deployment, FitPlan, FitStep, recency_weights};
+pub use scorecard::{
+    Candidate, Counts as BinCounts, PointsRow, PointsScaling, ScoreBin, ScorecardFeature,
+    ScorecardModel, ScorecardParams, Selection, Trend, ValidScorecardParams, scorecard_bins,
+    train_scorecard,
+};
 pub use trainer::{
     Algorithm, CalibrationMethod, ImportOptions, Model, ModelOrigin, NATIVE_FORMAT_VERSION,
     NativeModel, PLOTS, TestCurves, TrainConfig, TrainedModel, ValidTrainConfig, check_package_dir,

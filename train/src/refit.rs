@@ -21,6 +21,7 @@ use crate::dataset::{Dataset, Split};
 use crate::evaluation::{BootstrapSettings, Evaluation, Thresholds, evaluate};
 use crate::gbdt::{GbdtParams, ValidGbdtParams, train_gbdt_weighted};
 use crate::logistic::train_logistic;
+use crate::scorecard::train_scorecard;
 use crate::trainer::{CalibrationMethod, Model, TrainedModel, ValidTrainConfig};
 
 /// Microseconds in a day.
@@ -170,6 +171,15 @@ pub(crate) fn deploy(
         }
         Model::Logistic(_) => (
             Model::Logistic(train_logistic(config.logistic(), &x, y)?),
+            None,
+        ),
+        Model::Scorecard(_) => (
+            Model::Scorecard(train_scorecard(
+                config.scorecard(),
+                &x,
+                y,
+                &crate::trainer::feature_names(dataset),
+            )?),
             None,
         ),
     };

@@ -24,6 +24,7 @@ use crate::logistic::{LogisticModel, LogisticParams, ValidLogisticParams, train_
 use crate::metrics::{precision_recall_curve, roc_curve};
 use crate::plots::{calibration_svg, importance_svg, precision_recall_svg, roc_svg};
 use crate::refit::{Deployment, card_section, deploy, fit_weights, metrics_json};
+use crate::scorecard::{ScorecardModel, ScorecardParams, ValidScorecardParams, train_scorecard};
 use crate::{ColumnMatrix, TrainError};
 use appfraud_core::{
     Bands, DeployedFit, Explainer, FeatureSet, MANIFEST_FILE, MANIFEST_FORMAT_VERSION,
@@ -43,6 +44,9 @@ pub enum Algorithm {
     Gbdt,
     /// L2 logistic regression on standardised features with missing indicators.
     Logistic,
+    /// A scorecard: L2 logistic regression on the weights of evidence of optimally binned
+    /// features, read as points per feature and bin.
+    Scorecard,
 }
 
 impl Algorithm {
@@ -51,6 +55,7 @@ impl Algorithm {
         match self {
             Algorithm::Gbdt => "gbdt",
             Algorithm::Logistic => "logistic",
+            Algorithm::Scorecard => "scorecard",
         }
     }
 }
@@ -72,7 +77,7 @@ declare_params! {
     /// included, before any data is read:
     ///
     /// ```toml
-    /// algorithm = "gbdt"          # or "logistic"
+    /// algorithm = "gbdt"          # or "logistic" or "scorecard"
     /// calibration = "platt"       # or "isotonic"
     /// review_budget = 100         # k of precision at k
     /// bootstrap_resamples = 200   # 0: no intervals
@@ -82,15 +87,17 @@ declare_params! {
     /// num_trees = 500
     /// [logistic]
     /// alpha = 1.0
+    /// [scorecard]
+    /// max_bins = 10
     /// ```
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields, default)]
     params TrainConfig;
     /// A checked [`TrainConfig`]: only this can train.
     valid ValidTrainConfig;
-    /// The model to train: our histogram GBDT or the logistic baseline.
+    /// The model to train: our histogram GBDT, the logistic baseline or the scorecard.
     algorithm: Algorithm = Algorithm::Gbdt, shown "\"gbdt\"",
-        valid "\"gbdt\" or \"logistic\"" if |_v| true;
+        valid "\"gbdt\", \"logistic\" or \"scorecard\"" if |_v| true;
     /// How margins become probabilities, fitted on validation (the deployed fit's on the
     /// calibration window): a sigmoid (Platt) or a monotone piecewise-linear map (isotonic,
     /// needs many positives).
@@ -119,6 +126,10 @@ declare_params! {
     table
     /// Logistic-regression parameters, used when `algorithm = "logistic"`.
     logistic: LogisticParams => ValidLogisticParams;
+    table
+    /// Scorecard parameters (binning, selection, fit, points), used when
+    /// `algorithm = "scorecard"`.
+    scorecard: ScorecardParams => ValidScorecardParams;
 }
 
 impl ValidTrainConfig {
@@ -130,12 +141,12 @@ impl ValidTrainConfig {
     ///
     /// [`ParamError`](appfraud_core::ParamError) naming `recency_half_life_days`.
     pub fn check_combinations(&self) -> Result<(), appfraud_core::ParamError> {
-        if self.recency_half_life_days > 0.0 && self.algorithm == Algorithm::Logistic {
+        if self.recency_half_life_days > 0.0 && self.algorithm != Algorithm::Gbdt {
             return Err(appfraud_core::ParamError {
                 table: None,
                 name: "recency_half_life_days",
                 value: format!("{:?}", self.recency_half_life_days),
-                expected: "0 with algorithm = \"logistic\" (the logistic regression takes no row weights)",
+                expected: "0 unless algorithm = \"gbdt\" (the logistic regression and the scorecard take no row weights)",
             });
         }
         Ok(())
@@ -176,6 +187,8 @@ pub enum Model {
     Gbdt(GbdtModel),
     /// Logistic regression.
     Logistic(LogisticModel),
+    /// Scorecard.
+    Scorecard(ScorecardModel),
 }
 
 impl Model {
@@ -184,6 +197,7 @@ impl Model {
         match self {
             Model::Gbdt(m) => m.predict_margins(x),
             Model::Logistic(m) => m.predict_margins(x),
+            Model::Scorecard(m) => m.predict_margins(x),
         }
     }
 
@@ -192,11 +206,13 @@ impl Model {
         match self {
             Model::Gbdt(_) => Algorithm::Gbdt,
             Model::Logistic(_) => Algorithm::Logistic,
+            Model::Scorecard(_) => Algorithm::Scorecard,
         }
     }
 
     /// Importance per feature, as shares of the total (gain for trees, |coefficient| of the
-    /// standardised feature plus its indicator's for logistic).
+    /// standardised feature plus its indicator's for logistic, mean |contribution| over the
+    /// training rows for a scorecard).
     pub fn importance(&self) -> Vec<f64> {
         let raw: Vec<f64> = match self {
             Model::Gbdt(m) => m.feature_importance_gain(),
@@ -211,6 +227,7 @@ impl Model {
                 }
                 v
             }
+            Model::Scorecard(m) => m.importance(),
         };
         let total: f64 = raw.iter().sum();
         raw.iter()
@@ -375,6 +392,15 @@ pub fn train(
                 ),
             ];
             (Model::Logistic(m), Vec::new(), params)
+        }
+        Algorithm::Scorecard => {
+            let m = train_scorecard(
+                &config.scorecard,
+                &xt,
+                &train_rows.labels,
+                &feature_names(dataset),
+            )?;
+            (Model::Scorecard(m), Vec::new(), describe(&config.scorecard))
         }
     };
     let evaluated = finish(
@@ -631,6 +657,16 @@ pub fn import_lightgbm(
     )
 }
 
+/// The dataset's feature names, in column order.
+pub(crate) fn feature_names(dataset: &Dataset) -> Vec<String> {
+    dataset
+        .feature_set
+        .features()
+        .iter()
+        .map(|f| f.name.clone())
+        .collect()
+}
+
 /// A parameter struct as (name, value) pairs, in declaration order.
 fn describe(params: &impl Serialize) -> Vec<(String, String)> {
     match serde_json::to_value(params) {
@@ -737,6 +773,9 @@ impl TrainedModel {
             (ModelOrigin::Trained, Algorithm::Logistic) => {
                 "L2 logistic regression on standardised features with a missing-value indicator per feature that had missing values in training".to_owned()
             }
+            (ModelOrigin::Trained, Algorithm::Scorecard) => {
+                "scorecard: L2 logistic regression on the weights of evidence of optimally binned features (monotone event rate per feature, missing values in a bin of their own), exported as one tree per feature".to_owned()
+            }
         };
         let provenance = match &self.origin {
             ModelOrigin::LightGbm { file, .. } => Some(format!(
@@ -792,6 +831,9 @@ impl TrainedModel {
             importance_kind: match algorithm {
                 Algorithm::Gbdt => "share of total split gain",
                 Algorithm::Logistic => "share of |standardised coefficient|",
+                Algorithm::Scorecard => {
+                    "share of mean |points − expected points| over the training rows"
+                }
             },
             coefficients: &coefficients,
             plots: &PLOTS,
