@@ -118,8 +118,10 @@ fn assert_four_way_parity(
 /// For every split of every tree: a base row with the split feature exactly on the threshold,
 /// on the next float32 above and below, and NaN.
 fn threshold_rows(model: &Model, base: &[f32], n_features: usize) -> Vec<f32> {
-    let Model::Gbdt(gbdt) = model else {
-        panic!("a tree model");
+    let gbdt = match model {
+        Model::Gbdt(g) => g.clone(),
+        Model::Scorecard(s) => s.to_gbdt(),
+        Model::Logistic(_) => panic!("a tree model"),
     };
     let n_base = base.len() / n_features;
     let mut rows = Vec::new();
@@ -369,4 +371,108 @@ fn logistic_and_isotonic_packages_agree_across_runtimes() {
         &[EngineChoice::OnnxRuntime, EngineChoice::Native],
         ISOTONIC_TOLERANCE,
     );
+}
+
+#[test]
+fn scorecard_package_agrees_across_runtimes_and_its_points_and_reasons_add_up() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table = synthetic_table(dir.path());
+    let package_dir = train_package(
+        &table,
+        dir.path(),
+        "scorecard",
+        "algorithm = \"scorecard\"\n[scorecard]\nascending = [\"x0\"]\ndescending = [\"x1\"]\nmin_iv = 0.01\n",
+    );
+    let native = NativeModel::read(&package_dir).expect("model.json");
+    let Model::Scorecard(card) = &native.model else {
+        panic!("a scorecard package");
+    };
+    assert!(card.features().len() >= 2, "{:?}", card.candidates());
+    // Parity across runtimes (tolerance as the module docs: float32 leaves), on rows exactly
+    // on every bin edge, on the next float32 either side, with NaN, and random rows.
+    // (The root of each tree tests `x <= f32::MAX`, whose next float32 up is +∞: the model
+    // refuses infinite values, as serving does, so those rows are left out.)
+    let rows = synthetic_rows(5_000);
+    let mut all: Vec<f32> = threshold_rows(&native.model, &rows, 8)
+        .chunks_exact(8)
+        .filter(|r| !r.iter().any(|x| x.is_infinite()))
+        .flatten()
+        .copied()
+        .collect();
+    all.extend_from_slice(&rows);
+    assert_four_way_parity(
+        &package_dir,
+        &all,
+        &[EngineChoice::OnnxRuntime, EngineChoice::Native],
+        TOLERANCE,
+    );
+
+    // The points table reproduces the margin: per row, the points of its bins summed and
+    // mapped back through the scaling equal the native margin. Reference: the model's own
+    // margin; tolerance 1e-9 (a sum of ≤ 8 terms of a few hundred points, rounded in f64).
+    let points = card.points();
+    let scaling = card.scaling();
+    let package = ModelPackage::load(&package_dir).expect("package loads");
+    let Explanation::Trees(trees) = package.explanation() else {
+        panic!("a scorecard is explained by its trees");
+    };
+    let expected_margin = card.expected_margin();
+    // The exported trees hold float32 leaves: their expectation is the scorecard's to float32
+    // rounding of each term (2^-24 relative, ≤ 8 trees).
+    let leaf_rounding: f64 = card
+        .features()
+        .iter()
+        .map(|f| {
+            f.bins
+                .iter()
+                .chain([&f.missing])
+                .map(|b| (f.coefficient * b.woe).abs())
+                .fold(0.0, f64::max)
+                * f64::from(f32::EPSILON)
+        })
+        .sum::<f64>()
+        + card.intercept().abs() * f64::from(f32::EPSILON);
+    assert!(
+        (trees.expected_value() - expected_margin).abs() <= leaf_rounding,
+        "TreeSHAP expectation {} vs the scorecard's expected margin {expected_margin}",
+        trees.expected_value()
+    );
+    let mut scratch = appfraud_serve::ShapScratch::new();
+    let mut phi = vec![0.0; 8];
+    for (i, row) in all.chunks_exact(8).enumerate() {
+        let margin = card.predict_margin(row).expect("margin");
+        let mut total = 0.0;
+        for f in card.features() {
+            let bin = f.bin_of(row[f.feature]);
+            let p = points
+                .iter()
+                .find(|p| p.feature == f.feature && p.bin == bin)
+                .expect("every bin has points");
+            total += p.points;
+        }
+        let from_points = scaling.margin(total);
+        assert!(
+            (from_points - margin).abs() <= 1e-9,
+            "row {i}: points {total} give margin {from_points}, the model {margin}"
+        );
+        // Reasons: each feature's points minus its expected points (in margin units) sum to
+        // the margin minus the expected margin (reference: the model's margin; 1e-12).
+        let contributions = card.contributions(row).expect("contributions");
+        let sum: f64 = contributions.iter().sum();
+        assert!(
+            (sum - (margin - expected_margin)).abs() <= 1e-12,
+            "row {i}: Σ contributions {sum} vs margin − expected {}",
+            margin - expected_margin
+        );
+        // TreeSHAP on the exported one-feature trees gives the same contributions, to the
+        // float32 rounding of the leaves (reference: the closed form above).
+        phi.fill(0.0);
+        trees.shap_values_with(row, &mut phi, &mut scratch);
+        for (j, (a, b)) in phi.iter().zip(&contributions).enumerate() {
+            assert!(
+                (a - b).abs() <= 2.0 * leaf_rounding,
+                "row {i} feature {j}: TreeSHAP {a} vs points − expected points {b}"
+            );
+        }
+    }
 }
