@@ -16,7 +16,7 @@
 //!    they are dropped, and one whose WoE correlates (Pearson, training rows) above
 //!    `max_correlation` with a feature already taken is dropped, up to `max_features`.
 //! 4. **Fit.** An L2 logistic regression on the WoE values (`alpha` as
-//!    [`crate::LogisticParams`]). Every coefficient must be negative (a higher WoE, less
+//!    [`crate::LogisticParams`]), by Newton's method (`fit.rs`). Every coefficient must be negative (a higher WoE, less
 //!    fraud): while one is not, the feature with the lowest IV among those is dropped and the
 //!    regression refitted, so coefficients never fight.
 //!
@@ -28,12 +28,8 @@
 //! bin counts as covers) computes too.
 
 mod binning;
+mod fit;
 
-use linfa::DatasetBase;
-use linfa::ParamGuard;
-use linfa::traits::Fit;
-use linfa_logistic::LogisticRegression;
-use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -87,11 +83,12 @@ declare_params! {
     /// L2 penalty on the WoE coefficients (scikit-learn's `C` is `1 / alpha`).
     alpha: f64 = 1.0,
         valid "a finite number ≥ 0" if |v| v.is_finite() && *v >= 0.0;
-    /// Maximum number of L-BFGS iterations of each fit.
-    max_iterations: u64 = 500,
+    /// Most Newton steps of each fit (it usually needs about ten).
+    max_iterations: u64 = 100,
         valid "an integer ≥ 1" if |v| *v >= 1;
-    /// The solver stops when the norm of the objective's gradient falls below this.
-    gradient_tolerance: f64 = 1e-6,
+    /// The fit stops when the largest component of the objective's gradient, divided by the
+    /// number of rows, falls below this.
+    gradient_tolerance: f64 = 1e-9,
         valid "a finite number > 0" if |v| v.is_finite() && *v > 0.0;
     /// Points of an applicant whose odds of fraud are `1 : points_base_odds`.
     points_base: f64 = 600.0, shown "600",
@@ -774,42 +771,6 @@ fn pearson(a: &[f64], b: &[f64]) -> f64 {
     }
 }
 
-/// Fits `intercept + Σ w_k · design[:, k]` by L2 logistic regression (linfa, L-BFGS; the
-/// intercept not penalised) and returns `(w, intercept)` for the log-odds of `y = true`.
-pub(crate) fn fit_l2_logistic(
-    design: Array2<f64>,
-    y: &[bool],
-    alpha: f64,
-    max_iterations: u64,
-    gradient_tolerance: f64,
-    model: &'static str,
-) -> Result<(Vec<f64>, f64), TrainError> {
-    let fit_failed = |error: linfa_logistic::error::Error| TrainError::FitFailed {
-        model,
-        reason: error.to_string(),
-    };
-    let solver = LogisticRegression::<f64>::default()
-        .alpha(alpha)
-        .max_iterations(max_iterations)
-        .gradient_tolerance(gradient_tolerance)
-        .with_intercept(true)
-        .check()
-        .map_err(fit_failed)?;
-    let dataset = DatasetBase::new(design, Array1::from(y.to_vec()));
-    let fitted = solver.fit(&dataset).map_err(fit_failed)?;
-    // linfa models the probability of its "positive" class, the more frequent label.
-    let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
-    let w: Vec<f64> = fitted.params().iter().map(|w| sign * w).collect();
-    let intercept = sign * fitted.intercept();
-    if let Some(bad) = w.iter().chain([&intercept]).find(|w| !w.is_finite()) {
-        return Err(TrainError::FitFailed {
-            model,
-            reason: format!("the solver returned a non-finite parameter ({bad})"),
-        });
-    }
-    Ok((w, intercept))
-}
-
 /// Fits a scorecard on `x` (column-major, `NaN` = missing; `names` its column names, for the
 /// declared trends) and `y` (`true` = fraud), as the module docs describe.
 ///
@@ -922,19 +883,22 @@ pub fn train_scorecard(
 
     // Fit, dropping wrong-signed features until none is left.
     let (coefficients, intercept) = loop {
-        let mut design = Array2::<f64>::zeros((y.len(), taken.len()));
+        let m = taken.len();
+        let mut design = vec![0.0; y.len() * m];
         for (c, (_, column)) in taken.iter().enumerate() {
             for (i, &v) in column.iter().enumerate() {
-                design[[i, c]] = v;
+                design[i * m + c] = v;
             }
         }
-        let (w, intercept) = fit_l2_logistic(
-            design,
+        let (w, intercept) = fit::fit_newton(
+            &fit::Design {
+                values: &design,
+                columns: m,
+            },
             y,
             params.alpha,
             params.max_iterations,
             params.gradient_tolerance,
-            "scorecard logistic regression",
         )?;
         // The lowest-IV feature (they are in IV order) among the wrong-signed ones.
         match w.iter().rposition(|&c| c >= 0.0) {
