@@ -101,6 +101,115 @@ fn the_logistic_baseline_reports_its_coefficients() {
 }
 
 #[test]
+fn a_scorecard_package_has_its_points_in_the_card_and_scores_with_both_engines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = config(
+        tmp.path(),
+        "bootstrap_resamples = 0\nrefit = false\n[scorecard]\nascending = [\"telemetry_ips\"]\nmax_features = 8\n",
+    );
+    let out = tmp.path().join("m");
+    ok(&run(&[
+        "--quiet",
+        "train",
+        "--data",
+        sample().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--algo",
+        "scorecard",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]));
+    let card = std::fs::read_to_string(out.join("model_card.md")).unwrap();
+    for needle in [
+        "## Scorecard",
+        "More points, more risk",
+        "| Bin | Values | Rows | Share | Fraud | Fraud rate | WoE | IV | Points |",
+        "### Features left out",
+    ] {
+        assert!(card.contains(needle), "card lacks {needle:?}");
+    }
+    // The declared feature is in the card with its declared trend, if it was selected.
+    let model: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("model.json")).unwrap()).unwrap();
+    assert_eq!(model["algorithm"], "scorecard");
+    let features = model["model"]["features"].as_array().unwrap();
+    assert!(
+        !features.is_empty() && features.len() <= 8,
+        "{}",
+        features.len()
+    );
+    for f in features {
+        let rates: Vec<f64> = f["bins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["events"].as_f64().unwrap() / b["rows"].as_f64().unwrap())
+            .collect();
+        let up = rates.windows(2).all(|w| w[0] <= w[1]);
+        let down = rates.windows(2).all(|w| w[0] >= w[1]);
+        match f["trend"].as_str().unwrap() {
+            "ascending" => assert!(up, "{rates:?}"),
+            _ => assert!(down, "{rates:?}"),
+        }
+    }
+    // Every plot the card links is a listed package file.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let listed: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    let plots: Vec<&str> = listed
+        .iter()
+        .copied()
+        .filter(|n| n.starts_with("scorecard_"))
+        .collect();
+    assert!(!plots.is_empty(), "{listed:?}");
+    for plot in &plots {
+        assert!(
+            card.contains(&format!("]({plot})")),
+            "card does not link {plot}"
+        );
+        let svg = std::fs::read_to_string(out.join(plot)).unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("WoE"), "{plot}");
+    }
+    // It scores with the native tree engine and with ONNX Runtime, to the same values.
+    let mut probabilities = Vec::new();
+    for engine in ["native", "onnxruntime"] {
+        let scores = tmp.path().join(format!("{engine}.parquet"));
+        ok(&run(&[
+            "--quiet",
+            "score",
+            "--model",
+            out.to_str().unwrap(),
+            "--data",
+            sample().to_str().unwrap(),
+            "--out",
+            scores.to_str().unwrap(),
+            "--engine",
+            engine,
+        ]));
+        let p: Vec<f64> = common::read(&scores)
+            .column("probability")
+            .unwrap()
+            .f32()
+            .unwrap()
+            .iter()
+            .map(|p| f64::from(p.unwrap()))
+            .collect();
+        assert_eq!(p.len(), 20_000);
+        probabilities.push(p);
+    }
+    // Reference: ONNX Runtime on the same file; tolerance 1e-6 (float32 leaves).
+    for (a, b) in probabilities[0].iter().zip(&probabilities[1]) {
+        assert!((a - b).abs() <= 1e-6, "{a} vs {b}");
+    }
+}
+
+#[test]
 fn a_generic_table_trains_as_it_is() {
     let tmp = tempfile::tempdir().unwrap();
     let mut csv = String::from("id,amount,channel,label\n");
@@ -181,6 +290,15 @@ fn bad_parameters_exit_with_2_before_reading_data() {
         ("[logistic]\nC = 1.0\n", "`C`"),
         ("algoritm = \"gbdt\"\n", "algoritm"),
         ("calibration = \"beta\"\n", "beta"),
+        ("[scorecard]\nmax_bins = 0\n", "scorecard.max_bins = 0"),
+        (
+            "[scorecard]\nmin_bin_share = 0.7\n",
+            "scorecard.min_bin_share = 0.7",
+        ),
+        (
+            "algorithm = \"scorecard\"\nrecency_half_life_days = 90\n",
+            "recency_half_life_days",
+        ),
     ] {
         let cfg = config(tmp.path(), text);
         let out = run(&[
@@ -213,7 +331,7 @@ fn bad_parameters_exit_with_2_before_reading_data() {
     // --help lists every parameter of every table with its default and range.
     let help = ok(&run(&["train", "--help"]));
     let tables = appfraud_train::TrainConfig::TABLES;
-    assert_eq!(tables.len(), 2);
+    assert_eq!(tables.len(), 3);
     let mut listed = 0;
     for (table, params) in std::iter::once(("", appfraud_train::TrainConfig::PARAMETERS))
         .chain(tables.iter().map(|t| (t.name, t.params)))
@@ -230,8 +348,8 @@ fn bad_parameters_exit_with_2_before_reading_data() {
             listed += 1;
         }
     }
-    // 6 top-level keys, 18 GBDT and 3 logistic parameters.
-    assert_eq!(listed, 27);
+    // 6 top-level keys, 18 GBDT, 3 logistic and 15 scorecard parameters.
+    assert_eq!(listed, 42);
     for line in [
         "  learning_rate = 0.05  (a number in (0, 1])",
         "  review_budget = 100  (an integer ≥ 1)",

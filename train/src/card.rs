@@ -51,6 +51,9 @@ pub struct CardInputs<'a> {
     /// When the packaged model is a deployed fit, the section "How the deployed model was
     /// fitted" (Markdown); its band thresholds were then chosen on the calibration window.
     pub deployment: Option<&'a str>,
+    /// A scorecard's section "Scorecard" (Markdown): points scaling, bins and points per
+    /// feature, the features left out.
+    pub scorecard: Option<&'a str>,
 }
 
 fn date(t: Option<i64>) -> String {
@@ -251,6 +254,9 @@ pub fn model_card(c: &CardInputs<'_>) -> String {
                 ind.map_or_else(|| "–".to_owned(), |v| format!("{v:+.4}"))
             );
         }
+    }
+    if let Some(section) = c.scorecard {
+        let _ = writeln!(s, "\n{}", section.trim_end());
     }
     if !c.plots.is_empty() {
         let _ = writeln!(s, "\n## Plots\n");

@@ -101,7 +101,8 @@ pub use metrics::{
     precision_recall_curve, recall_at_fpr, recall_at_threshold, reliability, roc_auc, roc_curve,
 };
 pub use plots::{
-    MAX_IMPORTANCE_BARS, calibration_svg, importance_svg, precision_recall_svg, roc_svg,
+    BinBar, MAX_IMPORTANCE_BARS, bins_svg, calibration_svg, importance_svg, precision_recall_svg,
+    roc_svg,
 };
 pub use refit::{Deployment, FitPlan, FitStep, recency_weights};
 pub use scorecard::{

@@ -9,6 +9,8 @@
 //!   positive rate per non-empty bin with the perfect-calibration diagonal, over a histogram of
 //!   the rows per bin (log scale, since fraud scores pile up near zero).
 //! - [`importance_svg`]: horizontal bars of gain importance, largest at the top.
+//! - [`bins_svg`]: a scorecard feature's bins, event rate (top) and weight of evidence
+//!   (bottom) as bars per bin, labelled with the bins' value ranges.
 //!
 //! Drawing uses `plotters` with only its SVG backend (`svg_backend`, `line_series`; no default
 //! features). Text needs no font: without the `ttf` or `ab_glyph` features, plotters lays text
@@ -377,6 +379,112 @@ pub fn importance_svg(
                 (value + gap, y_of(rank)),
                 style,
             )
+        }))?;
+        Ok(())
+    })
+}
+
+/// One bin of [`bins_svg`]: its label (the value range), fraud rate and weight of evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BinBar {
+    /// The bin's values, e.g. `(0.5, 3]` or `missing`.
+    pub label: String,
+    /// Share of fraud among the bin's training rows, in `[0, 1]`.
+    pub event_rate: f64,
+    /// The bin's weight of evidence.
+    pub woe: f64,
+}
+
+/// A scorecard feature's bins as an SVG document: the fraud rate of each bin (top panel) and
+/// its weight of evidence (bottom panel, bars from 0; negative WoE, more fraud, drawn in the
+/// warning colour), bins left to right in value order with the missing bin last.
+///
+/// # Errors
+///
+/// [`TrainError::EmptyInput`] without bins, [`TrainError::NotAProbability`] for an event rate
+/// outside `[0, 1]`, [`TrainError::NonFinite`] for a NaN or infinite WoE.
+pub fn bins_svg(bins: &[BinBar], title: &str) -> Result<String, TrainError> {
+    if bins.is_empty() {
+        return Err(TrainError::EmptyInput { what: "bins" });
+    }
+    for (index, bin) in bins.iter().enumerate() {
+        check_unit_value("bins.event_rate", index, bin.event_rate)?;
+        if !bin.woe.is_finite() {
+            return Err(TrainError::NonFinite {
+                what: "bins.woe",
+                index,
+                value: bin.woe,
+            });
+        }
+    }
+    let n = bins.len();
+    let labels: Vec<String> = bins.iter().map(|b| shorten(&b.label, 18)).collect();
+    let top_rate = bins.iter().map(|b| b.event_rate).fold(0.0f64, f64::max);
+    let rate_high = if top_rate > 0.0 { top_rate * 1.15 } else { 1.0 };
+    let woe_low = bins.iter().map(|b| b.woe).fold(0.0f64, f64::min);
+    let woe_high = bins.iter().map(|b| b.woe).fold(0.0f64, f64::max);
+    let pad = 0.1 * (woe_high - woe_low).max(0.1);
+    let label_size = if n > 7 { 9.0 } else { LABEL_SIZE };
+    let x_range = -0.5f64..n as f64 - 0.5;
+    let label_of = |v: &f64| {
+        let k = v.round();
+        if (v - k).abs() < 1e-9 && k >= 0.0 {
+            labels.get(k as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    render("bins", |root| {
+        let root = root.titled(title, (FONT, TITLE_SIZE))?;
+        let (upper, lower) = root.split_vertically(210);
+        let mut rate = ChartBuilder::on(&upper)
+            .margin_top(8)
+            .margin_left(12)
+            .margin_right(24)
+            .x_label_area_size(8)
+            .y_label_area_size(72)
+            .build_cartesian_2d(x_range.clone(), 0.0f64..rate_high)?;
+        rate.configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_labels(5)
+            .y_label_formatter(&|v| format!("{:.1}%", v * 100.0))
+            .y_desc("Fraud rate")
+            .axis_desc_style((FONT, DESC_SIZE))
+            .label_style((FONT, LABEL_SIZE))
+            .bold_line_style(GRID)
+            .light_line_style(TRANSPARENT)
+            .draw()?;
+        rate.draw_series(bins.iter().enumerate().map(|(i, b)| {
+            let x = i as f64;
+            Rectangle::new([(x - 0.35, 0.0), (x + 0.35, b.event_rate)], MODEL.filled())
+        }))?;
+        let mut woe = ChartBuilder::on(&lower)
+            .margin_top(4)
+            .margin_bottom(8)
+            .margin_left(12)
+            .margin_right(24)
+            .x_label_area_size(56)
+            .y_label_area_size(72)
+            .build_cartesian_2d(x_range, (woe_low - pad)..(woe_high + pad))?;
+        woe.configure_mesh()
+            .disable_x_mesh()
+            .x_labels(n)
+            .x_label_formatter(&label_of)
+            .y_labels(5)
+            .y_label_formatter(&|v| format!("{v:.2}"))
+            .x_desc("Bin (values)")
+            .y_desc("WoE")
+            .axis_desc_style((FONT, DESC_SIZE))
+            .x_label_style((FONT, label_size))
+            .y_label_style((FONT, LABEL_SIZE))
+            .bold_line_style(GRID)
+            .light_line_style(TRANSPARENT)
+            .draw()?;
+        woe.draw_series(bins.iter().enumerate().map(|(i, b)| {
+            let x = i as f64;
+            let colour = if b.woe < 0.0 { BASE_RATE } else { MODEL };
+            Rectangle::new([(x - 0.35, 0.0), (x + 0.35, b.woe)], colour.filled())
         }))?;
         Ok(())
     })

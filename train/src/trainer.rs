@@ -796,6 +796,13 @@ impl TrainedModel {
                 &native.thresholds,
             )
         });
+        let (scorecard_section, scorecard_plots) = match &native.model {
+            Model::Scorecard(m) => (
+                Some(crate::scorecard::card_section(m, &native.feature_names)),
+                crate::scorecard::card_plots(m, &native.feature_names)?,
+            ),
+            _ => (None, Vec::new()),
+        };
         let card = model_card(&CardInputs {
             model_id: &native.model_id,
             algorithm: algorithm.as_str(),
@@ -838,6 +845,7 @@ impl TrainedModel {
             coefficients: &coefficients,
             plots: &PLOTS,
             deployment: deployment.as_deref(),
+            scorecard: scorecard_section.as_deref(),
         });
         let files: Vec<(&str, Vec<u8>)> = vec![
             ("model.json", model_json.into_bytes()),
@@ -866,6 +874,12 @@ impl TrainedModel {
                 importance_svg(&self.importance, 20, PLOTS[3].0)?.into_bytes(),
             ),
         ];
+        let mut files = files;
+        files.extend(
+            scorecard_plots
+                .iter()
+                .map(|(name, svg)| (name.as_str(), svg.clone().into_bytes())),
+        );
         let mut listed = vec![PackageFile {
             name: ONNX_FILE.to_owned(),
             sha256: onnx_sha,
@@ -1023,7 +1037,10 @@ pub fn check_package_dir(dir: &Path) -> Result<(), TrainError> {
         let name = entry.map_err(io)?.file_name();
         let name = name.to_string_lossy();
         // A package file, or the temporary file of an interrupted write (rewritten first).
-        let ours = package_file_names().any(|f| name == f || name == format!(".{f}.tmp"));
+        let bare = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp"));
+        let ours = package_file_names().any(|f| name == f || name == format!(".{f}.tmp"))
+            || crate::scorecard::is_card_plot(&name)
+            || bare.is_some_and(crate::scorecard::is_card_plot);
         if !ours {
             foreign.push(name.into_owned());
         }

@@ -8,10 +8,12 @@
 //!    their own. The trend is the one a feature declares (`ascending`, `descending`), else the
 //!    better of the two.
 //! 2. **Weight of evidence.** Each bin is encoded by `WoE = ln(share of legitimate rows / share
-//!    of fraud rows)` (optbinning's and Siddiqi's convention: higher WoE, less fraud). A bin
-//!    holding one class only (possible for the missing bin, or for the one bin of a feature
-//!    whose present values are all of one class) gets half a row of each class added, and an
-//!    empty bin WoE 0 (the population's odds).
+//!    of fraud rows)` (optbinning's and Siddiqi's convention: higher WoE, less fraud). A
+//!    missing bin with fewer rows than the least bin (`min_bin_share`) is too small to
+//!    estimate and gets WoE 0, the population's odds (optbinning's default for missing values
+//!    in `transform`). A bin holding one class only (possible for a large missing bin, or for
+//!    the one bin of a feature whose present values are all of one class) gets half a row of
+//!    each class added; an empty bin has WoE 0.
 //! 3. **Selection.** Features are taken by information value, largest first: below `min_iv`
 //!    they are dropped, and one whose WoE correlates (Pearson, training rows) above
 //!    `max_correlation` with a feature already taken is dropped, up to `max_features`.
@@ -28,7 +30,10 @@
 //! bin counts as covers) computes too.
 
 mod binning;
+mod card;
 mod fit;
+
+pub(crate) use card::{is_plot_file as is_card_plot, plots as card_plots, section as card_section};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -698,7 +703,19 @@ fn encode(
         .iter()
         .map(|&c| woe_iv(c, events, non_events, true))
         .collect();
-    let missing = woe_iv(b.missing, events, non_events, true);
+    // A missing bin smaller than the least bin is too small to estimate: it gets the
+    // population's odds (WoE 0), as optbinning's transform gives missing values by default.
+    let least = (settings.min_bin_share * rows as f64).ceil() as u64;
+    let missing = if b.missing.rows < least {
+        ScoreBin {
+            rows: b.missing.rows,
+            events: b.missing.events,
+            woe: 0.0,
+            iv: 0.0,
+        }
+    } else {
+        woe_iv(b.missing, events, non_events, true)
+    };
     let iv = bins.iter().map(|b| b.iv).sum::<f64>() + missing.iv;
     Encoded {
         feature: ScorecardFeature {
@@ -954,7 +971,7 @@ mod tests {
     }
 
     #[test]
-    fn woe_matches_the_formula_and_smooths_only_a_pure_missing_bin() {
+    fn woe_matches_the_formula_and_smooths_only_a_pure_bin() {
         // 10 fraud, 90 legitimate in total; a bin with 4 fraud, 16 legitimate:
         // WoE = ln((16/90) / (4/10)) = ln(0.4444…) = −0.810930216…; IV = (0.4 − 0.17778)
         // · ln(0.4 / 0.17778) = 0.18022…  (by hand).
@@ -969,7 +986,7 @@ mod tests {
         );
         assert!((b.woe - (16.0f64 / 90.0 / 0.4).ln()).abs() < 1e-15);
         assert!((b.iv - (0.4 - 16.0 / 90.0) * (0.4f64 / (16.0 / 90.0)).ln()).abs() < 1e-15);
-        // A pure missing bin (3 legitimate) gets half a row of each class.
+        // A pure bin (3 legitimate) gets half a row of each class.
         let m = woe_iv(Counts { rows: 3, events: 0 }, 10, 90, true);
         assert!((m.woe - ((3.5f64 / 90.5) / (0.5 / 10.5)).ln()).abs() < 1e-15);
         assert_eq!(woe_iv(Counts::default(), 10, 90, true).woe, 0.0);
