@@ -1,17 +1,21 @@
 //! Out-of-time quality of the deployed model: how well packages trained "as of" a date score
-//! the quarter after it, on labels none of them saw, with and without the refit and with
-//! recency weights of several half-lives.
+//! the quarter after it, on labels none of them saw. `--variants refit` (the default) compares
+//! the GBDT with and without the refit and with recency weights of several half-lives;
+//! `--variants algorithms` compares the GBDT, the logistic baseline and the scorecard.
 //!
 //! For each seed: `appfraud generate` writes `--quarters` quarters from `--start`; the data as
 //! it stood at the start of the second-to-last quarter (the cutoff) is cut out of it
 //! (applications, telemetry and labels before the cutoff); each variant trains a package on
 //! that cut; `appfraud evaluate --since CUTOFF` scores the quarter after the cutoff against
 //! every label the full directory holds for it (labels that came in up to a quarter later).
-//! Prints ROC AUC, PR AUC, log loss and Brier score per (seed, variant), then their means over
-//! the seeds.
+//! Prints ROC AUC, PR AUC, recall at the package's 1 % FPR threshold (chosen before the
+//! cutoff, so its false-positive rate on the scored quarter varies), log loss, Brier score and
+//! the wall time of `appfraud train` (features included) per (seed, variant), then their means
+//! over the seeds.
 //!
 //! Usage: `cargo bench --workspace --bench refit_out_of_time -- [--applications N]
-//! [--seeds 1,2,3] [--quarters Q] [--start YYYY-MM-DD] [--config train.toml]`
+//! [--seeds 1,2,3] [--quarters Q] [--start YYYY-MM-DD] [--config train.toml]
+//! [--variants refit|algorithms]`
 //! (`bench/refit_out_of_time.sh` builds the release binary and runs it).
 
 use std::path::{Path, PathBuf};
@@ -26,7 +30,17 @@ mod as_of;
 const BIN: &str = env!("CARGO_BIN_EXE_appfraud");
 
 /// A way of training: its name and the extra `train` arguments.
-const VARIANTS: [(&str, &[&str]); 6] = [
+type Variant = (&'static str, &'static [&'static str]);
+
+/// The three algorithms, each with its defaults (refit included).
+const ALGORITHMS: [Variant; 3] = [
+    ("gbdt", &["--algo", "gbdt"]),
+    ("logistic", &["--algo", "logistic"]),
+    ("scorecard", &["--algo", "scorecard"]),
+];
+
+/// The GBDT with and without the refit and recency weights.
+const REFIT_VARIANTS: [Variant; 6] = [
     ("no refit", &["--no-refit"]),
     (
         "no refit, half-life 180 d",
@@ -50,6 +64,7 @@ struct Options {
     quarters: u32,
     start: NaiveDate,
     config: Option<PathBuf>,
+    variants: &'static [Variant],
 }
 
 fn options() -> Options {
@@ -59,6 +74,7 @@ fn options() -> Options {
         quarters: 7,
         start: NaiveDate::from_ymd_opt(2024, 1, 1).expect("a date"),
         config: None,
+        variants: &REFIT_VARIANTS,
     };
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -83,6 +99,13 @@ fn options() -> Options {
                     NaiveDate::parse_from_str(value, "%Y-%m-%d").unwrap_or_else(|_| usage(value));
             }
             "--config" => o.config = Some(PathBuf::from(value)),
+            "--variants" => {
+                o.variants = match value.as_str() {
+                    "refit" => &REFIT_VARIANTS,
+                    "algorithms" => &ALGORITHMS,
+                    _ => usage(value),
+                }
+            }
             other => usage(other),
         }
     }
@@ -95,7 +118,8 @@ fn options() -> Options {
 fn usage(what: &str) -> ! {
     eprintln!(
         "refit_out_of_time: bad argument {what}\nusage: refit_out_of_time [--applications N] \
-         [--seeds 1,2,3] [--quarters Q] [--start YYYY-MM-DD] [--config train.toml]"
+         [--seeds 1,2,3] [--quarters Q] [--start YYYY-MM-DD] [--config train.toml] \
+         [--variants refit|algorithms]"
     );
     std::process::exit(2);
 }
@@ -147,11 +171,20 @@ fn main() {
             .map_or_else(String::new, |c| format!("; config {}", c.display()))
     );
     println!(
-        "{:>5} {:<26} {:>7} {:>7} {:>8} {:>7} {:>6} {:>6} {:>7}",
-        "seed", "variant", "ROC AUC", "PR AUC", "log loss", "Brier", "rows", "fraud", "train s"
+        "{:>5} {:<26} {:>7} {:>7} {:>7} {:>8} {:>7} {:>6} {:>6} {:>7}",
+        "seed",
+        "variant",
+        "ROC AUC",
+        "PR AUC",
+        "R@1%FPR",
+        "log loss",
+        "Brier",
+        "rows",
+        "fraud",
+        "train s"
     );
     let tmp = tempfile::tempdir().expect("a temporary directory");
-    let mut sums = vec![[0.0; 4]; VARIANTS.len()];
+    let mut sums = vec![[0.0; 6]; o.variants.len()];
     for &seed in &o.seeds {
         let full = tmp.path().join(format!("full-{seed}"));
         let (train_dir, eval_dir) = (
@@ -175,7 +208,7 @@ fn main() {
         let micros = |d: NaiveDate| as_of::day_micros(&day(d));
         as_of::as_of(&full, micros(cutoff), &train_dir);
         as_of::with_later_labels(&full, micros(end), &eval_dir);
-        for (k, (name, extra)) in VARIANTS.iter().enumerate() {
+        for (k, (name, extra)) in o.variants.iter().enumerate() {
             let model = tmp.path().join(format!("model-{seed}-{k}"));
             let mut args = vec!["--quiet", "train", "--data", path(&train_dir)];
             args.extend(["--out", path(&model)]);
@@ -202,16 +235,18 @@ fn main() {
             let figures = [
                 metric("roc_auc"),
                 metric("pr_auc"),
+                metric("recall_at_fpr_1pct"),
                 e["log_loss"].as_f64().unwrap_or(f64::NAN),
                 metric("brier"),
+                seconds,
             ];
             for (sum, f) in sums[k].iter_mut().zip(figures) {
                 *sum += f;
             }
-            let [roc, pr, log_loss, brier] = figures;
+            let [roc, pr, recall, log_loss, brier, _] = figures;
             println!(
-                "{seed:>5} {name:<26} {roc:>7.4} {pr:>7.4} {log_loss:>8.5} {brier:>7.5} {:>6} {:>6} \
-                 {seconds:>7.1}",
+                "{seed:>5} {name:<26} {roc:>7.4} {pr:>7.4} {recall:>7.4} {log_loss:>8.5} \
+                 {brier:>7.5} {:>6} {:>6} {seconds:>7.1}",
                 e["rows"].as_u64().unwrap_or_default(),
                 e["positives"].as_u64().unwrap_or_default()
             );
@@ -219,14 +254,18 @@ fn main() {
     }
     let n = o.seeds.len() as f64;
     println!("mean over {} seeds:", o.seeds.len());
-    for ((name, _), [roc, pr, log_loss, brier]) in VARIANTS.iter().zip(&sums) {
+    for ((name, _), [roc, pr, recall, log_loss, brier, seconds]) in o.variants.iter().zip(&sums) {
         println!(
-            "{:>5} {name:<26} {:>7.4} {:>7.4} {:>8.5} {:>7.5}",
+            "{:>5} {name:<26} {:>7.4} {:>7.4} {:>7.4} {:>8.5} {:>7.5} {:>6} {:>6} {:>7.1}",
             "",
             roc / n,
             pr / n,
+            recall / n,
             log_loss / n,
-            brier / n
+            brier / n,
+            "",
+            "",
+            seconds / n
         );
     }
 }

@@ -34,7 +34,12 @@
 //!   [`GbdtModel`], a plain serialisable model with documented prediction semantics (`x <=
 //!   threshold` in `f32`, `NaN` to `default_left`; its design, one stage per file, is on
 //!   [`train_gbdt`]). [`LogisticParams`] → [`ValidLogisticParams`] → [`train_logistic`] →
-//!   [`LogisticModel`] (standardisation, missing indicators, L2). [`Model`] holds either.
+//!   [`LogisticModel`] (standardisation, missing indicators, L2). [`ScorecardParams`] →
+//!   [`ValidScorecardParams`] → [`train_scorecard`] → [`ScorecardModel`]: optimal monotone
+//!   binning ([`scorecard_bins`], [`Trend`]), weights of evidence, selection by information
+//!   value and correlation ([`Candidate`], [`Selection`]), a sign-checked L2 fit, points
+//!   ([`PointsScaling`], [`PointsRow`]) and its export as one tree per feature
+//!   ([`ScorecardModel::to_gbdt`]). [`Model`] holds any of the three.
 //! - **Imported models.** [`LightGbmModel::parse`] reads a LightGBM text model and
 //!   [`LightGbmModel::to_gbdt`] rewrites it exactly into a [`GbdtModel`] (routing of every
 //!   `f32` input and the TreeSHAP game both LightGBM's); [`Dataset::for_model`] reads its

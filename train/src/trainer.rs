@@ -3,7 +3,7 @@
 //! plots) written.
 //!
 //! Steps: fit the model on the training split (GBDT with early stopping on validation, or the
-//! logistic baseline), fit the calibrator on validation margins, choose the band thresholds on
+//! logistic baseline, or the scorecard), fit the calibrator on validation margins, choose the band thresholds on
 //! calibrated validation probabilities, then evaluate validation and test with bootstrap
 //! intervals. That is the evaluation fit; with `refit` (the default) the packaged model is then
 //! the deployed fit of the `refit` module, refitted on every row labelled before the
