@@ -2,10 +2,10 @@
 //! model package (`model.onnx`, `manifest.json`, `model.json`, `metrics.json`, `model_card.md`,
 //! plots) written.
 //!
-//! Steps: fit the model on the training split (GBDT with early stopping on validation, or the
-//! logistic baseline, or the scorecard), fit the calibrator on validation margins, choose the band thresholds on
-//! calibrated validation probabilities, then evaluate validation and test with bootstrap
-//! intervals. That is the evaluation fit; with `refit` (the default) the packaged model is then
+//! Steps: fit the model on the training split (GBDT with early stopping on validation, the
+//! logistic baseline or the scorecard), fit the calibrator on validation margins, choose the
+//! band thresholds on calibrated validation probabilities, then evaluate validation and test
+//! with bootstrap intervals. That is the evaluation fit; with `refit` (the default) the packaged model is then
 //! the deployed fit of the `refit` module, refitted on every row labelled before the
 //! calibration window and calibrated on it.
 
