@@ -430,9 +430,9 @@ fn optimal_partition(
     const NONE: f64 = f64::NEG_INFINITY;
     let mut best = vec![vec![vec![NONE; p + 1]; p + 1]; max_bins];
     let mut from = vec![vec![vec![usize::MAX; p + 1]; p + 1]; max_bins];
-    for j in 1..=p {
+    for (j, cell) in best[0][0].iter_mut().enumerate().skip(1) {
         if fits(0, j) {
-            best[0][0][j] = iv(0, j);
+            *cell = iv(0, j);
         }
     }
     for k in 1..max_bins {
@@ -444,8 +444,8 @@ fn optimal_partition(
                 let last = span(i, j);
                 let mut top = NONE;
                 let mut arg = usize::MAX;
-                for h in 0..i {
-                    let b = best[k - 1][h][i];
+                for (h, table) in best[k - 1].iter().enumerate().take(i) {
+                    let b = table[i];
                     if b > top && ordered(span(h, i), last) {
                         top = b;
                         arg = h;

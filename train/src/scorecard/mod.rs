@@ -322,9 +322,8 @@ impl TryFrom<ScorecardData> for ScorecardModel {
             return Err(invalid("the intercept is not finite".to_owned()));
         }
         let s = d.scaling;
-        if !(s.base.is_finite() && s.base_odds.is_finite() && s.base_odds > 0.0)
-            || !(s.pdo.is_finite() && s.pdo > 0.0)
-        {
+        let positive = |v: f64| v.is_finite() && v > 0.0;
+        if !(s.base.is_finite() && positive(s.base_odds) && positive(s.pdo)) {
             return Err(invalid(
                 "the points scaling is not finite and positive".to_owned(),
             ));
@@ -344,7 +343,7 @@ impl TryFrom<ScorecardData> for ScorecardModel {
                     f.edges.len()
                 )));
             }
-            if f.thresholds.windows(2).any(|w| !(w[0] < w[1]))
+            if f.thresholds.windows(2).any(|w| w[0] >= w[1])
                 || f.thresholds.iter().any(|t| !t.is_finite())
             {
                 return Err(invalid(format!(
