@@ -153,6 +153,17 @@ fn a_scorecard_package_has_its_points_in_the_card_and_scores_with_both_engines()
             _ => assert!(down, "{rates:?}"),
         }
     }
+    // metrics.json holds the points table, one entry per feature, missing bin last.
+    let metrics: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();
+    let table = metrics["scorecard"]["features"].as_array().unwrap();
+    assert_eq!(table.len(), features.len());
+    for (t, f) in table.iter().zip(features) {
+        let bins = t["bins"].as_array().unwrap();
+        assert_eq!(bins.len(), f["bins"].as_array().unwrap().len() + 1);
+        assert_eq!(bins.last().unwrap()["values"], "missing");
+        assert!(bins.iter().all(|b| b["points"].as_f64().is_some()));
+    }
     // Every plot the card links is a listed package file.
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();

@@ -756,6 +756,12 @@ impl TrainedModel {
         if let (Some(d), Some(map)) = (&self.deployment, metrics.as_object_mut()) {
             map.insert("deployed_fit".to_owned(), metrics_json(d));
         }
+        if let (Model::Scorecard(m), Some(map)) = (&native.model, metrics.as_object_mut()) {
+            map.insert(
+                "scorecard".to_owned(),
+                crate::scorecard::points_json(m, &native.feature_names),
+            );
+        }
         let metrics_json = pretty_json("metrics.json", &metrics)?;
         let top: Vec<(String, f64)> = self.importance.iter().take(20).cloned().collect();
         let algorithm = native.model.algorithm();

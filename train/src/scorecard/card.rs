@@ -99,6 +99,57 @@ pub(crate) fn plots(
         .collect()
 }
 
+/// The points table as JSON for `metrics.json`: the scaling, then per feature (in the
+/// scorecard's order) its name, IV, trend, coefficient and bins (values, rows, fraud, WoE, IV,
+/// points), the missing bin last.
+pub(crate) fn points_json(model: &ScorecardModel, names: &[String]) -> serde_json::Value {
+    let points = model.points();
+    let s = model.scaling();
+    let features: Vec<serde_json::Value> = model
+        .features()
+        .iter()
+        .map(|f| {
+            let bin = |bin: Option<usize>, b: &ScoreBin| {
+                serde_json::json!({
+                    "values": range(f, bin),
+                    "upper": bin.and_then(|i| f.thresholds.get(i)),
+                    "rows": b.rows,
+                    "fraud": b.events,
+                    "woe": b.woe,
+                    "iv": b.iv,
+                    "points": points
+                        .iter()
+                        .find(|p| p.feature == f.feature && p.bin == bin)
+                        .map(|p| p.points),
+                })
+            };
+            let mut bins: Vec<serde_json::Value> = f
+                .bins
+                .iter()
+                .enumerate()
+                .map(|(i, b)| bin(Some(i), b))
+                .collect();
+            bins.push(bin(None, &f.missing));
+            serde_json::json!({
+                "feature": name(names, f.feature),
+                "iv": f.iv,
+                "trend": f.trend.as_str(),
+                "trend_declared": f.declared,
+                "coefficient": f.coefficient,
+                "bins": bins,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "points_base": s.base,
+        "points_base_odds": s.base_odds,
+        "points_pdo": s.pdo,
+        "intercept": model.intercept(),
+        "expected_margin": model.expected_margin(),
+        "features": features,
+    })
+}
+
 /// The card's "Scorecard" section (Markdown).
 pub(crate) fn section(model: &ScorecardModel, names: &[String]) -> String {
     let s = model.scaling();

@@ -33,7 +33,9 @@ mod binning;
 mod card;
 mod fit;
 
-pub(crate) use card::{is_plot_file as is_card_plot, plots as card_plots, section as card_section};
+pub(crate) use card::{
+    is_plot_file as is_card_plot, plots as card_plots, points_json, section as card_section,
+};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
