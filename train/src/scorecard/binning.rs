@@ -24,7 +24,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The direction of a bin's event rate as the feature's value grows.
+/// The shape of a feature's event rate over its bins, as the value grows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Trend {
@@ -32,6 +32,10 @@ pub enum Trend {
     Ascending,
     /// The event rate does not rise from one bin to the next.
     Descending,
+    /// The event rate rises, then falls (either part may be empty).
+    Peak,
+    /// The event rate falls, then rises (either part may be empty).
+    Valley,
 }
 
 impl Trend {
@@ -40,6 +44,43 @@ impl Trend {
         match self {
             Trend::Ascending => "ascending",
             Trend::Descending => "descending",
+            Trend::Peak => "peak",
+            Trend::Valley => "valley",
+        }
+    }
+
+    /// Whether consecutive event rates `rates` follow this trend (rates equal across a step
+    /// count as either direction).
+    pub fn holds(self, rates: &[f64]) -> bool {
+        let up = |w: &[f64]| w[0] <= w[1];
+        let down = |w: &[f64]| w[0] >= w[1];
+        match self {
+            Trend::Ascending => rates.windows(2).all(up),
+            Trend::Descending => rates.windows(2).all(down),
+            Trend::Peak | Trend::Valley => {
+                let (first, second): (fn(&[f64]) -> bool, fn(&[f64]) -> bool) =
+                    if self == Trend::Peak {
+                        (|w| w[0] <= w[1], |w| w[0] >= w[1])
+                    } else {
+                        (|w| w[0] >= w[1], |w| w[0] <= w[1])
+                    };
+                let turn = rates.windows(2).take_while(|w| first(w)).count();
+                rates[turn..].windows(2).all(second)
+            }
+        }
+    }
+
+    /// The phase after a step from a bin of counts `a` to the next of counts `b`, from
+    /// `phase` (0: before the turn, 1: after it); `None` if the step breaks the trend. Equal
+    /// rates allow both directions, so a step may have two successors.
+    fn steps(self, a: Counts, b: Counts, phase: usize) -> [Option<usize>; 2] {
+        let rising = rate_le(a, b);
+        let falling = rate_le(b, a);
+        match self {
+            Trend::Ascending => [rising.then_some(0), None],
+            Trend::Descending => [falling.then_some(0), None],
+            Trend::Peak => [(rising && phase == 0).then_some(0), falling.then_some(1)],
+            Trend::Valley => [(falling && phase == 0).then_some(0), rising.then_some(1)],
         }
     }
 }
@@ -91,6 +132,9 @@ pub struct BinningSettings {
     pub max_bins: usize,
     /// Least share of all rows (missing included) in a bin.
     pub min_bin_share: f64,
+    /// With no declared trend, a peak or valley is chosen only when its objective exceeds the
+    /// best monotone one's by more than this share of it.
+    pub min_unimodal_gain: f64,
 }
 
 /// One feature binned: the edges, the trend, and per bin its counts.
@@ -110,9 +154,10 @@ pub struct Binned {
     pub objective: f64,
 }
 
-/// Bins `values` (`NaN` = missing) against `labels` under `trend` (`None`: the better of
-/// ascending and descending, by the objective; ties go to ascending). `values` and `labels`
-/// have the same length; no value is infinite.
+/// Bins `values` (`NaN` = missing) against `labels` under `trend`. With `None`: the better
+/// of ascending and descending by the objective (ties: ascending), unless the better of peak
+/// and valley exceeds it by more than `min_unimodal_gain` of it (ties: peak). `values` and
+/// `labels` have the same length; no value is infinite.
 pub fn bin_feature(
     values: &[f32],
     labels: &[bool],
@@ -140,12 +185,21 @@ pub fn bin_feature(
     let (trend, (cuts, objective)) = match trend {
         Some(t) => (t, solve(t)),
         None => {
-            let up = solve(Trend::Ascending);
-            let down = solve(Trend::Descending);
-            if down.1 > up.1 {
-                (Trend::Descending, down)
+            let better = |a: (Trend, (Vec<usize>, f64)), b: (Trend, (Vec<usize>, f64))| {
+                if b.1.1 > a.1.1 { b } else { a }
+            };
+            let monotone = better(
+                (Trend::Ascending, solve(Trend::Ascending)),
+                (Trend::Descending, solve(Trend::Descending)),
+            );
+            let unimodal = better(
+                (Trend::Peak, solve(Trend::Peak)),
+                (Trend::Valley, solve(Trend::Valley)),
+            );
+            if unimodal.1.1 > monotone.1.1 * (1.0 + settings.min_unimodal_gain) {
+                unimodal
             } else {
-                (Trend::Ascending, up)
+                monotone
             }
         }
     };
@@ -419,61 +473,65 @@ fn optimal_partition(
         events: prefix[j].events - prefix[i].events,
     };
     let iv = |i: usize, j: usize| iv_term(span(i, j), total.events, total.non_events());
-    let ordered = |earlier: Counts, later: Counts| match trend {
-        Trend::Ascending => rate_le(earlier, later),
-        Trend::Descending => rate_le(later, earlier),
-    };
     let fits = |i: usize, j: usize| span(i, j).rows >= min_rows;
     let max_bins = max_bins.clamp(1, p);
-    // best[k][i][j]: the best objective of k + 1 bins over pre-bins 0..j whose last bin is
-    // i..j; `from` the start of the bin before it.
+    // best[k][i][j][phase]: the best objective of k + 1 bins over pre-bins 0..j whose last bin
+    // is i..j, in `phase` of the trend (0 before its turn, 1 after); `from` holds the start of
+    // the bin before it and its phase.
     const NONE: f64 = f64::NEG_INFINITY;
-    let mut best = vec![vec![vec![NONE; p + 1]; p + 1]; max_bins];
-    let mut from = vec![vec![vec![usize::MAX; p + 1]; p + 1]; max_bins];
+    let mut best = vec![vec![vec![[NONE; 2]; p + 1]; p + 1]; max_bins];
+    let mut from = vec![vec![vec![[(usize::MAX, 0usize); 2]; p + 1]; p + 1]; max_bins];
     for (j, cell) in best[0][0].iter_mut().enumerate().skip(1) {
         if fits(0, j) {
-            *cell = iv(0, j);
+            cell[0] = iv(0, j);
         }
     }
     for k in 1..max_bins {
+        let (done, rest) = best.split_at_mut(k);
+        let (previous, current) = (&done[k - 1], &mut rest[0]);
         for i in 1..p {
             for j in i + 1..=p {
                 if !fits(i, j) {
                     continue;
                 }
                 let last = span(i, j);
-                let mut top = NONE;
-                let mut arg = usize::MAX;
-                for (h, table) in best[k - 1].iter().enumerate().take(i) {
-                    let b = table[i];
-                    if b > top && ordered(span(h, i), last) {
-                        top = b;
-                        arg = h;
+                let gain = iv(i, j);
+                for (h, table) in previous.iter().enumerate().take(i) {
+                    let before = span(h, i);
+                    for (phase, &b) in table[i].iter().enumerate() {
+                        if b == NONE {
+                            continue;
+                        }
+                        for next in trend.steps(before, last, phase).into_iter().flatten() {
+                            if b + gain > current[i][j][next] {
+                                current[i][j][next] = b + gain;
+                                from[k][i][j][next] = (h, phase);
+                            }
+                        }
                     }
                 }
-                if arg != usize::MAX {
-                    best[k][i][j] = top + iv(i, j);
-                    from[k][i][j] = arg;
+            }
+        }
+    }
+    let mut answer = (0usize, 0usize, 0usize, iv(0, p));
+    for (k, table) in best.iter().enumerate() {
+        for (i, row) in table.iter().enumerate() {
+            for (phase, &v) in row[p].iter().enumerate() {
+                if v > answer.3 {
+                    answer = (k, i, phase, v);
                 }
             }
         }
     }
-    let mut answer = (0usize, 0usize, iv(0, p));
-    for (k, table) in best.iter().enumerate() {
-        for (i, row) in table.iter().enumerate() {
-            if row[p] > answer.2 {
-                answer = (k, i, row[p]);
-            }
-        }
-    }
-    let (mut k, mut i, objective) = answer;
+    let (mut k, mut i, mut phase, objective) = answer;
     let mut cuts = Vec::new();
     let mut j = p;
     while k > 0 {
         cuts.push(i - 1);
-        let h = from[k][i][j];
+        let (h, before) = from[k][i][j][phase];
         j = i;
         i = h;
+        phase = before;
         k -= 1;
     }
     cuts.reverse();
@@ -510,7 +568,12 @@ mod tests {
             let total: u64 = prebins.iter().map(|c| c.rows).sum();
             let max_bins = 1 + next(p as u64) as usize;
             let min_rows = next(total / 3);
-            for trend in [Trend::Ascending, Trend::Descending] {
+            for trend in [
+                Trend::Ascending,
+                Trend::Descending,
+                Trend::Peak,
+                Trend::Valley,
+            ] {
                 let (cuts, objective) = optimal_partition(&prebins, trend, max_bins, min_rows);
                 let events: u64 = prebins.iter().map(|c| c.events).sum();
                 let mut best = f64::NEG_INFINITY;
@@ -529,12 +592,9 @@ mod tests {
                         );
                         start = end;
                     }
+                    let rates: Vec<f64> = bins.iter().map(|b| b.event_rate()).collect();
                     let ok = bins.len() == 1
-                        || (bins.iter().all(|b| b.rows >= min_rows)
-                            && bins.windows(2).all(|w| match trend {
-                                Trend::Ascending => rate_le(w[0], w[1]),
-                                Trend::Descending => rate_le(w[1], w[0]),
-                            }));
+                        || (bins.iter().all(|b| b.rows >= min_rows) && trend.holds(&rates));
                     if ok {
                         let value: f64 = bins
                             .iter()
@@ -549,8 +609,45 @@ mod tests {
                      {objective} vs exhaustive {best}"
                 );
                 assert!(cuts.len() < max_bins && cuts.windows(2).all(|w| w[0] < w[1]));
+                // The partition found follows the trend and the size rule, and scores its
+                // objective.
+                let mut bins = Vec::new();
+                let mut start = 0;
+                for end in cuts.iter().map(|k| k + 1).chain([p]) {
+                    bins.push(
+                        prebins[start..end]
+                            .iter()
+                            .fold(Counts::default(), |a, &b| a.add(b)),
+                    );
+                    start = end;
+                }
+                let rates: Vec<f64> = bins.iter().map(|b| b.event_rate()).collect();
+                assert!(
+                    bins.len() == 1 || trend.holds(&rates),
+                    "{trend:?} {rates:?}"
+                );
+                let value: f64 = bins
+                    .iter()
+                    .map(|b| iv_term(*b, events, total - events))
+                    .sum();
+                assert!((value - objective).abs() <= 1e-12 * value.abs().max(1.0));
             }
         }
+    }
+
+    #[test]
+    fn trends_are_checked_on_rates_worked_by_hand() {
+        let r = [0.1, 0.3, 0.3, 0.2];
+        assert!(Trend::Peak.holds(&r) && !Trend::Valley.holds(&r));
+        assert!(!Trend::Ascending.holds(&r) && !Trend::Descending.holds(&r));
+        let v = [0.3, 0.1, 0.2, 0.2];
+        assert!(Trend::Valley.holds(&v) && !Trend::Peak.holds(&v));
+        // Monotone rates are unimodal either way.
+        let up = [0.1, 0.2, 0.3];
+        assert!(Trend::Ascending.holds(&up) && Trend::Peak.holds(&up) && Trend::Valley.holds(&up));
+        assert!(
+            !Trend::Peak.holds(&[0.3, 0.1, 0.2]) && !Trend::Valley.holds(&[0.1, 0.3, 0.2, 0.4])
+        );
     }
 
     #[test]

@@ -172,8 +172,9 @@ pub(crate) fn section(model: &ScorecardModel, names: &[String]) -> String {
     );
     let _ = writeln!(
         out,
-        "Bins: optimal binning under a monotone fraud rate (declared, or the better of \
-         ascending and descending), missing values in their own bin. WoE = ln(share of \
+        "Bins: optimal binning under a trend of the fraud rate (declared; else the better of \
+         ascending and descending, or a peak or valley where it carries clearly more \
+         information), missing values in their own bin. WoE = ln(share of \
          legitimate / share of fraud): a negative WoE means more fraud than average. The \
          intercept is {:.6}; the expected margin over the training rows is {:.6}.\n",
         model.intercept(),

@@ -2,11 +2,13 @@
 //!
 //! [`train_scorecard`] fits it in four steps on the training rows:
 //!
-//! 1. **Binning.** Each feature is binned by optimal monotone binning (`binning.rs`: a Gini
-//!    pre-binning tree, then the merge of consecutive pre-bins that maximises the information
-//!    value under a monotone event rate, optbinning's design). Missing values get a bin of
-//!    their own. The trend is the one a feature declares (`ascending`, `descending`), else the
-//!    better of the two.
+//! 1. **Binning.** Each feature is binned by optimal binning under a trend (`binning.rs`: a
+//!    Gini pre-binning tree, then the merge of consecutive pre-bins that maximises the
+//!    information value under the trend, optbinning's design). Missing values get a bin of
+//!    their own. The trend is the one a feature declares (`ascending`, `descending`, `peak`,
+//!    `valley`); else the better monotone one, unless a peak or a valley raises the
+//!    information value by more than `min_unimodal_gain` (a fraud rate high at night and low
+//!    by day is a valley over the hour, which no monotone binning follows).
 //! 2. **Weight of evidence.** Each bin is encoded by `WoE = ln(share of legitimate rows / share
 //!    of fraud rows)` (optbinning's and Siddiqi's convention: higher WoE, less fraud). A
 //!    missing bin with fewer rows than the least bin (`min_bin_share`) is too small to
@@ -76,6 +78,17 @@ declare_params! {
     /// Features whose fraud rate must not rise as the value grows (names).
     descending: Vec<String> = Vec::new(), shown "[]",
         valid "feature names" if |_v| true;
+    /// Features whose fraud rate rises, then falls, as the value grows (names).
+    peak: Vec<String> = Vec::new(), shown "[]",
+        valid "feature names" if |_v| true;
+    /// Features whose fraud rate falls, then rises, as the value grows (names).
+    valley: Vec<String> = Vec::new(), shown "[]",
+        valid "feature names" if |_v| true;
+    /// For a feature with no declared trend: a peak or valley is used instead of the better
+    /// monotone trend only when it raises the information value by more than this share
+    /// (a large value keeps every undeclared feature monotone).
+    min_unimodal_gain: f64 = 0.1,
+        valid "a finite number ≥ 0" if |v| v.is_finite() && *v >= 0.0;
     /// Features with a smaller information value are not used (0.02: "weak" in Siddiqi's
     /// scale).
     min_iv: f64 = 0.02,
@@ -109,25 +122,30 @@ declare_params! {
 }
 
 impl ValidScorecardParams {
-    /// The trend `name` declares, `None` when it declares none.
-    fn declared_trend(&self, name: &str) -> Option<Trend> {
-        if self.ascending.iter().any(|n| n == name) {
-            Some(Trend::Ascending)
-        } else if self.descending.iter().any(|n| n == name) {
-            Some(Trend::Descending)
-        } else {
-            None
-        }
+    /// The declaration lists, each with its key and trend.
+    fn declarations(&self) -> [(&Vec<String>, &'static str, Trend); 4] {
+        [
+            (&self.ascending, "ascending", Trend::Ascending),
+            (&self.descending, "descending", Trend::Descending),
+            (&self.peak, "peak", Trend::Peak),
+            (&self.valley, "valley", Trend::Valley),
+        ]
     }
 
-    /// Refuses a declared trend naming a feature not in `names`, or a feature declared both
-    /// ways.
+    /// The trend `name` declares, `None` when it declares none.
+    fn declared_trend(&self, name: &str) -> Option<Trend> {
+        self.declarations()
+            .into_iter()
+            .find(|(list, _, _)| list.iter().any(|n| n == name))
+            .map(|(_, _, trend)| trend)
+    }
+
+    /// Refuses a declared trend naming a feature not in `names`, or a feature declared in two
+    /// lists.
     fn check_declarations(&self, names: &[String]) -> Result<(), TrainError> {
-        for (list, key) in [
-            (&self.ascending, "ascending"),
-            (&self.descending, "descending"),
-        ] {
-            for name in list {
+        let lists = self.declarations();
+        for (k, (list, key, _)) in lists.iter().enumerate() {
+            for name in list.iter() {
                 if !names.iter().any(|n| n == name) {
                     return Err(TrainError::InvalidParameter(ParamError {
                         table: Some("scorecard"),
@@ -136,12 +154,16 @@ impl ValidScorecardParams {
                         expected: "names of features of the training table",
                     }));
                 }
-                if key == "ascending" && self.descending.contains(name) {
+                if let Some((_, other, _)) = lists[..k].iter().find(|(l, _, _)| l.contains(name)) {
                     return Err(TrainError::InvalidParameter(ParamError {
                         table: Some("scorecard"),
-                        name: "descending",
+                        name: key,
                         value: format!("{name:?}"),
-                        expected: "features not also declared ascending",
+                        expected: match *other {
+                            "ascending" => "features not also declared ascending",
+                            "descending" => "features not also declared descending",
+                            _ => "features not also declared peak",
+                        },
                     }));
                 }
             }
@@ -740,6 +762,7 @@ impl ValidScorecardParams {
             min_prebin_share: self.min_prebin_share,
             max_bins: self.max_bins,
             min_bin_share: self.min_bin_share,
+            min_unimodal_gain: self.min_unimodal_gain,
         }
     }
 }
