@@ -12,11 +12,12 @@ round trip). The Rust test runs it through the Python reference environment that
 installs (`.venv-ref/`, or the interpreter in `APPFRAUD_PYTHON`), with the pinned optbinning,
 scikit-learn and NumPy of `./dev`.
 
-Every table draws three numbers per row from the LCG of common.py: `u` gives the value and the
-risk, `m` decides whether the value is missing, `l` the label (`l < risk`). The formulas use only
-IEEE-754 +, -, *, floor and comparisons, so both languages produce bit-identical tables. Values
-are computed in float64 and rounded to float32, as the Rust side stores them; optbinning is given
-those float32 values converted to float64.
+The generated tables draw three numbers per row from the LCG of common.py: `u` gives the value
+and the risk, `m` decides whether the value is missing, `l` the label (`l < risk`). The formulas
+use only IEEE-754 +, -, *, floor and comparisons, so both languages produce bit-identical tables.
+Three small tables are written out instead (HAND_TABLES), each aimed at one detail of
+optbinning's algorithm. Values are computed in float64 and rounded to float32, as the Rust side
+stores them; optbinning is given those float32 values converted to float64.
 """
 
 import json
@@ -67,6 +68,44 @@ TABLES = [
     ("skewed_missing", 505, 3000, "skewed", 0.15, 0.3, FINE),
     ("low_signal", 606, 3000, "low_signal", 0.0, 0.0, DEFAULT),
     ("pure_missing", 707, 3000, "ascending", 0.015, 0.0, COARSE),
+]
+
+
+def min_leaf_step():
+    """x = 0..1096; fraud on the last 55 rows (55 = ceil(0.05 * 1097)), every row with
+    k % 10 == 3 flipped. optbinning asks scikit-learn for a leaf weight of at least
+    (55 / 1097) * 1097, which float64 rounds above 55: the step's leaf of 55 rows is refused.
+    Binned with two pre-bins at most (one split of the tree), so the split is the step's."""
+    k = np.arange(1097)
+    return k.astype(np.float32).astype(np.float64), (k >= 1042) != (k % 10 == 3)
+
+
+def forbidden_boundary():
+    """Values 0, 1, 2, 3 with (rows, fraud) = (40, 4), (10, 6), (10, 5), (40, 36), the fraud
+    rows first within each value. With at most 2 bins of at least 45 rows the only two-bin
+    partition is {0, 1} | {2, 3}, which optbinning's preprocessing forbids (rate 0.6 > 0.5)."""
+    values, labels = [], []
+    for value, (rows, fraud) in enumerate([(40, 4), (10, 6), (10, 5), (40, 36)]):
+        values += [float(value)] * rows
+        labels += [i < fraud for i in range(rows)]
+    return np.array(values), np.array(labels)
+
+
+def near_values():
+    """300 rows: 0.5 (fraud when k % 4 == 0), the next float32 above it, 0.5 + 2**-24 (fraud
+    when k % 4 != 0), and 0.75 (fraud when k is even). scikit-learn does not split values
+    closer than its FEATURE_THRESHOLD (1e-7)."""
+    k = np.arange(300)
+    values = np.where(k < 100, 0.5, np.where(k < 200, 0.5 + 2.0**-24, 0.75))
+    labels = np.where(k < 100, k % 4 == 0, np.where(k < 200, k % 4 != 0, k % 2 == 0))
+    return values.astype(np.float32).astype(np.float64), labels
+
+
+# name, table, settings. Keep in step with TABLES in optbinning_parity.rs.
+HAND_TABLES = [
+    ("min_leaf_step", min_leaf_step, (2, 0.05, 10, 0.05)),
+    ("forbidden_boundary", forbidden_boundary, (20, 0.1, 2, 0.45)),
+    ("near_values", near_values, DEFAULT),
 ]
 
 
@@ -126,11 +165,9 @@ def fit(values, labels, settings, trend):
     }
 
 
-def section(name, seed, rows, kind, missing_share, missing_risk, settings):
-    values, labels = table(seed, rows, kind, missing_share, missing_risk)
+def section(values, labels, settings):
     max_prebins, min_prebin_share, max_bins, min_bin_share = settings
     return {
-        "seed": seed,
         "values": values,
         "labels": labels,
         "settings": {
@@ -152,7 +189,13 @@ result = {
         "scikit-learn": sklearn.__version__,
         "numpy": np.__version__,
     },
-    "tables": {t[0]: section(*t) for t in TABLES},
+    "tables": {
+        **{
+            name: section(*table(seed, rows, kind, share, risk), settings)
+            for name, seed, rows, kind, share, risk, settings in TABLES
+        },
+        **{name: section(*make(), settings) for name, make, settings in HAND_TABLES},
+    },
 }
 json.dump(jsonable(result), sys.stdout, allow_nan=False)
 print()
