@@ -275,13 +275,6 @@ impl Table {
     }
 }
 
-fn trend_key(trend: Trend) -> &'static str {
-    match trend {
-        Trend::Ascending => "ascending",
-        Trend::Descending => "descending",
-    }
-}
-
 #[track_caller]
 fn assert_close(what: &str, actual: f64, expected: f64, tolerance: f64) {
     assert!(
@@ -310,7 +303,7 @@ fn objective(f: &ScorecardFeature) -> f64 {
 /// Checks our binning of `table` under `trend` against optbinning's run `expected`.
 #[track_caller]
 fn assert_matches(table: &Table, trend: Trend, ours: &ScorecardFeature, expected: &Value) {
-    let at = format!("{} ({})", table.name, trend_key(trend));
+    let at = format!("{} ({})", table.name, trend.as_str());
     assert_eq!(
         get(expected, "status").as_str(),
         Some("OPTIMAL"),
@@ -493,7 +486,7 @@ fn auto_trend_is_the_one_with_the_larger_optbinning_iv() {
         let ours = table.bins(None);
         assert!(!ours.declared);
         assert_eq!(ours.trend, expected, "{}: trend chosen", table.name);
-        assert_matches(table, expected, &ours, get(section, trend_key(expected)));
+        assert_matches(table, expected, &ours, get(section, expected.as_str()));
     }
 }
 
