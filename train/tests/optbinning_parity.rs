@@ -27,9 +27,12 @@
 //!
 //! optbinning's CP model rounds the IV of every candidate bin and every event rate down to a
 //! multiple of 1e-6; where two partitions are within that rounding of each other it may return
-//! either, while our dynamic program is exact. None of these tables has such a near-tie at its
-//! optimum; should a new one have it, the split comparison fails with both objectives in its
-//! message (equal to about 1e-6 per bin), which tells a tie from a disagreement.
+//! either, while our dynamic program is exact and, on an exact tie (two neighbouring bins of
+//! equal event rate: merging them leaves the IV unchanged), keeps the one found first. Which
+//! of tied partitions the CP solver returns is its own affair, so tables built of repeated
+//! patterns of integer counts are avoided here; none of these tables has a tie or near-tie at
+//! its optimum. Should a new one have it, the split comparison fails with both objectives in
+//! its message (equal to within about 1e-6 per bin), which tells a tie from a disagreement.
 
 #[path = "support/lcg.rs"]
 mod lcg;
