@@ -1268,11 +1268,12 @@ mod tests {
     fn help_lists_every_parameter_of_every_table_with_its_default() {
         let help = TrainConfig::help();
         let names: Vec<&str> = TrainConfig::TABLES.iter().map(|t| t.name).collect();
-        assert_eq!(names, ["gbdt", "logistic"]);
+        assert_eq!(names, ["gbdt", "logistic", "scorecard"]);
         assert_eq!(TrainConfig::TABLES[0].params, GbdtParams::PARAMETERS);
         assert_eq!(TrainConfig::TABLES[1].params, LogisticParams::PARAMETERS);
+        assert_eq!(TrainConfig::TABLES[2].params, ScorecardParams::PARAMETERS);
         for line in [
-            "  algorithm = \"gbdt\"  (\"gbdt\" or \"logistic\")",
+            "  algorithm = \"gbdt\"  (\"gbdt\", \"logistic\" or \"scorecard\")",
             "  review_budget = 100  (an integer ≥ 1)",
             "  bootstrap_resamples = 200  (any integer ≥ 0)",
             "[gbdt]  GBDT parameters, used when `algorithm = \"gbdt\"`.",
@@ -1280,6 +1281,8 @@ mod tests {
             "  monotone_constraints = []  (empty, or one of -1, 0, 1 per feature)",
             "[logistic]  Logistic-regression parameters, used when `algorithm = \"logistic\"`.",
             "  gradient_tolerance = 1e-5  (a finite number > 0)",
+            "  points_pdo = 20  (a finite number > 0)",
+            "  ascending = []  (feature names)",
         ] {
             assert!(
                 help.lines().any(|l| l == line),
@@ -1289,8 +1292,9 @@ mod tests {
         // Each parameter is one line indented by two spaces, its doc the next, indented by six.
         let count = TrainConfig::PARAMETERS.len()
             + GbdtParams::PARAMETERS.len()
-            + LogisticParams::PARAMETERS.len();
-        assert_eq!(count, 6 + 18 + 3);
+            + LogisticParams::PARAMETERS.len()
+            + ScorecardParams::PARAMETERS.len();
+        assert_eq!(count, 6 + 18 + 3 + 18);
         let params = help
             .lines()
             .filter(|l| l.starts_with("  ") && !l.starts_with("   "));

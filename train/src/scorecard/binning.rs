@@ -3,20 +3,35 @@
 //! in place of its constraint-programming solver):
 //!
 //! 1. **Pre-binning** ([`cart_prebins`]): a one-feature classification tree (Gini impurity,
-//!    best-first growth, at most `max_prebins` leaves, at least `min_prebin_share` of all rows,
-//!    missing included, in each leaf): scikit-learn's `DecisionTreeClassifier(max_leaf_nodes,
-//!    min_samples_leaf)`, optbinning's default pre-binning. Its thresholds are the midpoints
-//!    between consecutive distinct values.
+//!    best-first growth, at most `max_prebins` leaves, at least `ceil(min_prebin_share · n)`
+//!    rows in each leaf, `n` counting missing values): optbinning's default pre-binning, which
+//!    is scikit-learn's `DecisionTreeClassifier(max_leaf_nodes, min_weight_fraction_leaf)` on
+//!    the non-missing rows with unit weights. The least leaf weight is therefore
+//!    `min(0.5, m / n_present) · n_present` in `f64` for `m = ceil(min_prebin_share · n)`,
+//!    which rounding can put a hair above `m`, and then a leaf of exactly `m` rows is refused
+//!    as scikit-learn refuses it. As in scikit-learn, two distinct values closer than its
+//!    `FEATURE_THRESHOLD` (`1e-7`, added in `f32`) are not split apart, and the impurity is
+//!    its `1 − (non-events² + events²) / rows²`, so that near-ties break the same way. The
+//!    thresholds are the midpoints `a / 2 + b / 2` between consecutive distinct values.
 //! 2. **Refinement** ([`refine`]): a pre-bin holding only one class is merged into its right
 //!    neighbour (the last two: the last split goes), repeatedly, so every bin holds both
 //!    classes and every weight of evidence is finite.
 //! 3. **Optimisation** ([`optimal_partition`]): consecutive pre-bins are merged into at most
 //!    `max_bins` bins of at least `min_bin_share` of the rows each, maximising the information
 //!    value (Jeffrey's divergence `Σ (p_i − q_i) ln(p_i / q_i)` of the event and non-event
-//!    shares over the non-missing rows) under a monotone event rate, non-decreasing
-//!    ([`Trend::Ascending`]) or non-increasing ([`Trend::Descending`]) in the value. The
-//!    dynamic program over (number of bins, last bin) is exact: it finds the optimum of the
-//!    problem optbinning's solver is given, whose IV and event rates it rounds to 1e-6.
+//!    shares over the non-missing rows) under a trend of the event rate in the value:
+//!    non-decreasing ([`Trend::Ascending`]), non-increasing ([`Trend::Descending`]), or
+//!    unimodal ([`Trend::Peak`], [`Trend::Valley`]: one direction, then the other). The
+//!    problem is the one optbinning's constraint-programming model states, including the
+//!    reduction of the search space it applies before solving a monotone trend
+//!    ([`forbidden_cuts`]): for an ascending trend, where a pre-bin's event rate exceeds the
+//!    next one's, the boundary between them is not a bin boundary (nor, from there, the
+//!    boundary before any later pre-bin whose rate is below that of the pre-bins pooled up to
+//!    it); the mirror image for descending; none for peak and valley. The dynamic program over
+//!    (number of bins, last bin, side of the turn) finds the exact optimum of that problem;
+//!    optbinning's solver rounds the IV and the event rates of candidate bins down to
+//!    multiples of 1e-6, so the two agree except where two partitions are within that rounding
+//!    of each other.
 //!
 //! Missing values get a bin of their own. Weights of evidence follow optbinning (Siddiqi's
 //! convention): `WoE = ln(share of non-events / share of events)`, shares of all rows with a
@@ -260,14 +275,15 @@ fn distinct_values(sorted: &[(f32, bool)]) -> Vec<Distinct> {
     out
 }
 
-/// Gini impurity `1 − p² − (1 − p)²` of counts.
+/// Gini impurity of counts, `1 − (non-events² + events²) / rows²`, in the order of operations
+/// of scikit-learn's `Gini` criterion (so both round alike).
 fn gini(c: Counts) -> f64 {
     if c.rows == 0 {
         return 0.0;
     }
-    let p = c.events as f64 / c.rows as f64;
-    let q = 1.0 - p;
-    1.0 - p * p - q * q
+    let (non_events, events) = (c.non_events() as f64, c.events as f64);
+    let rows = c.rows as f64;
+    1.0 - (non_events * non_events + events * events) / (rows * rows)
 }
 
 /// A node of the pre-binning tree: distinct values `lo..hi`.
@@ -291,22 +307,30 @@ struct NodeSplit {
 /// scikit-learn's `EPSILON` in its tree builders (`np.finfo('double').eps`).
 const EPSILON: f64 = f64::EPSILON;
 
+/// scikit-learn's `FEATURE_THRESHOLD` (an `f32`): a value not above the previous one plus this
+/// is not split from it.
+const FEATURE_THRESHOLD: f32 = 1e-7;
+
 /// The best split of `node` as scikit-learn's best splitter finds it on one feature: every
-/// boundary between distinct values leaving at least `min_leaf` rows on each side, the
-/// largest proxy improvement (`−n_left · gini_left − n_right · gini_right`), the first on ties.
-fn best_split(d: &[Distinct], node: TreeNode, min_leaf: u64, n_total: u64) -> Option<NodeSplit> {
-    if node.rows() < 2 || node.rows() < 2 * min_leaf || gini(node.counts) <= EPSILON {
+/// boundary between distinct values more than [`FEATURE_THRESHOLD`] apart leaving a weight
+/// (row count) of at least `min_weight` on each side, the largest proxy improvement
+/// (`−n_left · gini_left − n_right · gini_right`), the first on ties.
+fn best_split(d: &[Distinct], node: TreeNode, min_weight: f64, n_total: u64) -> Option<NodeSplit> {
+    if node.rows() < 2 || (node.rows() as f64) < 2.0 * min_weight || gini(node.counts) <= EPSILON {
         return None;
     }
     let mut left = Counts::default();
     let mut best: Option<(f64, usize, Counts)> = None;
     for at in node.lo + 1..node.hi {
         left = left.add(d[at - 1].counts);
+        if d[at].value <= d[at - 1].value + FEATURE_THRESHOLD {
+            continue;
+        }
         let right = Counts {
             rows: node.counts.rows - left.rows,
             events: node.counts.events - left.events,
         };
-        if left.rows < min_leaf || right.rows < min_leaf {
+        if (left.rows as f64) < min_weight || (right.rows as f64) < min_weight {
             continue;
         }
         let proxy = -(left.rows as f64) * gini(left) - right.rows as f64 * gini(right);
@@ -347,7 +371,8 @@ impl TreeNode {
 }
 
 /// The pre-binning: the sorted thresholds of a best-first Gini tree on the distinct values
-/// `d` with at most `max_leaves` leaves of at least `min_leaf` rows (see the module docs).
+/// `d` with at most `max_leaves` leaves of at least `min_leaf` rows, as optbinning asks
+/// scikit-learn for them (see the module docs).
 fn cart_prebins(d: &[Distinct], max_leaves: usize, min_leaf: u64) -> Vec<f64> {
     if d.is_empty() {
         return Vec::new();
@@ -361,8 +386,11 @@ fn cart_prebins(d: &[Distinct], max_leaves: usize, min_leaf: u64) -> Vec<f64> {
     // The frontier: nodes with a split, expanded largest improvement first (ties: the node
     // found first).
     let mut frontier: Vec<(TreeNode, NodeSplit)> = Vec::new();
-    let min_leaf = min_leaf.max(1);
-    if let Some(s) = best_split(d, root, min_leaf, n_present) {
+    // optbinning's `min_weight_fraction_leaf = min(0.5, min_leaf / n_present)`, times the total
+    // weight `n_present` in scikit-learn.
+    let n = n_present as f64;
+    let min_weight = (min_leaf as f64 / n).min(0.5) * n;
+    if let Some(s) = best_split(d, root, min_weight, n_present) {
         frontier.push((root, s));
     }
     let mut thresholds = Vec::new();
@@ -391,7 +419,7 @@ fn cart_prebins(d: &[Distinct], max_leaves: usize, min_leaf: u64) -> Vec<f64> {
             },
         };
         for child in [left, right] {
-            if let Some(s) = best_split(d, child, min_leaf, n_present) {
+            if let Some(s) = best_split(d, child, min_weight, n_present) {
                 frontier.push((child, s));
             }
         }
@@ -449,15 +477,65 @@ fn iv_term(c: Counts, events: u64, non_events: u64) -> f64 {
     (p - q) * (p / q).ln()
 }
 
+/// optbinning's reduction of the search space before solving (its CP model's
+/// "preprocessing", active with the default `min_event_rate_diff = 0`), with exact rates:
+/// `forbidden[k]` says that the boundary between pre-bins `k` and `k + 1` may not be a bin
+/// boundary. For [`Trend::Ascending`], wherever pre-bin `i` has a higher event rate than pre-bin
+/// `i + 1`, every `k >= i + 1` whose own rate is below that of pre-bins `i..=k` pooled forbids
+/// the boundary before `k` (`k = i + 1` among them); [`Trend::Descending`] mirrors the
+/// comparisons.
+fn forbidden_cuts(prebins: &[Counts], trend: Trend) -> Vec<bool> {
+    let p = prebins.len();
+    let mut forbidden = vec![false; p.saturating_sub(1)];
+    // `rate(pooled) > rate(single)` for ascending, `<` for descending; optbinning's peak and
+    // valley models reduce nothing.
+    let against = |pooled: Counts, single: Counts| match trend {
+        Trend::Ascending => !rate_le(pooled, single),
+        Trend::Descending => !rate_le(single, pooled),
+        Trend::Peak | Trend::Valley => false,
+    };
+    for (i, pair) in prebins.windows(2).enumerate() {
+        if !against(pair[0].add(pair[1]), pair[1]) {
+            continue;
+        }
+        let mut pooled = pair[0];
+        for (k, &single) in prebins.iter().enumerate().skip(i + 1) {
+            pooled = pooled.add(single);
+            if against(pooled, single) {
+                forbidden[k - 1] = true;
+            }
+        }
+    }
+    forbidden
+}
+
 /// The partition of `prebins` into consecutive bins maximising the summed [`iv_term`] under
-/// `trend`, with at most `max_bins` bins of at least `min_rows` rows. Returns the indices of
-/// the kept pre-bin boundaries and the objective. A single bin is always allowed, so there is
-/// always an answer.
+/// `trend`, with at most `max_bins` bins of at least `min_rows` rows, and no boundary that
+/// [`forbidden_cuts`] forbids. Returns the indices of the kept pre-bin boundaries and the
+/// objective. A single bin is always allowed, so there is always an answer.
 fn optimal_partition(
     prebins: &[Counts],
     trend: Trend,
     max_bins: usize,
     min_rows: u64,
+) -> (Vec<usize>, f64) {
+    partition_without(
+        prebins,
+        trend,
+        max_bins,
+        min_rows,
+        &forbidden_cuts(prebins, trend),
+    )
+}
+
+/// [`optimal_partition`] with the forbidden boundaries given: `forbidden[k]`, the boundary
+/// between pre-bins `k` and `k + 1` (`prebins.len() − 1` entries).
+fn partition_without(
+    prebins: &[Counts],
+    trend: Trend,
+    max_bins: usize,
+    min_rows: u64,
+    forbidden: &[bool],
 ) -> (Vec<usize>, f64) {
     let p = prebins.len();
     if p <= 1 {
@@ -489,7 +567,7 @@ fn optimal_partition(
     for k in 1..max_bins {
         let (done, rest) = best.split_at_mut(k);
         let (previous, current) = (&done[k - 1], &mut rest[0]);
-        for i in 1..p {
+        for i in (1..p).filter(|&i| !forbidden[i - 1]) {
             for j in i + 1..=p {
                 if !fits(i, j) {
                     continue;
@@ -568,18 +646,20 @@ mod tests {
             let total: u64 = prebins.iter().map(|c| c.rows).sum();
             let max_bins = 1 + next(p as u64) as usize;
             let min_rows = next(total / 3);
+            let forbidden: Vec<bool> = (0..p - 1).map(|_| next(4) == 0).collect();
             for trend in [
                 Trend::Ascending,
                 Trend::Descending,
                 Trend::Peak,
                 Trend::Valley,
             ] {
-                let (cuts, objective) = optimal_partition(&prebins, trend, max_bins, min_rows);
+                let (cuts, objective) =
+                    partition_without(&prebins, trend, max_bins, min_rows, &forbidden);
                 let events: u64 = prebins.iter().map(|c| c.events).sum();
                 let mut best = f64::NEG_INFINITY;
                 for mask in 0u32..1 << (p - 1) {
                     let kept: Vec<usize> = (0..p - 1).filter(|k| mask >> k & 1 == 1).collect();
-                    if kept.len() + 1 > max_bins {
+                    if kept.len() + 1 > max_bins || kept.iter().any(|&k| forbidden[k]) {
                         continue;
                     }
                     let mut bins = Vec::new();
@@ -631,6 +711,7 @@ mod tests {
                     .map(|b| iv_term(*b, events, total - events))
                     .sum();
                 assert!((value - objective).abs() <= 1e-12 * value.abs().max(1.0));
+                assert!(cuts.iter().all(|&k| !forbidden[k]));
             }
         }
     }
@@ -647,6 +728,36 @@ mod tests {
         assert!(Trend::Ascending.holds(&up) && Trend::Peak.holds(&up) && Trend::Valley.holds(&up));
         assert!(
             !Trend::Peak.holds(&[0.3, 0.1, 0.2]) && !Trend::Valley.holds(&[0.1, 0.3, 0.2, 0.4])
+        );
+    }
+
+    #[test]
+    fn forbidden_cuts_follow_optbinning_preprocessing() {
+        // Rates 0.1, 0.6, 0.5, 0.9 (ascending). Worked by hand from cp.py's preprocessing:
+        // i = 0: 0.1 < 0.6, nothing. i = 1: 0.6 > 0.5 → boundary 1 forbidden; then k = 3:
+        // pooled 1..=3 = 47/60 = 0.783 < 0.9, allowed. i = 2: 0.5 < 0.9, nothing.
+        let prebins = [counts(40, 4), counts(10, 6), counts(10, 5), counts(40, 36)];
+        assert_eq!(
+            forbidden_cuts(&prebins, Trend::Ascending),
+            vec![false, true, false]
+        );
+        // Descending: i = 0: 0.1 < 0.6 → boundary 0 forbidden; k = 2: pooled 0..=2 = 15/60 =
+        // 0.25 < 0.5 → boundary 1 forbidden; k = 3: 51/100 < 0.9 → boundary 2 forbidden.
+        assert_eq!(
+            forbidden_cuts(&prebins, Trend::Descending),
+            vec![true, true, true]
+        );
+        // With at most two bins of at least 45 rows, the only feasible two-bin partition,
+        // {0, 1} | {2, 3} (rates 0.2 ≤ 0.82), is cut at the forbidden boundary: one bin, as
+        // optbinning 1.0.0 answers (exact search alone would keep boundary 1).
+        assert!(
+            optimal_partition(&prebins, Trend::Ascending, 2, 45)
+                .0
+                .is_empty()
+        );
+        assert_eq!(
+            partition_without(&prebins, Trend::Ascending, 2, 45, &[false; 3]).0,
+            vec![1]
         );
     }
 
@@ -683,5 +794,53 @@ mod tests {
         assert_eq!(cart_prebins(&d, 20, 5), vec![59.5]);
         // min_leaf 50 forbids 59.5: the best allowed boundary is the one closest to it, 49.5.
         assert_eq!(cart_prebins(&d, 20, 50), vec![49.5]);
+    }
+
+    #[test]
+    fn cart_refuses_a_leaf_the_rounded_weight_fraction_refuses() {
+        // 1097 rows, min_leaf 55: (55 / 1097) · 1097 = 55.000000000000007 in f64, so a leaf of
+        // exactly 55 rows is too light for scikit-learn (optbinning passes the minimum as a
+        // weight fraction). Events exactly where x >= 1042 (the last 55 rows): the step at
+        // 1041.5 is refused, the next boundary in, 1040.5, is taken.
+        assert!((55.0f64 / 1097.0) * 1097.0 > 55.0);
+        let d: Vec<Distinct> = (0..1097)
+            .map(|k| Distinct {
+                value: k as f32,
+                counts: counts(1, u64::from(k >= 1042)),
+            })
+            .collect();
+        assert_eq!(cart_prebins(&d, 2, 55), vec![1040.5]);
+        // With 1098 rows the weight is exactly 55 and the step itself is taken.
+        assert_eq!((55.0f64 / 1098.0) * 1098.0, 55.0);
+        let d: Vec<Distinct> = (0..1098)
+            .map(|k| Distinct {
+                value: k as f32,
+                counts: counts(1, u64::from(k >= 1043)),
+            })
+            .collect();
+        assert_eq!(cart_prebins(&d, 2, 55), vec![1042.5]);
+    }
+
+    #[test]
+    fn cart_does_not_split_values_closer_than_the_feature_threshold() {
+        // 0.5 and the next f32 above it (0.5 + 2⁻²⁴) differ by less than 1e-7: scikit-learn
+        // treats them as one value. 0.5 → legitimate, 0.5 + 2⁻²⁴ → fraud, 3.0 → half and half:
+        // the only boundary left is 0.5 + 2⁻²⁴ | 3.0, at their midpoint.
+        let above = 0.5f32.next_up();
+        let d = vec![
+            Distinct {
+                value: 0.5,
+                counts: counts(10, 0),
+            },
+            Distinct {
+                value: above,
+                counts: counts(10, 10),
+            },
+            Distinct {
+                value: 3.0,
+                counts: counts(10, 2),
+            },
+        ];
+        assert_eq!(cart_prebins(&d, 20, 1), vec![f64::from(above) / 2.0 + 1.5]);
     }
 }

@@ -2,10 +2,10 @@
 //! object on stdout, with non-finite floats written as the strings `"inf"`, `"-inf"`, `"nan"`.
 //!
 //! The interpreter is `APPFRAUD_PYTHON` when set, else the checkout's `.venv-ref/bin/python`,
-//! which `./dev test` installs with the pinned LightGBM, scikit-learn, SciPy and NumPy. Without
-//! it the calling test fails and says so: a reference is never skipped. Each script reports the
-//! versions it ran with, and every one that `./dev` pins (`pyref_packages`) must be the pinned
-//! one.
+//! which `./dev test` installs with the pinned LightGBM, scikit-learn, SciPy, optbinning and
+//! NumPy. Without it the calling test fails and says so: a reference is never skipped. Each
+//! script reports the versions it ran with, and every one that `./dev` pins (`pyref_packages`)
+//! must be the pinned one.
 //!
 //! Each script runs once per test binary and set of arguments; the tests of a binary share its
 //! output (and wait for each other rather than run the same script twice).
@@ -34,7 +34,7 @@ pub fn python() -> PathBuf {
     assert!(
         venv.is_file(),
         "the Python reference environment is missing: run ./dev test (it installs .venv-ref/ \
-         with the pinned LightGBM, scikit-learn and NumPy) or set APPFRAUD_PYTHON"
+         with the pinned LightGBM, scikit-learn, optbinning and NumPy) or set APPFRAUD_PYTHON"
     );
     venv
 }
