@@ -383,3 +383,45 @@ fn declared_trends_hold_in_a_trained_scorecard() {
         }
     }
 }
+
+/// What a user can get wrong is refused with a message naming it: a declared trend naming no
+/// feature, a feature declared twice, and a table where no feature carries the minimum
+/// information value (labels independent of the feature).
+#[test]
+fn bad_declarations_and_featureless_tables_are_refused_by_name() {
+    let names = vec!["x".to_owned()];
+    let mut rng = Lcg(5);
+    let values: Vec<f32> = (0..2000).map(|_| rng.unit() as f32).collect();
+    let labels: Vec<bool> = (0..2000).map(|_| rng.unit() < 0.1).collect();
+    let x = ColumnMatrix::new(vec![&values]).expect("one column");
+
+    let unknown = ScorecardParams::new()
+        .ascending(vec!["y".to_owned()])
+        .check()
+        .expect("names are checked against the table when training");
+    let err = train_scorecard(&unknown, &x, &labels, &names).expect_err("no feature y");
+    let text = err.to_string();
+    assert!(
+        text.contains("scorecard.ascending") && text.contains("\"y\""),
+        "{text}"
+    );
+
+    let twice = ScorecardParams::new()
+        .ascending(vec!["x".to_owned()])
+        .valley(vec!["x".to_owned()])
+        .check()
+        .expect("valid alone");
+    let text = train_scorecard(&twice, &x, &labels, &names)
+        .expect_err("declared twice")
+        .to_string();
+    assert!(
+        text.contains("scorecard.valley") && text.contains("ascending"),
+        "{text}"
+    );
+
+    let strict = ScorecardParams::new().min_iv(0.5).check().expect("valid");
+    let text = train_scorecard(&strict, &x, &labels, &names)
+        .expect_err("noise carries no IV of 0.5")
+        .to_string();
+    assert!(text.contains("scorecard.min_iv"), "{text}");
+}

@@ -819,8 +819,9 @@ fn pearson(a: &[f64], b: &[f64]) -> f64 {
 ///
 /// [`TrainError::LengthMismatch`], [`TrainError::EmptyInput`],
 /// [`TrainError::NonFiniteFeature`] for a ±∞ value, [`TrainError::SingleClass`];
-/// [`TrainError::InvalidParameter`] for a declared trend naming no feature (or both trends);
-/// [`TrainError::FitFailed`] when no feature reaches `min_iv` or the solver fails.
+/// [`TrainError::InvalidParameter`] for a declared trend naming no feature (or a feature
+/// declared twice); [`TrainError::Data`] when no feature reaches `min_iv` (or none keeps a
+/// coefficient of the right sign); [`TrainError::FitFailed`] when the solver fails.
 pub fn train_scorecard(
     params: &ValidScorecardParams,
     x: &ColumnMatrix,
@@ -913,10 +914,11 @@ pub fn train_scorecard(
         });
     }
     if taken.is_empty() {
-        return Err(TrainError::FitFailed {
-            model: "scorecard",
+        let best = candidates.first().map_or(0.0, |c| c.iv);
+        return Err(TrainError::Data {
             reason: format!(
-                "no feature reaches the minimum information value {} (scorecard.min_iv)",
+                "no feature reaches the scorecard's minimum information value {} (the largest \
+                 is {best:.4}); lower scorecard.min_iv or check the labels",
                 params.min_iv
             ),
         });
@@ -951,9 +953,9 @@ pub fn train_scorecard(
                     cand.selection = Selection::WrongSign;
                 }
                 if taken.is_empty() {
-                    return Err(TrainError::FitFailed {
-                        model: "scorecard",
-                        reason: "every selected feature's coefficient came out non-negative"
+                    return Err(TrainError::Data {
+                        reason: "every feature of the scorecard came out with a coefficient \
+                                 against its weight of evidence"
                             .to_owned(),
                     });
                 }
