@@ -221,6 +221,23 @@ pub fn bin_feature(
     // `cuts` are the indices of the pre-bin boundaries kept (split `k` is between pre-bins
     // `k` and `k + 1`).
     let edges: Vec<f64> = cuts.iter().map(|&k| splits[k]).collect();
+    let bins = if prebins.is_empty() {
+        vec![Counts::default()]
+    } else {
+        merge(&prebins, &cuts)
+    };
+    Binned {
+        edges,
+        bins,
+        missing,
+        trend,
+        objective,
+    }
+}
+
+/// The bins of `prebins` cut after the pre-bins `cuts` (ascending; boundary `k` is between
+/// pre-bins `k` and `k + 1`).
+fn merge(prebins: &[Counts], cuts: &[usize]) -> Vec<Counts> {
     let mut bins = Vec::with_capacity(cuts.len() + 1);
     let mut start = 0;
     for end in cuts.iter().map(|&k| k + 1).chain([prebins.len()]) {
@@ -231,16 +248,7 @@ pub fn bin_feature(
         );
         start = end;
     }
-    if prebins.is_empty() {
-        bins = vec![Counts::default()];
-    }
-    Binned {
-        edges,
-        bins,
-        missing,
-        trend,
-        objective,
-    }
+    bins
 }
 
 /// `ceil(share · n)` rows, as optbinning (`int(np.ceil(share * n_samples))`).
@@ -662,16 +670,7 @@ mod tests {
                     if kept.len() + 1 > max_bins || kept.iter().any(|&k| forbidden[k]) {
                         continue;
                     }
-                    let mut bins = Vec::new();
-                    let mut start = 0;
-                    for end in kept.iter().map(|k| k + 1).chain([p]) {
-                        bins.push(
-                            prebins[start..end]
-                                .iter()
-                                .fold(Counts::default(), |a, &b| a.add(b)),
-                        );
-                        start = end;
-                    }
+                    let bins = merge(&prebins, &kept);
                     let rates: Vec<f64> = bins.iter().map(|b| b.event_rate()).collect();
                     let ok = bins.len() == 1
                         || (bins.iter().all(|b| b.rows >= min_rows) && trend.holds(&rates));
@@ -691,16 +690,7 @@ mod tests {
                 assert!(cuts.len() < max_bins && cuts.windows(2).all(|w| w[0] < w[1]));
                 // The partition found follows the trend and the size rule, and scores its
                 // objective.
-                let mut bins = Vec::new();
-                let mut start = 0;
-                for end in cuts.iter().map(|k| k + 1).chain([p]) {
-                    bins.push(
-                        prebins[start..end]
-                            .iter()
-                            .fold(Counts::default(), |a, &b| a.add(b)),
-                    );
-                    start = end;
-                }
+                let bins = merge(&prebins, &cuts);
                 let rates: Vec<f64> = bins.iter().map(|b| b.event_rate()).collect();
                 assert!(
                     bins.len() == 1 || trend.holds(&rates),
