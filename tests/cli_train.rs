@@ -230,8 +230,8 @@ fn bad_parameters_exit_with_2_before_reading_data() {
             listed += 1;
         }
     }
-    // 6 top-level keys, 18 GBDT and 3 logistic parameters.
-    assert_eq!(listed, 27);
+    // 6 top-level keys, 18 GBDT and 5 logistic parameters.
+    assert_eq!(listed, 29);
     for line in [
         "  learning_rate = 0.05  (a number in (0, 1])",
         "  review_budget = 100  (an integer ≥ 1)",

@@ -373,6 +373,14 @@ pub fn train(
                     "gradient_tolerance".to_owned(),
                     config.logistic.gradient_tolerance().to_string(),
                 ),
+                (
+                    "clip_quantile".to_owned(),
+                    config.logistic.clip_quantile().to_string(),
+                ),
+                (
+                    "log_counts".to_owned(),
+                    config.logistic.log_counts().to_string(),
+                ),
             ];
             (Model::Logistic(m), Vec::new(), params)
         }
@@ -735,7 +743,7 @@ impl TrainedModel {
                 "histogram gradient-boosted trees (binary log-loss, leaf-wise growth, learned default directions for missing values), early-stopped on validation".to_owned()
             }
             (ModelOrigin::Trained, Algorithm::Logistic) => {
-                "L2 logistic regression on standardised features with a missing-value indicator per feature that had missing values in training".to_owned()
+                "L2 logistic regression on standardised features, each first clipped to its training quantiles and count features taken as ln(1 + count), with a missing-value indicator per feature that had missing values in training".to_owned()
             }
         };
         let provenance = match &self.origin {
