@@ -1233,7 +1233,7 @@ mod tests {
         let count = TrainConfig::PARAMETERS.len()
             + GbdtParams::PARAMETERS.len()
             + LogisticParams::PARAMETERS.len();
-        assert_eq!(count, 6 + 18 + 3);
+        assert_eq!(count, 6 + 18 + 5);
         let params = help
             .lines()
             .filter(|l| l.starts_with("  ") && !l.starts_with("   "));
