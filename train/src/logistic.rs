@@ -36,7 +36,7 @@ declare_params! {
     gradient_tolerance: f64 = 1e-5,
         valid "a finite number > 0" if |v| v.is_finite() && *v > 0.0;
     /// Each feature is clipped to its training quantiles at this level and at 1 minus it
-    /// (linear interpolation, as numpy.quantile); 0 = no clipping.
+    /// (linear interpolation, as numpy.quantile), unless they are equal; 0 = no clipping.
     clip_quantile: f64 = 0.005,
         valid "a number in [0, 0.5)" if |v| (0.0..0.5).contains(v);
     /// Replace each count feature (every training value a non-negative integer, the largest
@@ -54,7 +54,8 @@ declare_params! {
 pub struct FeatureStandardization {
     /// `[low, high]`: a present value is first clipped to this interval (`low ≤ high`, both
     /// finite), the training quantiles at `clip_quantile` and `1 − clip_quantile` of the
-    /// non-missing values; `None` = not clipped.
+    /// non-missing values; `None` = not clipped (`clip_quantile = 0`, or the two quantiles
+    /// were equal).
     #[serde(default)]
     pub clip: Option<[f64; 2]>,
     /// Whether the feature is a count: after clipping, its value `c` becomes
@@ -115,10 +116,11 @@ impl FeatureStandardization {
         }
         sorted.sort_by(f64::total_cmp);
         if clip_quantile > 0.0 {
-            fitted.clip = Some([
-                quantile(&sorted, clip_quantile),
-                quantile(&sorted, 1.0 - clip_quantile),
-            ]);
+            let low = quantile(&sorted, clip_quantile);
+            let high = quantile(&sorted, 1.0 - clip_quantile);
+            if low < high {
+                fitted.clip = Some([low, high]);
+            }
         }
         fitted.log1p = log_counts
             && sorted[sorted.len() - 1] > 1.0
@@ -202,7 +204,9 @@ impl FeatureStandardization {
 ///   interpolation between order statistics: with the `n` values sorted, `h = (n − 1) · q`, the
 ///   value at `h` interpolated between positions `⌊h⌋` and `⌊h⌋ + 1`). A heavy tail then moves
 ///   the fit no further than `high_j`, and a value beyond the training range at prediction time
-///   scores as the bound. `q = 0` clips nothing.
+///   scores as the bound. `q = 0` clips nothing. A feature whose two quantiles are equal is not
+///   clipped: clipping would make it constant, and a rare flag or a rare non-zero count (a link
+///   to known fraud on fewer than `q` of the rows) is exactly the signal to keep.
 /// - **Counts** (`log_counts`): a feature whose training values are all non-negative integers,
 ///   the largest above 1, is a count, and its clipped value `c` becomes `ln(1 + c)`. Flags
 ///   (0/1) and every other feature stay linear. A clipped count is never below its lower bound,
@@ -679,10 +683,11 @@ mod tests {
                 }
             );
         }
-        // A constant count: ln(1 + 3) on every row, so std 0 becomes 1.
+        // A constant count: ln(1 + 3) on every row, so std 0 becomes 1; its equal quantiles
+        // do not clip.
         let constant_count = FeatureStandardization::fit(&[3.0, 3.0, 3.0], 0.1, true);
         assert!(constant_count.log1p);
-        assert_eq!(constant_count.clip, Some([3.0, 3.0]));
+        assert_eq!(constant_count.clip, None);
         assert_eq!((constant_count.mean, constant_count.std), (4f64.ln(), 1.0));
         assert_eq!(constant_count.standardize(3.0), 0.0);
     }
@@ -761,6 +766,30 @@ mod tests {
         // Without clipping: the raw mean 136 / 10.
         let raw = FeatureStandardization::fit(&column, 0.0, false);
         assert_eq!((raw.clip, raw.mean), (None, 13.6));
+    }
+
+    /// A rare flag: 300 zeros and one 1. With `clip_quantile = 0.005`, by hand, `h = 300 ·
+    /// 0.005 = 1.5` and `h = 300 · 0.995 = 298.5` both fall between two zeros, so both
+    /// quantiles are 0: the flag is not clipped (clipping would make it constant). With 199
+    /// zeros and one 1 the upper quantile is `h = 199 · 0.995 = 198.005`, `0 + 0.005 · (1 − 0)
+    /// = 0.005`: clipped to `[0, 0.005]`, still two distinct values. Tolerance 1e-12.
+    #[test]
+    fn equal_quantiles_do_not_clip_a_rare_flag_away() {
+        let mut column = vec![0.0f32; 300];
+        column.push(1.0);
+        let f = FeatureStandardization::fit(&column, 0.005, true);
+        assert_eq!(f.clip, None);
+        assert!(!f.log1p);
+        assert!(f.standardize(1.0) > 10.0, "{}", f.standardize(1.0));
+        let mut column = vec![0.0f32; 199];
+        column.push(1.0);
+        let f = FeatureStandardization::fit(&column, 0.005, true);
+        let [low, high] = f.clip.expect("clipped");
+        assert_eq!(low, 0.0);
+        assert!((high - 0.005).abs() <= 1e-12, "{high}");
+        // Two values either way: standardised, the flag is the same feature.
+        let unclipped = FeatureStandardization::fit(&column, 0.0, true);
+        assert!((f.standardize(1.0) - unclipped.standardize(1.0)).abs() <= 1e-9);
     }
 
     /// Flags, fractions, negatives and counts with a maximum of 1 stay linear; only a column of

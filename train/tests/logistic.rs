@@ -179,7 +179,7 @@ fn dataset_matches_the_python_script() {
 /// count rule, `numpy.nanmean` and `numpy.nanstd` of the transformed values (ddof 0, a constant
 /// column centred on its value with std 1), `isnan(X).any(axis=0)`. With the defaults f2 (the
 /// constant 3) and f3 (integers 0..4) are counts, f0 (negative values) and f1 (fractions) are
-/// not.
+/// not, and f2 is not clipped (equal quantiles).
 #[test]
 fn preprocessing_matches_numpy() {
     let sk = sklearn();
@@ -216,7 +216,13 @@ fn preprocessing_matches_numpy() {
     let defaults = train(1.0);
     let counts: Vec<bool> = defaults.features().iter().map(|f| f.log1p).collect();
     assert_eq!(counts, [false, false, true, true]);
-    assert!(defaults.features().iter().all(|f| f.clip.is_some()));
+    // f2 is constant: its two quantiles are equal, so it is not clipped.
+    let clipped: Vec<bool> = defaults
+        .features()
+        .iter()
+        .map(|f| f.clip.is_some())
+        .collect();
+    assert_eq!(clipped, [true, true, false, true]);
 }
 
 /// `LogisticRegression(C=1/alpha).coef_` (the four features, then the indicator of f1),

@@ -56,7 +56,8 @@ def preprocess(x_train, x, clip_quantile, log_counts):
     float64, written independently of the Rust code with numpy:
 
     1. clip bounds `np.nanquantile(x_train, [q, 1 - q], axis=0)` (numpy's default "linear"
-       method) with q = clip_quantile, unless q = 0; `np.clip` to them;
+       method) with q = clip_quantile, unless q = 0; a column whose two bounds are equal is not
+       clipped (bounds -inf, inf); `np.clip` to them;
     2. a column is a count when every non-missing training value is a non-negative integer
        and the largest is above 1; a count's clipped value c becomes `np.log1p(max(c, 0))`;
     3. `np.nanmean` and `np.nanstd` (ddof 0) of the transformed training values; a column whose
@@ -69,6 +70,8 @@ def preprocess(x_train, x, clip_quantile, log_counts):
     n_features = x_train.shape[1]
     if clip_quantile > 0:
         low, high = np.nanquantile(x_train, [clip_quantile, 1.0 - clip_quantile], axis=0)
+        equal = low == high
+        low[equal], high[equal] = -np.inf, np.inf
     else:
         low, high = np.full(n_features, -np.inf), np.full(n_features, np.inf)
     is_count = np.zeros(n_features, dtype=bool)
