@@ -406,8 +406,9 @@ fn assert_linear_contributions_add_up(dir: &Path, rows: &[f32]) -> appfraud_serv
 }
 
 /// Rows that probe the logistic transform of `model` on top of `base` rows: for every feature,
-/// each clip bound as float32 and the next float32 either side, NaN, 0, 1, -1, a large count
-/// (1e6) and the largest float32 of either sign.
+/// each clip bound rounded to float32 (exactly on it for the integer bounds of counts) and the
+/// next float32 either side, NaN, 0, 1, -1, a large count (1e6) and the largest float32 of
+/// either sign.
 fn transform_rows(model: &Model, base: &[f32], n_features: usize) -> Vec<f32> {
     let Model::Logistic(logistic) = model else {
         panic!("a logistic model");
