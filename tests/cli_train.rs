@@ -355,8 +355,8 @@ fn bad_parameters_exit_with_2_before_reading_data() {
             listed += 1;
         }
     }
-    // 6 top-level keys, 18 GBDT, 3 logistic and 18 scorecard parameters.
-    assert_eq!(listed, 45);
+    // 6 top-level keys, 18 GBDT, 5 logistic and 18 scorecard parameters.
+    assert_eq!(listed, 47);
     for line in [
         "  learning_rate = 0.05  (a number in (0, 1])",
         "  review_budget = 100  (an integer ≥ 1)",

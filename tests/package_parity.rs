@@ -10,6 +10,11 @@
 //!
 //! Python comes from `APPFRAUD_PYTHON` or the checkout's `.venv-ref/` (which `./dev test`
 //! installs: onnx 1.23.2, onnxruntime 1.31.1, numpy).
+//!
+//! For logistic packages, `serve`'s linear model (read back from the graph's initializers, the
+//! source of its reason codes) is also held to the native margin: both are float64 sums of the
+//! same terms in different orders, so `1e-9` (margins here stay below 100 in magnitude, and a
+//! float64 sum of 9 such terms is off by far less).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -22,6 +27,8 @@ mod common;
 use common::{python, workspace};
 
 const TOLERANCE: f64 = 1e-6;
+/// serve's linear margin against the native one (see the module docs).
+const LINEAR_MARGIN_TOLERANCE: f64 = 1e-9;
 /// For isotonic calibration of trees; see the test.
 const ISOTONIC_TOLERANCE: f64 = 1e-5;
 
@@ -475,4 +482,189 @@ fn scorecard_package_agrees_across_runtimes_and_its_points_and_reasons_add_up() 
             );
         }
     }
+}
+
+/// serve's linear model of the package in `dir`: intercept plus its contributions (the reason
+/// codes' terms) equals the native model's margin on every row, to
+/// [`LINEAR_MARGIN_TOLERANCE`]. Returns serve's linear model.
+fn assert_linear_contributions_add_up(dir: &Path, rows: &[f32]) -> appfraud_serve::LinearModel {
+    let package = ModelPackage::load(dir).expect("package loads");
+    let native = NativeModel::read(dir).expect("model.json");
+    let Model::Logistic(model) = &native.model else {
+        panic!("a logistic package");
+    };
+    let appfraud_serve::Explanation::Linear(linear) = package.explanation() else {
+        panic!("a logistic package explains linearly");
+    };
+    let f = package.n_features();
+    let mut contributions = vec![0.0; f];
+    for (i, row) in rows.chunks_exact(f).enumerate() {
+        contributions.fill(0.0);
+        linear.contributions(row, &mut contributions);
+        let total = linear.intercept + contributions.iter().sum::<f64>();
+        let margin = model.predict_margin(row).expect("valid row");
+        assert!(
+            (total - margin).abs() <= LINEAR_MARGIN_TOLERANCE,
+            "row {i}: serve's intercept + Σ contributions = {total}, native margin {margin}"
+        );
+    }
+    linear.clone()
+}
+
+/// Rows that probe the logistic transform of `model` on top of `base` rows: for every feature,
+/// each clip bound rounded to float32 (exactly on it for the integer bounds of counts) and the
+/// next float32 either side, NaN, 0, 1, -1, a large count (1e6) and the largest float32 of
+/// either sign.
+fn transform_rows(model: &Model, base: &[f32], n_features: usize) -> Vec<f32> {
+    let Model::Logistic(logistic) = model else {
+        panic!("a logistic model");
+    };
+    let n_base = base.len() / n_features;
+    let mut rows = Vec::new();
+    let mut k = 0;
+    for (j, feature) in logistic.features().iter().enumerate() {
+        let mut values = vec![f32::NAN, 0.0, 1.0, -1.0, 1e6, f32::MAX, f32::MIN];
+        if let Some([low, high]) = feature.clip {
+            for bound in [low as f32, high as f32] {
+                values.extend([bound, bound.next_up(), bound.next_down()]);
+            }
+        }
+        for x in values {
+            let i = k % n_base;
+            k += 1;
+            let mut row = base[i * n_features..(i + 1) * n_features].to_vec();
+            row[j] = x;
+            rows.extend(row);
+        }
+    }
+    rows
+}
+
+#[test]
+fn logistic_transform_agrees_across_runtimes_on_clip_bounds_missing_and_counts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table = synthetic_table(dir.path());
+    let package = train_package(
+        &table,
+        dir.path(),
+        "logistic-clipped",
+        "algorithm = \"logistic\"\n[logistic]\nclip_quantile = 0.05\n",
+    );
+    let native = NativeModel::read(&package).expect("model.json");
+    let Model::Logistic(model) = &native.model else {
+        panic!("a logistic model");
+    };
+    // x3 (integers 0..9) is the only count; x5 (the constant 1) is a flag, not a count.
+    let counts: Vec<bool> = model.features().iter().map(|f| f.log1p).collect();
+    assert_eq!(
+        counts,
+        [false, false, false, true, false, false, false, false]
+    );
+    // Every feature but the constant x5 (equal quantiles) is clipped.
+    let clipped: Vec<bool> = model.features().iter().map(|f| f.clip.is_some()).collect();
+    assert_eq!(clipped, [true, true, true, true, true, false, true, true]);
+    let mut rows = transform_rows(&native.model, &synthetic_rows(200), 8);
+    rows.extend(synthetic_rows(2_000));
+    assert_four_way_parity(&package, &rows, &[EngineChoice::OnnxRuntime], TOLERANCE);
+    let linear = assert_linear_contributions_add_up(&package, &rows);
+    assert_eq!(linear.log1p, counts);
+    for (j, feature) in model.features().iter().enumerate() {
+        assert_eq!(
+            feature.clip.unwrap_or([f64::NEG_INFINITY, f64::INFINITY]),
+            [linear.clip_low[j], linear.clip_high[j]]
+        );
+    }
+}
+
+/// Removes from a logistic package the initializers and nodes of clipping and counts, and the
+/// matching fields of `model.json`, then reseals the manifest: the package as the exporter
+/// wrote it before they existed (`Z = Where(IsNaN(X), 0, (X − mean) / std)`).
+fn downgrade_to_standardisation_only(dir: &Path) {
+    let graph_path = dir.join("model.onnx");
+    let mut model =
+        appfraud_onnx::decode(&std::fs::read(&graph_path).expect("read")).expect("decode");
+    let graph = model.graph.as_mut().expect("graph");
+    let removed_initializers = ["lr_clip_low", "lr_clip_high", "lr_log1p", "one64"];
+    let removed_outputs = [
+        "above_low",
+        "clipped",
+        "non_negative",
+        "log_argument",
+        "logged",
+        "is_count",
+        "transformed",
+    ];
+    let initializers = graph.initializer.len();
+    graph
+        .initializer
+        .retain(|t| !removed_initializers.contains(&t.name.as_deref().unwrap_or("")));
+    assert_eq!(graph.initializer.len(), initializers - 4);
+    let nodes = graph.node.len();
+    graph
+        .node
+        .retain(|n| !removed_outputs.contains(&n.output[0].as_str()));
+    assert_eq!(graph.node.len(), nodes - 7);
+    for node in &mut graph.node {
+        for input in &mut node.input {
+            if input == "transformed" {
+                *input = "x64".to_owned();
+            }
+        }
+    }
+    std::fs::write(&graph_path, appfraud_onnx::encode(&model)).expect("write");
+
+    let json_path = dir.join("model.json");
+    let mut native: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json_path).expect("read")).expect("json");
+    for feature in native["model"]["features"]
+        .as_array_mut()
+        .expect("logistic features")
+    {
+        let feature = feature.as_object_mut().expect("object");
+        assert!(feature.remove("clip").is_some() && feature.remove("log1p").is_some());
+    }
+    std::fs::write(&json_path, serde_json::to_vec(&native).expect("json")).expect("write");
+
+    let manifest_path = dir.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).expect("read")).expect("json");
+    for file in manifest["files"].as_array_mut().expect("files") {
+        let name = file["name"].as_str().expect("name").to_owned();
+        if name == "model.onnx" || name == "model.json" {
+            let bytes = std::fs::read(dir.join(&name)).expect("read");
+            file["sha256"] = serde_json::Value::String(appfraud_core::sha256_hex(&bytes));
+        }
+    }
+    manifest["manifest_sha256"] = serde_json::Value::String(String::new());
+    let unsealed = serde_json::to_vec_pretty(&manifest).expect("json");
+    let sealed = appfraud_core::seal_manifest(&unsealed).expect("one digest field");
+    std::fs::write(&manifest_path, sealed).expect("write");
+}
+
+#[test]
+fn a_logistic_package_without_clip_and_log_initializers_loads_and_scores_as_before() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table = synthetic_table(dir.path());
+    let config = "algorithm = \"logistic\"\n[logistic]\nclip_quantile = 0.0\nlog_counts = false\n";
+    let current = train_package(&table, dir.path(), "current", config);
+    let old = train_package(&table, dir.path(), "old", config);
+    downgrade_to_standardisation_only(&old);
+
+    let rows = synthetic_rows(2_000);
+    assert_four_way_parity(&old, &rows, &[EngineChoice::OnnxRuntime], TOLERANCE);
+    let linear = assert_linear_contributions_add_up(&old, &rows);
+    assert!(linear.clip_low.iter().all(|&l| l == f64::NEG_INFINITY));
+    assert!(linear.clip_high.iter().all(|&h| h == f64::INFINITY));
+    assert!(linear.log1p.iter().all(|&c| !c));
+
+    // Without clipping and counts the new graph computes what the old one did: the same
+    // probabilities from ONNX Runtime, to float64 rounding carried into float32 (exact here).
+    let score = |dir: &Path| {
+        let package = ModelPackage::load(dir).expect("package loads");
+        BatchScorer::new(&package, EngineChoice::OnnxRuntime)
+            .expect("engine")
+            .probabilities(&rows, &|_| {})
+            .expect("scores")
+    };
+    assert_eq!(score(&old), score(&current));
 }

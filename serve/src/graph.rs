@@ -147,10 +147,21 @@ pub fn read_calibration(model: &ModelProto) -> Result<Calibration, ServeError> {
     })
 }
 
-/// The linear model of a logistic graph: per feature its standardisation and coefficients.
+/// The linear model of a logistic graph: per feature its transform, standardisation and
+/// coefficients.
+///
+/// A present value `x` of feature `j` becomes `c = min(max(x, clip_low_j), clip_high_j)`, then
+/// `t = ln(1 + max(c, 0))` if `log1p_j` (else `t = c`), then `z = (t − mean_j) / std_j`, in
+/// float64 as the graph computes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinearModel {
-    /// Training mean of each feature.
+    /// Lower clip bound of each feature (`−∞` for a feature that is not clipped).
+    pub clip_low: Vec<f64>,
+    /// Upper clip bound of each feature (`+∞` for a feature that is not clipped).
+    pub clip_high: Vec<f64>,
+    /// Whether each feature is a count, taken as `ln(1 + max(c, 0))` after clipping.
+    pub log1p: Vec<bool>,
+    /// Mean of each feature's transformed training values.
     pub mean: Vec<f64>,
     /// Divisor of each feature.
     pub std: Vec<f64>,
@@ -163,15 +174,25 @@ pub struct LinearModel {
 }
 
 impl LinearModel {
-    /// Adds each feature's contribution to the margin into `out`: `coefficient · (x − mean) /
-    /// std` for a present value, the indicator's coefficient for a missing one. The
-    /// contributions add up to the margin minus the intercept.
+    /// The standardised value `z` of a present value `x` of feature `j` (see [`LinearModel`]).
+    fn standardize(&self, j: usize, x: f32) -> f64 {
+        let mut t = f64::from(x).max(self.clip_low[j]).min(self.clip_high[j]);
+        if self.log1p[j] {
+            t = (1.0 + t.max(0.0)).ln();
+        }
+        (t - self.mean[j]) / self.std[j]
+    }
+
+    /// Adds each feature's contribution to the margin into `out`: `coefficient · z` for a
+    /// present value (`z` its standardised transformed value, see [`LinearModel`]), the
+    /// indicator's coefficient for a missing one. The contributions add up to the margin minus
+    /// the intercept.
     pub fn contributions(&self, row: &[f32], out: &mut [f64]) {
         for (j, (o, &x)) in out.iter_mut().zip(row).enumerate() {
             *o += if x.is_nan() {
                 self.indicator_coefficients[j]
             } else {
-                self.coefficients[j] * (f64::from(x) - self.mean[j]) / self.std[j]
+                self.coefficients[j] * self.standardize(j, x)
             };
         }
     }
@@ -184,18 +205,26 @@ impl LinearModel {
     }
 }
 
-/// Reads the linear model from a logistic graph over `n_features` features.
+/// Reads the linear model from a logistic graph over `n_features` features. A graph without
+/// `lr_clip_low`, `lr_clip_high` and `lr_log1p` (written before they existed) has no clipping
+/// and no counts; a graph with only some of them is refused.
 pub fn read_linear(model: &ModelProto, n_features: usize) -> Result<LinearModel, ServeError> {
     let g = graph(model)?;
-    let vector = |name: &str| -> Result<Vec<f64>, ServeError> {
-        let v = doubles(g, name)?
-            .ok_or_else(|| inconsistent(format!("model.onnx has no initializer {name:?}")))?;
+    let optional_vector = |name: &str| -> Result<Option<Vec<f64>>, ServeError> {
+        let Some(v) = doubles(g, name)? else {
+            return Ok(None);
+        };
         if v.len() != n_features {
             return Err(inconsistent(format!(
                 "initializer {name:?} has {} values for {n_features} features",
                 v.len()
             )));
         }
+        Ok(Some(v))
+    };
+    let vector = |name: &str| -> Result<Vec<f64>, ServeError> {
+        let v = optional_vector(name)?
+            .ok_or_else(|| inconsistent(format!("model.onnx has no initializer {name:?}")))?;
         if let Some(bad) = v.iter().find(|x| !x.is_finite()) {
             return Err(inconsistent(format!(
                 "initializer {name:?} holds the non-finite value {bad}"
@@ -203,7 +232,46 @@ pub fn read_linear(model: &ModelProto, n_features: usize) -> Result<LinearModel,
         }
         Ok(v)
     };
+    let (clip_low, clip_high, log1p) = match (
+        optional_vector("lr_clip_low")?,
+        optional_vector("lr_clip_high")?,
+        optional_vector("lr_log1p")?,
+    ) {
+        (None, None, None) => (
+            vec![f64::NEG_INFINITY; n_features],
+            vec![f64::INFINITY; n_features],
+            vec![false; n_features],
+        ),
+        (Some(low), Some(high), Some(log1p)) => {
+            let bounds_ok = low.iter().zip(&high).all(|(&l, &h)| {
+                (l.is_finite() || l == f64::NEG_INFINITY)
+                    && (h.is_finite() || h == f64::INFINITY)
+                    && l <= h
+            });
+            if !bounds_ok {
+                return Err(inconsistent(
+                    "initializers \"lr_clip_low\" and \"lr_clip_high\" need low <= high, each \
+                     finite or the infinity of its side",
+                ));
+            }
+            if log1p.iter().any(|&v| v != 0.0 && v != 1.0) {
+                return Err(inconsistent(
+                    "initializer \"lr_log1p\" holds a value other than 0 and 1",
+                ));
+            }
+            (low, high, log1p.iter().map(|&v| v == 1.0).collect())
+        }
+        _ => {
+            return Err(inconsistent(
+                "model.onnx has some but not all of the initializers \"lr_clip_low\", \
+                 \"lr_clip_high\" and \"lr_log1p\"",
+            ));
+        }
+    };
     let linear = LinearModel {
+        clip_low,
+        clip_high,
+        log1p,
         mean: vector("lr_mean")?,
         std: vector("lr_std")?,
         coefficients: vector("lr_coefficients")?,
@@ -415,4 +483,136 @@ pub fn read_trees(
     }
     TreeEnsemble::new(trees, n_features)
         .map_err(|e| inconsistent(format!("tree {} node {}: {}", e.tree, e.node, e.reason)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use appfraud_onnx as onnx;
+
+    fn doubles_tensor(name: &str, values: &[f64]) -> TensorProto {
+        TensorProto {
+            name: Some(name.to_owned()),
+            dims: vec![values.len() as i64],
+            data_type: Some(DataType::Double as i32),
+            double_data: values.to_vec(),
+            ..TensorProto::default()
+        }
+    }
+
+    /// A graph holding only the initializers `read_linear` reads: two features, standardised
+    /// with means (1, 10), divisors (2, 4), coefficients (3, −1), an indicator coefficient 0.5
+    /// on feature 1, intercept −2; plus `extra` initializers.
+    fn linear_graph(extra: Vec<TensorProto>) -> ModelProto {
+        let mut initializers = vec![
+            doubles_tensor("lr_mean", &[1.0, 10.0]),
+            doubles_tensor("lr_std", &[2.0, 4.0]),
+            doubles_tensor("lr_coefficients", &[3.0, -1.0]),
+            doubles_tensor("lr_indicator_coefficients", &[0.0, 0.5]),
+            doubles_tensor("lr_intercept", &[-2.0]),
+        ];
+        initializers.extend(extra);
+        onnx::model(
+            onnx::graph("linear", Vec::new(), Vec::new(), Vec::new(), initializers),
+            vec![onnx::opset("", onnx::DEFAULT_OPSET)],
+        )
+    }
+
+    #[track_caller]
+    fn assert_close(actual: f64, expected: f64) {
+        // Reference: the formulas worked by hand in each test; a few float64 roundings apart.
+        assert!(
+            (actual - expected).abs() <= 1e-12,
+            "{actual} vs {expected} (tolerance 1e-12)"
+        );
+    }
+
+    #[test]
+    fn a_graph_without_clip_and_log_initializers_is_standardisation_only() {
+        let linear = read_linear(&linear_graph(Vec::new()), 2).expect("old layout reads");
+        assert_eq!(linear.clip_low, [f64::NEG_INFINITY; 2]);
+        assert_eq!(linear.clip_high, [f64::INFINITY; 2]);
+        assert_eq!(linear.log1p, [false; 2]);
+        // By hand: 3 · (5 − 1) / 2 = 6 and −1 · (1e6 − 10) / 4 = −249997.5.
+        let mut out = [0.0; 2];
+        linear.contributions(&[5.0, 1e6], &mut out);
+        assert_close(out[0], 6.0);
+        assert_close(out[1], -249_997.5);
+        assert_close(linear.margin(&[5.0, 1e6]), -2.0 + 6.0 - 249_997.5);
+        // Missing: 0 for feature 0 (no indicator), the indicator's 0.5 for feature 1.
+        let mut out = [0.0; 2];
+        linear.contributions(&[f32::NAN, f32::NAN], &mut out);
+        assert_eq!(out, [0.0, 0.5]);
+    }
+
+    #[test]
+    fn clip_and_log_initializers_transform_before_standardising() {
+        // Feature 0: a count clipped to [0, 10]; feature 1: clipped to [−5, 20], linear.
+        let model = linear_graph(vec![
+            doubles_tensor("lr_clip_low", &[0.0, -5.0]),
+            doubles_tensor("lr_clip_high", &[10.0, 20.0]),
+            doubles_tensor("lr_log1p", &[1.0, 0.0]),
+        ]);
+        let linear = read_linear(&model, 2).expect("new layout reads");
+        assert_eq!(linear.log1p, [true, false]);
+        for (row, expected) in [
+            // By hand: 3 · (ln(1 + 3) − 1) / 2 and −1 · (7 − 10) / 4.
+            ([3.0f32, 7.0], [3.0 * (4f64.ln() - 1.0) / 2.0, 0.75]),
+            // Beyond the bounds: 3 · (ln 11 − 1) / 2 and −1 · (20 − 10) / 4.
+            ([1e9, 1e9], [3.0 * (11f64.ln() - 1.0) / 2.0, -2.5]),
+            // On the bounds and below: ln(1 + 0) = 0, so 3 · (0 − 1) / 2; −1 · (−5 − 10) / 4.
+            ([0.0, -5.0], [-1.5, 3.75]),
+            ([-7.0, -1e9], [-1.5, 3.75]),
+        ] {
+            let mut out = [0.0; 2];
+            linear.contributions(&row, &mut out);
+            assert_close(out[0], expected[0]);
+            assert_close(out[1], expected[1]);
+            assert_close(linear.margin(&row), -2.0 + expected[0] + expected[1]);
+        }
+        let mut out = [0.0; 2];
+        linear.contributions(&[f32::NAN, f32::NAN], &mut out);
+        assert_eq!(out, [0.0, 0.5]);
+    }
+
+    #[test]
+    fn inconsistent_clip_and_log_initializers_are_refused() {
+        let refused = |extra: Vec<TensorProto>| {
+            matches!(
+                read_linear(&linear_graph(extra), 2),
+                Err(ServeError::PackageInconsistent { .. })
+            )
+        };
+        let low = || doubles_tensor("lr_clip_low", &[0.0, f64::NEG_INFINITY]);
+        let high = || doubles_tensor("lr_clip_high", &[10.0, f64::INFINITY]);
+        let log = || doubles_tensor("lr_log1p", &[1.0, 0.0]);
+        assert!(!refused(vec![low(), high(), log()]));
+        assert!(refused(vec![low(), high()]));
+        assert!(refused(vec![log()]));
+        assert!(refused(vec![
+            low(),
+            high(),
+            doubles_tensor("lr_log1p", &[0.5, 0.0])
+        ]));
+        assert!(refused(vec![
+            doubles_tensor("lr_clip_low", &[11.0, 0.0]),
+            high(),
+            log()
+        ]));
+        assert!(refused(vec![
+            doubles_tensor("lr_clip_low", &[f64::INFINITY, 0.0]),
+            doubles_tensor("lr_clip_high", &[f64::INFINITY, 1.0]),
+            log()
+        ]));
+        assert!(refused(vec![
+            doubles_tensor("lr_clip_low", &[f64::NAN, 0.0]),
+            high(),
+            log()
+        ]));
+        assert!(refused(vec![
+            doubles_tensor("lr_clip_low", &[0.0]),
+            high(),
+            log()
+        ]));
+    }
 }

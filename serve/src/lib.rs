@@ -25,7 +25,8 @@
 //!   session per worker thread ([`OnnxModel`], one intra-op thread each).
 //! - **Reason codes.** For trees, exact path-dependent TreeSHAP
 //!   ([`TreeEnsemble::shap_values`], [`ShapScratch`]); for logistic models, coefficient ×
-//!   standardised value ([`LinearModel::contributions`]). [`top_reasons`] keeps the features that
+//!   standardised value, after the graph's clipping and `ln(1 + x)` of counts
+//!   ([`LinearModel::contributions`]). [`top_reasons`] keeps the features that
 //!   pushed the score up most; [`ReasonScratch`] makes repeated calls allocation-free. Each
 //!   reason carries the sentence a reviewer reads for its value: the feature catalog's
 //!   (`appfraud_features::catalog`) for an input the package lists with the catalog's name,

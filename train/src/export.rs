@@ -16,10 +16,18 @@
 //!   Leaf weights are float32 (the format's type), so the margin differs from the native `f64`
 //!   one by float32 rounding only.
 //! - **Logistic** → computed in float64 inside the graph, as the native model computes it:
-//!   `Z = Where(IsNaN(X), 0, (X − mean) / std)`,
+//!   `C = Min(Max(X, clip_low), clip_high)`,
+//!   `T = Where(log1p ≠ 0, Log(Max(C, 0) + 1), C)`,
+//!   `Z = Where(IsNaN(X), 0, (T − mean) / std)`,
 //!   `margin = Z · coefficients + Cast(IsNaN(X)) · indicator_coefficients + intercept`
-//!   (initializers `lr_mean`, `lr_std`, `lr_coefficients`, `lr_indicator_coefficients`,
-//!   `lr_intercept`; the indicator coefficient of a feature without an indicator is 0).
+//!   (initializers `lr_clip_low`, `lr_clip_high`, `lr_log1p`, `lr_mean`, `lr_std`,
+//!   `lr_coefficients`, `lr_indicator_coefficients`, `lr_intercept`). `lr_clip_low` and
+//!   `lr_clip_high` (`[F]`) hold each feature's clip bounds, `−∞` and `+∞` for a feature that is
+//!   not clipped; `lr_log1p` (`[F]`) is 1 for a count feature and 0 otherwise; the indicator
+//!   coefficient of a feature without an indicator is 0. `Log` only ever sees values ≥ 1 (or
+//!   `NaN` for a missing value, which the last `Where` replaces by 0). A graph without
+//!   `lr_clip_low`, `lr_clip_high` and `lr_log1p` (written before they existed) is
+//!   `Z = Where(IsNaN(X), 0, (X − mean) / std)`: no clipping, no count.
 //! - **Scorecard** → its one-feature trees ([`crate::ScorecardModel::to_gbdt`]), written as
 //!   the GBDT's; covers are the bins' training rows.
 //! - **Calibration**, in float64 on the margin:
@@ -221,7 +229,8 @@ fn gbdt_margin(model: &GbdtModel, n_features: usize, g: &mut GraphParts) -> Resu
     Ok(())
 }
 
-/// `features → float64 standardisation, imputation, indicators → m64 [N, 1]`.
+/// `features → float64 clipping, log of counts, standardisation, imputation, indicators →
+/// m64 [N, 1]`.
 fn logistic_margin(
     model: &LogisticModel,
     n_features: usize,
@@ -234,11 +243,24 @@ fn logistic_margin(
         )));
     }
     let f = dim(n_features)?;
-    let mean: Vec<f64> = model.features().iter().map(|s| s.mean).collect();
-    let std: Vec<f64> = model.features().iter().map(|s| s.std).collect();
+    let features = model.features();
+    let clip_low: Vec<f64> = features
+        .iter()
+        .map(|s| s.clip.map_or(f64::NEG_INFINITY, |[low, _]| low))
+        .collect();
+    let clip_high: Vec<f64> = features
+        .iter()
+        .map(|s| s.clip.map_or(f64::INFINITY, |[_, high]| high))
+        .collect();
+    let log1p: Vec<f64> = features
+        .iter()
+        .map(|s| if s.log1p { 1.0 } else { 0.0 })
+        .collect();
+    let mean: Vec<f64> = features.iter().map(|s| s.mean).collect();
+    let std: Vec<f64> = features.iter().map(|s| s.std).collect();
     let mut indicator = vec![0.0; n_features];
     let mut coefficients = model.indicator_coefficients().iter();
-    for (j, s) in model.features().iter().enumerate() {
+    for (j, s) in features.iter().enumerate() {
         if s.has_indicator {
             indicator[j] = *coefficients
                 .next()
@@ -246,17 +268,39 @@ fn logistic_margin(
         }
     }
     g.initializers.extend([
+        double_tensor("lr_clip_low", &[f], &clip_low),
+        double_tensor("lr_clip_high", &[f], &clip_high),
+        double_tensor("lr_log1p", &[f], &log1p),
         double_tensor("lr_mean", &[f], &mean),
         double_tensor("lr_std", &[f], &std),
         double_tensor("lr_coefficients", &[f, 1], model.coefficients()),
         double_tensor("lr_indicator_coefficients", &[f, 1], &indicator),
         double_tensor("lr_intercept", &[1], &[model.intercept()]),
         double_tensor("zero64", &[], &[0.0]),
+        double_tensor("one64", &[], &[1.0]),
     ]);
     g.nodes.extend([
         onnx::node("IsNaN", &[INPUT], &["missing"], vec![]),
         onnx::node("Cast", &[INPUT], &["x64"], vec![cast_to(DataType::Double)]),
-        onnx::node("Sub", &["x64", "lr_mean"], &["centred"], vec![]),
+        onnx::node("Max", &["x64", "lr_clip_low"], &["above_low"], vec![]),
+        onnx::node("Min", &["above_low", "lr_clip_high"], &["clipped"], vec![]),
+        // Max(·, 0) keeps Log's argument ≥ 1 on every feature, count or not.
+        onnx::node("Max", &["clipped", "zero64"], &["non_negative"], vec![]),
+        onnx::node("Add", &["non_negative", "one64"], &["log_argument"], vec![]),
+        onnx::node("Log", &["log_argument"], &["logged"], vec![]),
+        onnx::node(
+            "Cast",
+            &["lr_log1p"],
+            &["is_count"],
+            vec![cast_to(DataType::Bool)],
+        ),
+        onnx::node(
+            "Where",
+            &["is_count", "logged", "clipped"],
+            &["transformed"],
+            vec![],
+        ),
+        onnx::node("Sub", &["transformed", "lr_mean"], &["centred"], vec![]),
         onnx::node("Div", &["centred", "lr_std"], &["scaled"], vec![]),
         onnx::node("Where", &["missing", "zero64", "scaled"], &["z"], vec![]),
         onnx::node("MatMul", &["z", "lr_coefficients"], &["linear"], vec![]),

@@ -390,6 +390,14 @@ pub fn train(
                     "gradient_tolerance".to_owned(),
                     config.logistic.gradient_tolerance().to_string(),
                 ),
+                (
+                    "clip_quantile".to_owned(),
+                    config.logistic.clip_quantile().to_string(),
+                ),
+                (
+                    "log_counts".to_owned(),
+                    config.logistic.log_counts().to_string(),
+                ),
             ];
             (Model::Logistic(m), Vec::new(), params)
         }
@@ -777,7 +785,7 @@ impl TrainedModel {
                 "histogram gradient-boosted trees (binary log-loss, leaf-wise growth, learned default directions for missing values), early-stopped on validation".to_owned()
             }
             (ModelOrigin::Trained, Algorithm::Logistic) => {
-                "L2 logistic regression on standardised features with a missing-value indicator per feature that had missing values in training".to_owned()
+                "L2 logistic regression on standardised features, each first clipped to its training quantiles and count features taken as ln(1 + count), with a missing-value indicator per feature that had missing values in training".to_owned()
             }
             (ModelOrigin::Trained, Algorithm::Scorecard) => {
                 "scorecard: L2 logistic regression on the weights of evidence of optimally binned features (monotone event rate per feature, missing values in a bin of their own), exported as one tree per feature".to_owned()
@@ -1294,7 +1302,7 @@ mod tests {
             + GbdtParams::PARAMETERS.len()
             + LogisticParams::PARAMETERS.len()
             + ScorecardParams::PARAMETERS.len();
-        assert_eq!(count, 6 + 18 + 3 + 18);
+        assert_eq!(count, 6 + 18 + 5 + 18);
         let params = help
             .lines()
             .filter(|l| l.starts_with("  ") && !l.starts_with("   "));

@@ -3,10 +3,13 @@
 //! Expected values are recomputed at test time by `train/tests/reference/models_reference.py`
 //! with the scikit-learn, SciPy and NumPy that `./dev test` installs (see
 //! `support/reference.rs`). The script builds the same datasets with the same LCG (it prints
-//! them, and the tests check that they are ours), applies the same preprocessing
-//! (standardisation with the population standard deviation, mean imputation, one missing
+//! them, and the tests check that they are ours), applies the same preprocessing written with
+//! numpy (clipping at `numpy.nanquantile(x, [q, 1 - q])`, `numpy.log1p` on count columns,
+//! standardisation with the population standard deviation, mean imputation, one missing
 //! indicator per feature with a NaN in training) and fits
-//! `LogisticRegression(C = 1 / alpha, tol = 1e-12, max_iter = 100000)`.
+//! `LogisticRegression(C = 1 / alpha, tol = 1e-12, max_iter = 100000)`. Three fits: alpha 1 and
+//! 10 with the default transforms (`clip_quantile = 0.005`, `log_counts`), and alpha 1 with
+//! neither (standardisation only).
 //!
 //! Objective mapping: scikit-learn (lbfgs, L2) minimises `½‖w‖² + C Σ log-loss` and linfa
 //! `Σ log-loss + alpha/2 ‖w‖²`, neither scales the penalty by the number of rows and neither
@@ -14,8 +17,10 @@
 //! compared; with any other mapping (for example a penalty scaled by `n`) at least one would
 //! fail.
 //!
-//! Tolerances: the standardisation (means, standard deviations) is a sum of floats in another
-//! order than NumPy's: `1e-12`. Coefficients, intercept and probabilities: `1e-5`. Our solver
+//! Tolerances: the clip bounds are numpy's linear interpolation, computed with the same
+//! operations (`1e-12`, observed equal); the standardisation (means, standard deviations) is a
+//! sum of floats in another order than NumPy's, of logarithms (`ln(1 + x)` against
+//! `numpy.log1p`, a few ulps apart) for counts: `1e-12`. Coefficients, intercept and probabilities: `1e-5`. Our solver
 //! (L-BFGS in linfa-logistic) stops when the gradient norm falls below `1e-5`, and the
 //! objective's curvature is at least about `alpha ≥ 1` in every direction here, so the
 //! parameters lie within about `1e-5` of the exact minimum that scikit-learn approaches with
@@ -62,7 +67,7 @@ fn assert_all_close(actual: &[f64], expected: &[f64], tolerance: f64) {
     assert_eq!(actual.len(), expected.len(), "{actual:?} vs {expected:?}");
     for (i, (&a, &e)) in actual.iter().zip(expected).enumerate() {
         assert!(
-            (a - e).abs() <= tolerance,
+            a == e || (a - e).abs() <= tolerance,
             "index {i}: got {a:?}, scikit-learn gives {e:?} (tolerance {tolerance:e})"
         );
     }
@@ -112,14 +117,28 @@ fn matrix(columns: &[Vec<f32>]) -> ColumnMatrix<'_> {
     ColumnMatrix::new(columns.iter().map(Vec::as_slice).collect()).expect("equal columns")
 }
 
+/// The model with default parameters but `alpha`.
 fn train(alpha: f64) -> LogisticModel {
+    train_with(LogisticParams::new().alpha(alpha))
+}
+
+fn train_with(params: LogisticParams) -> LogisticModel {
     let (columns, labels) = logistic_dataset(21, 400);
-    let params = LogisticParams::new().alpha(alpha).check().expect("valid");
+    let params = params.check().expect("valid");
     train_logistic(&params, &matrix(&columns), &labels).expect("trainable")
 }
 
+/// The parameters of one fit of the Python script.
+fn params_of(fit: &Value) -> LogisticParams {
+    LogisticParams::new()
+        .alpha(float(fit, "alpha"))
+        .clip_quantile(float(fit, "clip_quantile"))
+        .log_counts(get(fit, "log_counts").as_bool().expect("a bool"))
+}
+
 /// The prediction rows of the Python script: the first six rows of `logistic_dataset(22, 6)`,
-/// then f3 missing (no indicator), f1 missing (indicator), everything missing.
+/// then f3 missing (no indicator), f1 missing (indicator), everything missing, then two rows
+/// beyond every clip bound (f3 a count of 40, and a negative count).
 fn test_rows() -> Vec<[f32; 4]> {
     let (columns, _) = logistic_dataset(22, 6);
     let mut rows: Vec<[f32; 4]> = (0..6)
@@ -128,6 +147,8 @@ fn test_rows() -> Vec<[f32; 4]> {
     rows.push([0.5, 2.0, 3.0, f32::NAN]);
     rows.push([0.5, f32::NAN, 3.0, 1.0]);
     rows.push([f32::NAN; 4]);
+    rows.push([10.0, 20.0, 3.0, 40.0]);
+    rows.push([-10.0, -3.0, 3.0, -2.0]);
     rows
 }
 
@@ -154,38 +175,66 @@ fn dataset_matches_the_python_script() {
     );
 }
 
-/// `numpy.nanmean`, `numpy.nanstd` (ddof 0, std 0 replaced by 1), `isnan(X).any(axis=0)`.
+/// Per fit of the script: `numpy.nanquantile(x, [q, 1 - q], axis=0)` (±inf when q = 0), the
+/// count rule, `numpy.nanmean` and `numpy.nanstd` of the transformed values (ddof 0, a constant
+/// column centred on its value with std 1), `isnan(X).any(axis=0)`. With the defaults f2 (the
+/// constant 3) and f3 (integers 0..4) are counts, f0 (negative values) and f1 (fractions) are
+/// not, and f2 is not clipped (equal quantiles).
 #[test]
-fn standardization_matches_numpy() {
+fn preprocessing_matches_numpy() {
     let sk = sklearn();
-    let model = train(1.0);
-    let features = model.features();
-    let means: Vec<f64> = features.iter().map(|f| f.mean).collect();
-    let stds: Vec<f64> = features.iter().map(|f| f.std).collect();
-    assert_all_close(
-        &means,
-        &floats(&sk, "logistic/mean"),
-        STANDARDIZATION_TOLERANCE,
-    );
-    assert_all_close(
-        &stds,
-        &floats(&sk, "logistic/std"),
-        STANDARDIZATION_TOLERANCE,
-    );
-    let indicators: Vec<bool> = features.iter().map(|f| f.has_indicator).collect();
-    assert_eq!(indicators, bools(&sk, "logistic/has_indicator"));
+    let fits = get(&sk, "logistic/fits").as_array().expect("fits");
+    assert_eq!(fits.len(), 3);
+    for expected in fits {
+        let model = train_with(params_of(expected));
+        let features = model.features();
+        let clip = |side: usize, none: f64| -> Vec<f64> {
+            features
+                .iter()
+                .map(|f| f.clip.map_or(none, |bounds| bounds[side]))
+                .collect()
+        };
+        assert_all_close(
+            &clip(0, f64::NEG_INFINITY),
+            &floats(expected, "clip_low"),
+            STANDARDIZATION_TOLERANCE,
+        );
+        assert_all_close(
+            &clip(1, f64::INFINITY),
+            &floats(expected, "clip_high"),
+            STANDARDIZATION_TOLERANCE,
+        );
+        let counts: Vec<bool> = features.iter().map(|f| f.log1p).collect();
+        assert_eq!(counts, bools(expected, "is_count"));
+        let means: Vec<f64> = features.iter().map(|f| f.mean).collect();
+        let stds: Vec<f64> = features.iter().map(|f| f.std).collect();
+        assert_all_close(&means, &floats(expected, "mean"), STANDARDIZATION_TOLERANCE);
+        assert_all_close(&stds, &floats(expected, "std"), STANDARDIZATION_TOLERANCE);
+        let indicators: Vec<bool> = features.iter().map(|f| f.has_indicator).collect();
+        assert_eq!(indicators, bools(expected, "has_indicator"));
+    }
+    let defaults = train(1.0);
+    let counts: Vec<bool> = defaults.features().iter().map(|f| f.log1p).collect();
+    assert_eq!(counts, [false, false, true, true]);
+    // f2 is constant: its two quantiles are equal, so it is not clipped.
+    let clipped: Vec<bool> = defaults
+        .features()
+        .iter()
+        .map(|f| f.clip.is_some())
+        .collect();
+    assert_eq!(clipped, [true, true, false, true]);
 }
 
 /// `LogisticRegression(C=1/alpha).coef_` (the four features, then the indicator of f1),
 /// `.intercept_` and `.predict_proba(test)[:, 1]` on the preprocessed design matrix, for each
-/// alpha the script fitted (1 and 10).
+/// fit of the script (alpha 1 and 10 with the default transforms, alpha 1 without them).
 #[test]
 fn coefficients_and_probabilities_match_sklearn() {
     let sk = sklearn();
     let fits = get(&sk, "logistic/fits").as_array().expect("fits");
-    assert_eq!(fits.len(), 2);
+    assert_eq!(fits.len(), 3);
     for expected in fits {
-        let model = train(float(expected, "alpha"));
+        let model = train_with(params_of(expected));
         let coef = floats(expected, "coef");
         assert_all_close(model.coefficients(), &coef[..4], SOLVER_TOLERANCE);
         assert_all_close(model.indicator_coefficients(), &coef[4..], SOLVER_TOLERANCE);
@@ -409,6 +458,53 @@ fn model_round_trips_through_json_and_inconsistent_files_are_refused() {
     assert!(serde_json::from_value::<LogisticModel>(value.clone()).is_err());
     value["features"][0]["std"] = serde_json::json!(1.0);
     value["unexpected"] = serde_json::json!(1);
+    assert!(serde_json::from_value::<LogisticModel>(value).is_err());
+}
+
+/// A `model.json` written before clipping and counts existed (its features without `clip` and
+/// `log1p`) reads as standardisation only: the margin is `intercept + Σ coefficient_j ·
+/// (x_j − mean_j) / std_j` (+ indicators), recomputed here from the file's numbers, to 1e-12.
+#[test]
+fn a_model_file_without_clip_and_log1p_predicts_by_standardisation_only() {
+    let model = train(1.0);
+    let mut value = serde_json::to_value(&model).expect("serialisable");
+    for feature in value["features"].as_array_mut().expect("features") {
+        let feature = feature.as_object_mut().expect("an object");
+        assert!(feature.remove("clip").is_some());
+        assert!(feature.remove("log1p").is_some());
+    }
+    let old: LogisticModel = serde_json::from_value(value).expect("the old layout reads");
+    assert!(old.features().iter().all(|f| f.clip.is_none() && !f.log1p));
+    for row in test_rows() {
+        let mut expected = old.intercept();
+        let mut indicators = old.indicator_coefficients().iter();
+        for (j, f) in old.features().iter().enumerate() {
+            let indicator = if f.has_indicator {
+                indicators.next()
+            } else {
+                None
+            };
+            if row[j].is_nan() {
+                expected += indicator.copied().unwrap_or(0.0);
+            } else {
+                expected += old.coefficients()[j] * ((f64::from(row[j]) - f.mean) / f.std);
+            }
+        }
+        let margin = old.predict_margin(&row).expect("valid row");
+        assert!(
+            (margin - expected).abs() <= 1e-12,
+            "{row:?}: {margin} vs {expected}"
+        );
+    }
+    // Rows beyond the bounds score differently with and without the transforms.
+    let beyond = [10.0, 20.0, 3.0, 40.0];
+    assert_ne!(
+        old.predict_margin(&beyond).expect("valid row"),
+        model.predict_margin(&beyond).expect("valid row")
+    );
+
+    let mut value = serde_json::to_value(&model).expect("serialisable");
+    value["features"][0]["clip"] = serde_json::json!([2.0, 1.0]);
     assert!(serde_json::from_value::<LogisticModel>(value).is_err());
 }
 

@@ -51,17 +51,57 @@ def logistic_dataset(seed, n):
     return np.array(rows, dtype=np.float32), np.array(labels)
 
 
-def standardize(x_train, x):
-    """The preprocessing of appfraud's logistic model, in float64."""
+def preprocess(x_train, x, clip_quantile, log_counts):
+    """The preprocessing of appfraud's logistic model, learned on `x_train`, applied to `x`, in
+    float64, written independently of the Rust code with numpy:
+
+    1. clip bounds `np.nanquantile(x_train, [q, 1 - q], axis=0)` (numpy's default "linear"
+       method) with q = clip_quantile, unless q = 0; a column whose two bounds are equal is not
+       clipped (bounds -inf, inf); `np.clip` to them;
+    2. a column is a count when every non-missing training value is a non-negative integer
+       and the largest is above 1; a count's clipped value c becomes `np.log1p(max(c, 0))`;
+    3. `np.nanmean` and `np.nanstd` (ddof 0) of the transformed training values; a column whose
+       transformed values are all equal (`nanmax == nanmin`) gets that value as mean and std 1;
+    4. z = 0 for a missing value (mean imputation), one 0/1 indicator per column with a NaN in
+       training, appended after the z columns.
+    """
     x_train = x_train.astype(np.float64)
     x = x.astype(np.float64)
-    mean = np.nanmean(x_train, axis=0)
-    std = np.nanstd(x_train, axis=0)
-    std[std == 0] = 1.0
+    n_features = x_train.shape[1]
+    if clip_quantile > 0:
+        low, high = np.nanquantile(x_train, [clip_quantile, 1.0 - clip_quantile], axis=0)
+        equal = low == high
+        low[equal], high[equal] = -np.inf, np.inf
+    else:
+        low, high = np.full(n_features, -np.inf), np.full(n_features, np.inf)
+    is_count = np.zeros(n_features, dtype=bool)
+    if log_counts:
+        for j in range(n_features):
+            v = x_train[~np.isnan(x_train[:, j]), j]
+            is_count[j] = v.size > 0 and (v >= 0).all() and (v == np.floor(v)).all() and v.max() > 1
+
+    def transform(values):
+        clipped = np.clip(values, low, high)
+        return np.where(is_count, np.log1p(np.maximum(clipped, 0.0)), clipped)
+
+    t = transform(x_train)
+    mean = np.nanmean(t, axis=0)
+    std = np.nanstd(t, axis=0)
+    constant = np.nanmax(t, axis=0) == np.nanmin(t, axis=0)
+    mean[constant] = np.nanmax(t, axis=0)[constant]
+    std[constant] = 1.0
     has_indicator = np.isnan(x_train).any(axis=0)
-    z = np.where(np.isnan(x), 0.0, (x - mean) / std)
+    z = np.where(np.isnan(x), 0.0, (transform(x) - mean) / std)
     indicators = np.isnan(x[:, has_indicator]).astype(np.float64)
-    return np.hstack([z, indicators]), mean, std, has_indicator
+    return {
+        "design": np.hstack([z, indicators]),
+        "clip_low": low,
+        "clip_high": high,
+        "is_count": is_count,
+        "mean": mean,
+        "std": std,
+        "has_indicator": has_indicator,
+    }
 
 
 def platt_dataset(seed, n, half_width):
@@ -76,37 +116,54 @@ def platt_dataset(seed, n, half_width):
     return np.array(margins), np.array(labels)
 
 
+# (alpha, clip_quantile, log_counts) of each fit; the first is the default preprocessing, the
+# last none of the robust transforms (standardisation only).
+LOGISTIC_FITS = ((1.0, 0.005, True), (10.0, 0.005, True), (1.0, 0.0, False))
+
+
 def logistic():
     """Logistic regression on `logistic_dataset(21, 400)`, predicting the first six rows of
     `logistic_dataset(22, 6)`, then f3 missing (no indicator: mean-imputed), f1 missing
-    (indicator), everything missing."""
+    (indicator), everything missing, and two rows beyond every clip bound (f3 a count of 40 and
+    a negative count)."""
     x, y = logistic_dataset(21, 400)
     xt, _ = logistic_dataset(22, 6)
     xt = np.vstack([
         xt,
-        np.array([[0.5, 2.0, 3.0, np.nan], [0.5, np.nan, 3.0, 1.0], [np.nan] * 4], dtype=np.float32),
+        np.array([
+            [0.5, 2.0, 3.0, np.nan],
+            [0.5, np.nan, 3.0, 1.0],
+            [np.nan] * 4,
+            [10.0, 20.0, 3.0, 40.0],
+            [-10.0, -3.0, 3.0, -2.0],
+        ], dtype=np.float32),
     ])
-    design, mean, std, has_indicator = standardize(x, x)
-    test_design, *_ = standardize(x, xt)
     fits = []
-    for alpha in (1.0, 10.0):
+    for alpha, clip_quantile, log_counts in LOGISTIC_FITS:
+        train = preprocess(x, x, clip_quantile, log_counts)
+        test = preprocess(x, xt, clip_quantile, log_counts)
         # scikit-learn minimises 1/2 |w|^2 + C sum(log-loss), intercept unpenalised (lbfgs);
         # linfa minimises sum(log-loss) + alpha/2 |w|^2: the same minimiser when C = 1 / alpha.
-        model = LogisticRegression(C=1.0 / alpha, tol=1e-12, max_iter=100_000).fit(design, y)
+        model = LogisticRegression(C=1.0 / alpha, tol=1e-12, max_iter=100_000).fit(train["design"], y)
         fits.append({
             "alpha": alpha,
+            "clip_quantile": clip_quantile,
+            "log_counts": log_counts,
+            "clip_low": train["clip_low"],
+            "clip_high": train["clip_high"],
+            "is_count": train["is_count"],
+            "mean": train["mean"],
+            "std": train["std"],
+            "has_indicator": train["has_indicator"],
             "coef": model.coef_[0],
             "intercept": model.intercept_[0],
-            "predict_proba": model.predict_proba(test_design)[:, 1],
+            "predict_proba": model.predict_proba(test["design"])[:, 1],
         })
     return {
         # Every training value (NaN as "nan") and label, for the Rust test to check its copy.
         "train_rows": x.astype(np.float64),
         "train_labels": y,
         "test_rows": xt.astype(np.float64),
-        "mean": mean,
-        "std": std,
-        "has_indicator": has_indicator,
         "fits": fits,
     }
 
