@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use appfraud_core::declare_params;
 
+use crate::matrix::{check_finite_or_missing, check_row, check_training_inputs};
 use crate::{ColumnMatrix, TrainError};
 
 declare_params! {
@@ -372,25 +373,6 @@ impl LogisticModel {
         }
     }
 
-    fn check_row(&self, row: &[f32]) -> Result<(), TrainError> {
-        if row.len() != self.n_features() {
-            return Err(TrainError::FeatureCountMismatch {
-                what: "row",
-                expected: self.n_features(),
-                found: row.len(),
-            });
-        }
-        if let Some((feature, &value)) = row.iter().enumerate().find(|(_, x)| x.is_infinite()) {
-            return Err(TrainError::NonFiniteFeature {
-                what: "row",
-                feature,
-                row: 0,
-                value,
-            });
-        }
-        Ok(())
-    }
-
     /// The margin (log-odds of fraud) of one row of features (`NaN` = missing).
     ///
     /// It equals `intercept()` plus the sum of [`contributions`](Self::contributions), added in
@@ -401,7 +383,7 @@ impl LogisticModel {
     /// [`TrainError::FeatureCountMismatch`] if `row.len() != n_features()`,
     /// [`TrainError::NonFiniteFeature`] (`what: "row"`, `row: 0`) for an infinite value.
     pub fn predict_margin(&self, row: &[f32]) -> Result<f64, TrainError> {
-        self.check_row(row)?;
+        check_row(row, self.n_features())?;
         let mut margin = self.intercept;
         self.for_each_term(|j| row[j], |_, term| margin += term);
         Ok(margin)
@@ -462,27 +444,11 @@ impl LogisticModel {
     ///
     /// As [`predict_margin`](Self::predict_margin).
     pub fn contributions(&self, row: &[f32]) -> Result<Vec<f64>, TrainError> {
-        self.check_row(row)?;
+        check_row(row, self.n_features())?;
         let mut contributions = vec![0.0; self.n_features()];
         self.for_each_term(|j| row[j], |j, term| contributions[j] = term);
         Ok(contributions)
     }
-}
-
-/// Refuses ±∞ anywhere in `x` (named `what` in the error), reporting the first one column by
-/// column.
-fn check_finite_or_missing(what: &'static str, x: &ColumnMatrix) -> Result<(), TrainError> {
-    for (feature, values) in x.columns().iter().enumerate() {
-        if let Some((row, &value)) = values.iter().enumerate().find(|(_, v)| v.is_infinite()) {
-            return Err(TrainError::NonFiniteFeature {
-                what,
-                feature,
-                row,
-                value,
-            });
-        }
-    }
-    Ok(())
 }
 
 /// Fits the preprocessing and an L2 logistic regression on `x` (column-major, `NaN` =
@@ -516,25 +482,7 @@ pub fn train_logistic(
     x: &ColumnMatrix,
     y: &[bool],
 ) -> Result<LogisticModel, TrainError> {
-    if x.n_rows() != y.len() {
-        return Err(TrainError::LengthMismatch {
-            what: "features",
-            expected: y.len(),
-            found: x.n_rows(),
-        });
-    }
-    if y.is_empty() {
-        return Err(TrainError::EmptyInput { what: "labels" });
-    }
-    check_finite_or_missing("training features", x)?;
-    let positives = y.iter().filter(|&&label| label).count();
-    if positives == 0 || positives == y.len() {
-        return Err(TrainError::SingleClass {
-            metric: "train_logistic",
-            positives,
-            negatives: y.len() - positives,
-        });
-    }
+    check_training_inputs(x, y, "train_logistic")?;
 
     let features: Vec<FeatureStandardization> = x
         .columns()

@@ -58,6 +58,76 @@ impl<'a> ColumnMatrix<'a> {
     }
 }
 
+/// Refuses ±∞ anywhere in `x` (named `what` in the error), reporting the first one column by
+/// column; `NaN` (missing) is fine.
+pub(crate) fn check_finite_or_missing(
+    what: &'static str,
+    x: &ColumnMatrix,
+) -> Result<(), TrainError> {
+    for (feature, values) in x.columns().iter().enumerate() {
+        if let Some((row, &value)) = values.iter().enumerate().find(|(_, v)| v.is_infinite()) {
+            return Err(TrainError::NonFiniteFeature {
+                what,
+                feature,
+                row,
+                value,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a row of another length than `n_features` or holding ±∞ (`what: "row"`, `row: 0`).
+pub(crate) fn check_row(row: &[f32], n_features: usize) -> Result<(), TrainError> {
+    if row.len() != n_features {
+        return Err(TrainError::FeatureCountMismatch {
+            what: "row",
+            expected: n_features,
+            found: row.len(),
+        });
+    }
+    if let Some((feature, &value)) = row.iter().enumerate().find(|(_, x)| x.is_infinite()) {
+        return Err(TrainError::NonFiniteFeature {
+            what: "row",
+            feature,
+            row: 0,
+            value,
+        });
+    }
+    Ok(())
+}
+
+/// The checks every fit makes before any compute, in this order:
+/// [`TrainError::LengthMismatch`] when `x` has another number of rows than `y`,
+/// [`TrainError::EmptyInput`] without rows, [`TrainError::NonFiniteFeature`] for a ±∞ value,
+/// [`TrainError::SingleClass`] (naming `fit`) when `y` holds one class only.
+pub(crate) fn check_training_inputs(
+    x: &ColumnMatrix,
+    y: &[bool],
+    fit: &'static str,
+) -> Result<(), TrainError> {
+    if x.n_rows() != y.len() {
+        return Err(TrainError::LengthMismatch {
+            what: "features",
+            expected: y.len(),
+            found: x.n_rows(),
+        });
+    }
+    if y.is_empty() {
+        return Err(TrainError::EmptyInput { what: "labels" });
+    }
+    check_finite_or_missing("training features", x)?;
+    let positives = y.iter().filter(|&&label| label).count();
+    if positives == 0 || positives == y.len() {
+        return Err(TrainError::SingleClass {
+            metric: fit,
+            positives,
+            negatives: y.len() - positives,
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -259,7 +259,7 @@ fn random_column(rng: &mut Lcg, rows: usize) -> (Vec<f32>, Vec<bool>) {
 /// missing ones; `bin_of` agrees with the edges on every value.
 #[test]
 fn bins_follow_the_trend_on_random_tables() {
-    let mut rng = Lcg(0x5eed_0f_b1a5);
+    let mut rng = Lcg(0x005e_ed0f_b1a5);
     let mut several_bins = [0usize; 4];
     for t in 0..150 {
         let rows = 100 + (rng.unit() * 500.0) as usize;
@@ -345,7 +345,7 @@ fn declared_trends_hold_in_a_trained_scorecard() {
         .expect("valid settings");
     for seed in [11u64, 12, 13, 14] {
         let mut rng = Lcg(seed);
-        let mut columns = vec![Vec::new(), Vec::new(), Vec::new()];
+        let mut columns = [Vec::new(), Vec::new(), Vec::new()];
         let mut labels = Vec::new();
         for _ in 0..3000 {
             let (u0, u1, u2, m, l) = (rng.unit(), rng.unit(), rng.unit(), rng.unit(), rng.unit());

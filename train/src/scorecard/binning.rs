@@ -73,12 +73,12 @@ impl Trend {
             Trend::Ascending => rates.windows(2).all(up),
             Trend::Descending => rates.windows(2).all(down),
             Trend::Peak | Trend::Valley => {
-                let (first, second): (fn(&[f64]) -> bool, fn(&[f64]) -> bool) =
-                    if self == Trend::Peak {
-                        (|w| w[0] <= w[1], |w| w[0] >= w[1])
-                    } else {
-                        (|w| w[0] >= w[1], |w| w[0] <= w[1])
-                    };
+                type Step = fn(&[f64]) -> bool;
+                let (first, second): (Step, Step) = if self == Trend::Peak {
+                    (|w| w[0] <= w[1], |w| w[0] >= w[1])
+                } else {
+                    (|w| w[0] >= w[1], |w| w[0] <= w[1])
+                };
                 let turn = rates.windows(2).take_while(|w| first(w)).count();
                 rates[turn..].windows(2).all(second)
             }
@@ -792,7 +792,8 @@ mod tests {
         // exactly 55 rows is too light for scikit-learn (optbinning passes the minimum as a
         // weight fraction). Events exactly where x >= 1042 (the last 55 rows): the step at
         // 1041.5 is refused, the next boundary in, 1040.5, is taken.
-        assert!((55.0f64 / 1097.0) * 1097.0 > 55.0);
+        let weight = std::hint::black_box(55.0f64) / 1097.0 * 1097.0;
+        assert!(weight > 55.0, "{weight}");
         let d: Vec<Distinct> = (0..1097)
             .map(|k| Distinct {
                 value: k as f32,

@@ -47,6 +47,7 @@ use appfraud_core::{ParamError, declare_params};
 use binning::BinningSettings;
 pub use binning::{Counts, Trend};
 
+use crate::matrix::{check_finite_or_missing, check_row, check_training_inputs};
 use crate::{ColumnMatrix, GbdtModel, LeafNode, Node, SplitNode, TrainError, Tree};
 
 declare_params! {
@@ -469,25 +470,6 @@ impl ScorecardModel {
             / m
     }
 
-    fn check_row(&self, row: &[f32]) -> Result<(), TrainError> {
-        if row.len() != self.n_features {
-            return Err(TrainError::FeatureCountMismatch {
-                what: "row",
-                expected: self.n_features,
-                found: row.len(),
-            });
-        }
-        if let Some((feature, &value)) = row.iter().enumerate().find(|(_, x)| x.is_infinite()) {
-            return Err(TrainError::NonFiniteFeature {
-                what: "row",
-                feature,
-                row: 0,
-                value,
-            });
-        }
-        Ok(())
-    }
-
     /// The margin of one row: `intercept`, then each feature's term added in
     /// [`features`](Self::features) order (the order [`to_gbdt`](Self::to_gbdt)'s trees add
     /// them, so the two are bit-identical).
@@ -497,7 +479,7 @@ impl ScorecardModel {
     /// [`TrainError::FeatureCountMismatch`] for a row of another length,
     /// [`TrainError::NonFiniteFeature`] for an infinite value.
     pub fn predict_margin(&self, row: &[f32]) -> Result<f64, TrainError> {
-        self.check_row(row)?;
+        check_row(row, self.n_features)?;
         Ok(self
             .features
             .iter()
@@ -537,7 +519,7 @@ impl ScorecardModel {
     ///
     /// As [`predict_margin`](Self::predict_margin).
     pub fn contributions(&self, row: &[f32]) -> Result<Vec<f64>, TrainError> {
-        self.check_row(row)?;
+        check_row(row, self.n_features)?;
         let mut out = vec![0.0; self.n_features];
         for f in &self.features {
             out[f.feature] = f.term(row[f.feature]) - f.expected_term();
@@ -651,21 +633,6 @@ fn bin_subtree(f: &ScorecardFeature, lo: usize, hi: usize, nodes: &mut Vec<Node>
         s.right = right;
     }
     bin_subtree(f, mid, hi, nodes);
-}
-
-/// Refuses ±∞ anywhere in `x`, reporting the first one column by column.
-fn check_finite_or_missing(what: &'static str, x: &ColumnMatrix) -> Result<(), TrainError> {
-    for (feature, values) in x.columns().iter().enumerate() {
-        if let Some((row, &value)) = values.iter().enumerate().find(|(_, v)| v.is_infinite()) {
-            return Err(TrainError::NonFiniteFeature {
-                what,
-                feature,
-                row,
-                value,
-            });
-        }
-    }
-    Ok(())
 }
 
 /// The largest `f32` not above `edge`.
@@ -828,30 +795,12 @@ pub fn train_scorecard(
     y: &[bool],
     names: &[String],
 ) -> Result<ScorecardModel, TrainError> {
-    if x.n_rows() != y.len() {
-        return Err(TrainError::LengthMismatch {
-            what: "features",
-            expected: y.len(),
-            found: x.n_rows(),
-        });
-    }
-    if y.is_empty() {
-        return Err(TrainError::EmptyInput { what: "labels" });
-    }
+    check_training_inputs(x, y, "train_scorecard")?;
     if names.len() != x.n_features() {
         return Err(TrainError::FeatureCountMismatch {
             what: "feature names",
             expected: x.n_features(),
             found: names.len(),
-        });
-    }
-    check_finite_or_missing("training features", x)?;
-    let positives = y.iter().filter(|&&v| v).count();
-    if positives == 0 || positives == y.len() {
-        return Err(TrainError::SingleClass {
-            metric: "train_scorecard",
-            positives,
-            negatives: y.len() - positives,
         });
     }
     params.check_declarations(names)?;
