@@ -78,6 +78,7 @@ mod lightgbm;
 mod logistic;
 mod matrix;
 mod metrics;
+mod newton;
 mod plots;
 mod refit;
 mod scorecard;

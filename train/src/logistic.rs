@@ -1,19 +1,15 @@
 //! L2-regularised logistic regression, the transparent baseline: preprocessing learned on the
 //! training rows (clipping at training quantiles, `ln(1 + x)` on counts, standardisation, mean
-//! imputation, missing indicators), the fit through
-//! `linfa-logistic`, and the fitted [`LogisticModel`], which predicts and explains margins.
-//! `ndarray` and linfa stay inside this file; the API takes plain slices.
+//! imputation, missing indicators), the fit by Newton's method (the crate's `newton.rs`), and
+//! the fitted [`LogisticModel`], which predicts and explains margins. The API takes plain
+//! slices.
 
-use linfa::DatasetBase;
-use linfa::ParamGuard;
-use linfa::traits::Fit;
-use linfa_logistic::LogisticRegression;
-use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
 use appfraud_core::declare_params;
 
 use crate::matrix::{check_finite_or_missing, check_row, check_training_inputs};
+use crate::newton::{Design, Penalty, fit_newton};
 use crate::{ColumnMatrix, TrainError};
 
 declare_params! {
@@ -30,11 +26,12 @@ declare_params! {
     /// missing indicators (not on the intercept); scikit-learn's `C` is `1 / alpha`.
     alpha: f64 = 1.0,
         valid "a finite number ≥ 0" if |v| v.is_finite() && *v >= 0.0;
-    /// Maximum number of L-BFGS iterations.
-    max_iterations: u64 = 200,
+    /// Most Newton steps (it usually needs about ten).
+    max_iterations: u64 = 100,
         valid "an integer ≥ 1" if |v| *v >= 1;
-    /// The solver stops when the Euclidean norm of the objective's gradient falls below this.
-    gradient_tolerance: f64 = 1e-5,
+    /// The fit stops when the largest component of the objective's gradient, divided by the
+    /// number of rows, falls below this.
+    gradient_tolerance: f64 = 1e-9,
         valid "a finite number > 0" if |v| v.is_finite() && *v > 0.0;
     /// Each feature is clipped to its training quantiles at this level and at 1 minus it
     /// (linear interpolation, as numpy.quantile), unless they are equal; 0 = no clipping.
@@ -463,13 +460,15 @@ impl LogisticModel {
 /// Σ_i log-loss(y_i, margin_i) + alpha / 2 · (‖coefficients‖² + ‖indicator_coefficients‖²)
 /// ```
 ///
-/// with the intercept not penalised, by L-BFGS in `linfa-logistic`. The penalty is not divided
-/// by the number of rows, so this is the minimiser of scikit-learn's
-/// `LogisticRegression(C = 1 / alpha)` (lbfgs, L2), whose objective `½‖w‖² + C Σ log-loss` is
-/// ours divided by `alpha`; `alpha = 0` is scikit-learn's unpenalised fit.
+/// with the intercept not penalised, by Newton's method (a Cholesky solve of the Hessian per
+/// step, with a backtracking line search). The penalty is not divided by the number of rows,
+/// so this is the minimiser of scikit-learn's `LogisticRegression(C = 1 / alpha)` (L2), whose
+/// objective `½‖w‖² + C Σ log-loss` is ours divided by `alpha`; `alpha = 0` is scikit-learn's
+/// unpenalised fit (which does not exist when the classes are separable).
 ///
-/// The solver stops after `max_iterations` even if the gradient tolerance was not reached
-/// (`linfa-logistic` does not report which), and returns its best iterate.
+/// The fit stops when the largest component of the objective's gradient is at most
+/// `gradient_tolerance` times the number of rows; [`TrainError::FitFailed`] when that takes
+/// more than `max_iterations` steps.
 ///
 /// # Errors
 ///
@@ -495,39 +494,33 @@ pub fn train_logistic(
         .filter(|&j| features[j].has_indicator)
         .collect();
     let width = features.len() + with_indicator.len();
-    let mut design = Array2::<f64>::zeros((y.len(), width));
+    // Row-major `[Z | M]`.
+    let mut design = vec![0.0; y.len() * width];
     for (j, feature) in features.iter().enumerate() {
         for (i, &value) in x.column(j).iter().enumerate() {
-            design[[i, j]] = feature.standardize(value);
+            design[i * width + j] = feature.standardize(value);
         }
     }
     for (k, &j) in with_indicator.iter().enumerate() {
         for (i, value) in x.column(j).iter().enumerate() {
             if value.is_nan() {
-                design[[i, features.len() + k]] = 1.0;
+                design[i * width + features.len() + k] = 1.0;
             }
         }
     }
-
-    let fit_failed = |error: linfa_logistic::error::Error| TrainError::FitFailed {
-        model: "logistic regression",
-        reason: error.to_string(),
-    };
-    let solver = LogisticRegression::<f64>::default()
-        .alpha(params.alpha())
-        .max_iterations(params.max_iterations())
-        .gradient_tolerance(params.gradient_tolerance())
-        .with_intercept(true)
-        .check()
-        .map_err(fit_failed)?;
-    let dataset = DatasetBase::new(design, Array1::from(y.to_vec()));
-    let fitted = solver.fit(&dataset).map_err(fit_failed)?;
-
-    // linfa models the probability of its "positive" class, which is the more frequent label;
-    // turn that into the probability of fraud.
-    let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
-    let weights: Vec<f64> = fitted.params().iter().map(|w| sign * w).collect();
-    let intercept = sign * fitted.intercept();
+    let (weights, intercept) = fit_newton(
+        &Design {
+            values: &design,
+            columns: width,
+        },
+        y,
+        Penalty {
+            alpha: params.alpha(),
+            max_iterations: params.max_iterations(),
+            tolerance: params.gradient_tolerance(),
+        },
+        "logistic regression",
+    )?;
     if let Some(w) = weights.iter().chain([&intercept]).find(|w| !w.is_finite()) {
         return Err(TrainError::FitFailed {
             model: "logistic regression",
@@ -562,7 +555,7 @@ mod tests {
                 "log_counts"
             ]
         );
-        assert_eq!(LogisticParams::PARAMETERS[2].default, "1e-5");
+        assert_eq!(LogisticParams::PARAMETERS[2].default, "1e-9");
         let valid = LogisticParams::new().check().expect("defaults are valid");
         assert_eq!(
             (
@@ -572,7 +565,7 @@ mod tests {
                 valid.clip_quantile(),
                 valid.log_counts()
             ),
-            (1.0, 200, 1e-5, 0.005, true)
+            (1.0, 100, 1e-9, 0.005, true)
         );
         for (bad, name) in [
             (LogisticParams::new().alpha(-1.0), "alpha"),

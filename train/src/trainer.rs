@@ -1288,7 +1288,7 @@ mod tests {
             "  num_trees = 500  (an integer ≥ 1)",
             "  monotone_constraints = []  (empty, or one of -1, 0, 1 per feature)",
             "[logistic]  Logistic-regression parameters, used when `algorithm = \"logistic\"`.",
-            "  gradient_tolerance = 1e-5  (a finite number > 0)",
+            "  gradient_tolerance = 1e-9  (a finite number > 0)",
             "  points_pdo = 20  (a finite number > 0)",
             "  ascending = []  (feature names)",
         ] {

@@ -20,7 +20,7 @@
 //!    they are dropped, and one whose WoE correlates (Pearson, training rows) above
 //!    `max_correlation` with a feature already taken is dropped, up to `max_features`.
 //! 4. **Fit.** An L2 logistic regression on the WoE values (`alpha` as
-//!    [`crate::LogisticParams`]), by Newton's method (`fit.rs`). Every coefficient must be negative (a higher WoE, less
+//!    [`crate::LogisticParams`]), by Newton's method (the crate's `newton.rs`). Every coefficient must be negative (a higher WoE, less
 //!    fraud): while one is not, the feature with the lowest IV among those is dropped and the
 //!    regression refitted, so coefficients never fight.
 //!
@@ -33,7 +33,6 @@
 
 mod binning;
 mod card;
-mod fit;
 
 pub(crate) use card::{
     is_plot_file as is_card_plot, plots as card_plots, points_json, section as card_section,
@@ -48,6 +47,7 @@ use binning::BinningSettings;
 pub use binning::{Counts, Trend};
 
 use crate::matrix::{check_finite_or_missing, check_row, check_training_inputs};
+use crate::newton;
 use crate::{ColumnMatrix, GbdtModel, LeafNode, Node, SplitNode, TrainError, Tree};
 
 declare_params! {
@@ -882,15 +882,18 @@ pub fn train_scorecard(
                 design[i * m + c] = v;
             }
         }
-        let (w, intercept) = fit::fit_newton(
-            &fit::Design {
+        let (w, intercept) = newton::fit_newton(
+            &newton::Design {
                 values: &design,
                 columns: m,
             },
             y,
-            params.alpha,
-            params.max_iterations,
-            params.gradient_tolerance,
+            newton::Penalty {
+                alpha: params.alpha,
+                max_iterations: params.max_iterations,
+                tolerance: params.gradient_tolerance,
+            },
+            "scorecard logistic regression",
         )?;
         // The lowest-IV feature (they are in IV order) among the wrong-signed ones.
         match w.iter().rposition(|&c| c >= 0.0) {

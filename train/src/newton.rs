@@ -1,5 +1,5 @@
-//! The scorecard's regression: L2-penalised logistic regression on a few dense columns, fitted
-//! by Newton's method with a backtracking line search.
+//! L2-penalised logistic regression on dense columns, fitted by Newton's method with a
+//! backtracking line search: the solver of the logistic baseline and of the scorecard.
 //!
 //! It minimises, over the coefficients `w` and the intercept `b` (not penalised),
 //!
@@ -7,11 +7,11 @@
 //! L(w, b) = Σ_i [ln(1 + e^{m_i}) − y_i m_i] + alpha / 2 · ‖w‖²,   m_i = b + Σ_k w_k x_ik
 //! ```
 //!
-//! the objective of [`crate::train_logistic`] and of scikit-learn's `LogisticRegression(C = 1 /
-//! alpha)`. With the scorecard's at most a few dozen columns, each Newton step is one pass over
-//! the rows to form the gradient and the Hessian `Σ p_i (1 − p_i) x̃_i x̃_iᵀ + alpha · I` (`x̃`
-//! the row with a leading 1, no penalty on it) and a Cholesky solve; it converges in about ten
-//! steps where a first-order method needs hundreds of passes. The loss is strictly convex for
+//! scikit-learn's `LogisticRegression(C = 1 / alpha)` objective divided by `C`. With at most a
+//! few hundred columns, each Newton step is one pass over the rows (in blocks on threads) to
+//! form the gradient and the Hessian `Σ p_i (1 − p_i) x̃_i x̃_iᵀ + alpha · I` (`x̃` the row with
+//! a leading 1, no penalty on it) and a Cholesky solve; it converges in about ten steps where a
+//! first-order method (L-BFGS) needs hundreds of passes. The loss is strictly convex for
 //! `alpha > 0`, so the point where the gradient vanishes is the unique minimum; the fit stops
 //! when the gradient's largest component is below `tolerance` times the number of rows.
 
@@ -148,7 +148,19 @@ fn cholesky_solve(h: &[f64], g: &[f64]) -> Option<Vec<f64>> {
     Some(z)
 }
 
-/// Fits the penalised logistic regression (see the module docs); returns `(w, b)`.
+/// The penalty and the stopping rule of [`fit_newton`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Penalty {
+    /// The L2 penalty on the coefficients.
+    pub alpha: f64,
+    /// Most Newton steps.
+    pub max_iterations: u64,
+    /// Stop when the gradient's largest component is at most this times the number of rows.
+    pub tolerance: f64,
+}
+
+/// Fits the penalised logistic regression (see the module docs); returns `(w, b)`. `model`
+/// names the fit in errors.
 ///
 /// # Errors
 ///
@@ -158,14 +170,15 @@ fn cholesky_solve(h: &[f64], g: &[f64]) -> Option<Vec<f64>> {
 pub(crate) fn fit_newton(
     x: &Design,
     y: &[bool],
-    alpha: f64,
-    max_iterations: u64,
-    tolerance: f64,
+    penalty: Penalty,
+    model: &'static str,
 ) -> Result<(Vec<f64>, f64), TrainError> {
-    let failed = |reason: String| TrainError::FitFailed {
-        model: "scorecard logistic regression",
-        reason,
-    };
+    let Penalty {
+        alpha,
+        max_iterations,
+        tolerance,
+    } = penalty;
+    let failed = |reason: String| TrainError::FitFailed { model, reason };
     let d = x.columns + 1;
     let n = y.len() as f64;
     // Start from the intercept-only optimum, the log-odds of the base rate.
@@ -207,7 +220,8 @@ pub(crate) fn fit_newton(
         }
     }
     Err(failed(format!(
-        "no convergence in {max_iterations} Newton steps (scorecard.max_iterations)"
+        "no convergence in {max_iterations} Newton steps (max_iterations; a larger alpha \
+         helps when the classes are separable)"
     )))
 }
 
@@ -241,7 +255,12 @@ mod tests {
             columns: m,
         };
         for alpha in [0.0, 1.0, 50.0] {
-            let (w, b) = fit_newton(&x, &y, alpha, 100, 1e-9).expect("fit");
+            let penalty = Penalty {
+                alpha,
+                max_iterations: 100,
+                tolerance: 1e-9,
+            };
+            let (w, b) = fit_newton(&x, &y, penalty, "test").expect("fit");
             let mut grad = vec![0.0; m + 1];
             for (row, &label) in values.chunks_exact(m).zip(&y) {
                 let p = sigmoid(b + row.iter().zip(&w).map(|(a, c)| a * c).sum::<f64>());
