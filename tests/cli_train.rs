@@ -149,6 +149,26 @@ fn a_scorecard_package_has_its_points_in_the_card_and_scores_with_both_engines()
         let trend: appfraud_train::Trend = serde_json::from_value(f["trend"].clone()).unwrap();
         assert!(trend.holds(&rates), "{trend:?}: {rates:?}");
     }
+    // Every candidate's fate refers to the final scorecard: a feature left out for correlation
+    // correlates with a feature in it, and the limit applies only to a full scorecard.
+    let selected: Vec<u64> = features
+        .iter()
+        .map(|f| f["feature"].as_u64().unwrap())
+        .collect();
+    for c in model["model"]["candidates"].as_array().unwrap() {
+        match c["selection"]["status"].as_str().unwrap() {
+            "correlated" => {
+                let with = c["selection"]["with"].as_u64().unwrap();
+                assert!(
+                    selected.contains(&with),
+                    "{c}: {with} is not in the scorecard"
+                );
+            }
+            "limit" => assert_eq!(selected.len(), 8, "{c}"),
+            "selected" => assert!(selected.contains(&c["feature"].as_u64().unwrap())),
+            _ => {}
+        }
+    }
     // metrics.json holds the points table, one entry per feature, missing bin last.
     let metrics: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("metrics.json")).unwrap()).unwrap();

@@ -21,8 +21,8 @@
 //!    `max_correlation` with a feature already taken is dropped, up to `max_features`.
 //! 4. **Fit.** An L2 logistic regression on the WoE values (`alpha` as
 //!    [`crate::LogisticParams`]), by Newton's method (the crate's `newton.rs`). Every coefficient must be negative (a higher WoE, less
-//!    fraud): while one is not, the feature with the lowest IV among those is dropped and the
-//!    regression refitted, so coefficients never fight.
+//!    fraud): while one is not, the feature with the lowest IV among those is excluded and the
+//!    selection and the fit are redone without it, so coefficients never fight.
 //!
 //! The margin (log-odds of fraud) is `intercept + Σ_j coefficient_j · WoE_j(bin of x_j)`.
 //! [`ScorecardModel::points`] scales it into points per feature and bin
@@ -37,6 +37,8 @@ mod card;
 pub(crate) use card::{
     is_plot_file as is_card_plot, plots as card_plots, points_json, section as card_section,
 };
+
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -824,7 +826,9 @@ pub fn train_scorecard(
             .then(a.feature.feature.cmp(&b.feature.feature))
     });
 
-    // Selection by IV and correlation.
+    // Selection by IV and correlation, then the fit. A feature whose coefficient comes out
+    // non-negative is excluded and the selection redone without it, so that a feature passed
+    // over for correlating with it, or for the limit, gets its turn.
     let woe_column = |f: &ScorecardFeature| -> Vec<f64> {
         x.column(f.feature)
             .iter()
@@ -834,52 +838,73 @@ pub fn train_scorecard(
             })
             .collect()
     };
-    let mut candidates: Vec<Candidate> = Vec::with_capacity(encoded.len());
-    let mut taken: Vec<(usize, Vec<f64>)> = Vec::new(); // (index into encoded, WoE column)
-    for (k, e) in encoded.iter().enumerate() {
-        let f = &e.feature;
-        let selection = if f.iv < params.min_iv || f.iv <= 0.0 {
-            Selection::LowIv
-        } else if taken.len() >= params.max_features {
-            Selection::Limit
-        } else {
-            let column = woe_column(f);
-            let clash = taken
-                .iter()
-                .map(|(t, c)| (encoded[*t].feature.feature, pearson(&column, c)))
-                .find(|(_, r)| r.abs() > params.max_correlation);
-            match clash {
-                Some((with, correlation)) => Selection::Correlated { with, correlation },
-                None => {
-                    taken.push((k, column));
-                    Selection::Selected
+    let mut columns: Vec<Option<Vec<f64>>> = vec![None; encoded.len()];
+    let mut correlations: HashMap<(usize, usize), f64> = HashMap::new();
+    let mut excluded = vec![false; encoded.len()];
+    let (candidates, taken, coefficients, intercept) = loop {
+        let mut candidates: Vec<Candidate> = Vec::with_capacity(encoded.len());
+        let mut taken: Vec<usize> = Vec::new(); // indices into `encoded`
+        for (k, e) in encoded.iter().enumerate() {
+            let f = &e.feature;
+            let selection = if excluded[k] {
+                Selection::WrongSign
+            } else if f.iv < params.min_iv || f.iv <= 0.0 {
+                Selection::LowIv
+            } else if taken.len() >= params.max_features {
+                Selection::Limit
+            } else {
+                if columns[k].is_none() {
+                    columns[k] = Some(woe_column(f));
                 }
-            }
-        };
-        candidates.push(Candidate {
-            feature: f.feature,
-            iv: f.iv,
-            selection,
-        });
-    }
-    if taken.is_empty() {
-        let best = candidates.first().map_or(0.0, |c| c.iv);
-        return Err(TrainError::Data {
-            reason: format!(
-                "no feature reaches the scorecard's minimum information value {} (the largest \
-                 is {best:.4}); lower scorecard.min_iv or check the labels",
-                params.min_iv
-            ),
-        });
-    }
-
-    // Fit, dropping wrong-signed features until none is left.
-    let (coefficients, intercept) = loop {
+                let mut clash = None;
+                for &t in &taken {
+                    let r = *correlations.entry((k, t)).or_insert_with(|| {
+                        match (&columns[k], &columns[t]) {
+                            (Some(a), Some(b)) => pearson(a, b),
+                            _ => 0.0,
+                        }
+                    });
+                    if r.abs() > params.max_correlation {
+                        clash = Some((encoded[t].feature.feature, r));
+                        break;
+                    }
+                }
+                match clash {
+                    Some((with, correlation)) => Selection::Correlated { with, correlation },
+                    None => {
+                        taken.push(k);
+                        Selection::Selected
+                    }
+                }
+            };
+            candidates.push(Candidate {
+                feature: f.feature,
+                iv: f.iv,
+                selection,
+            });
+        }
+        if taken.is_empty() {
+            let reason = if excluded.iter().any(|&e| e) {
+                "every feature of the scorecard came out with a coefficient against its weight \
+                 of evidence"
+                    .to_owned()
+            } else {
+                let best = candidates.first().map_or(0.0, |c| c.iv);
+                format!(
+                    "no feature reaches the scorecard's minimum information value {} (the \
+                     largest is {best:.4}); lower scorecard.min_iv or check the labels",
+                    params.min_iv
+                )
+            };
+            return Err(TrainError::Data { reason });
+        }
         let m = taken.len();
         let mut design = vec![0.0; y.len() * m];
-        for (c, (_, column)) in taken.iter().enumerate() {
-            for (i, &v) in column.iter().enumerate() {
-                design[i * m + c] = v;
+        for (c, &k) in taken.iter().enumerate() {
+            if let Some(column) = &columns[k] {
+                for (i, &v) in column.iter().enumerate() {
+                    design[i * m + c] = v;
+                }
             }
         }
         let (w, intercept) = newton::fit_newton(
@@ -895,29 +920,16 @@ pub fn train_scorecard(
             },
             "scorecard logistic regression",
         )?;
-        // The lowest-IV feature (they are in IV order) among the wrong-signed ones.
+        // The lowest-IV feature (they are in IV order) among the wrong-signed ones goes.
         match w.iter().rposition(|&c| c >= 0.0) {
-            None => break (w, intercept),
-            Some(c) => {
-                let (k, _) = taken.remove(c);
-                let feature = encoded[k].feature.feature;
-                if let Some(cand) = candidates.iter_mut().find(|x| x.feature == feature) {
-                    cand.selection = Selection::WrongSign;
-                }
-                if taken.is_empty() {
-                    return Err(TrainError::Data {
-                        reason: "every feature of the scorecard came out with a coefficient \
-                                 against its weight of evidence"
-                            .to_owned(),
-                    });
-                }
-            }
+            None => break (candidates, taken, w, intercept),
+            Some(c) => excluded[taken[c]] = true,
         }
     };
     let features: Vec<ScorecardFeature> = taken
         .iter()
         .zip(&coefficients)
-        .map(|((k, _), &w)| ScorecardFeature {
+        .map(|(k, &w)| ScorecardFeature {
             coefficient: w,
             ..encoded[*k].feature.clone()
         })
