@@ -112,9 +112,8 @@ pub use plots::{
 };
 pub use refit::{Deployment, FitPlan, FitStep, recency_weights};
 pub use scorecard::{
-    Candidate, Counts as BinCounts, PointsRow, PointsScaling, ScoreBin, ScorecardFeature,
-    ScorecardModel, ScorecardParams, Selection, Trend, ValidScorecardParams, scorecard_bins,
-    train_scorecard,
+    Candidate, PointsRow, PointsScaling, ScoreBin, ScorecardFeature, ScorecardModel,
+    ScorecardParams, Selection, Trend, ValidScorecardParams, scorecard_bins, train_scorecard,
 };
 pub use trainer::{
     Algorithm, CalibrationMethod, ImportOptions, Model, ModelOrigin, NATIVE_FORMAT_VERSION,

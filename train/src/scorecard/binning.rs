@@ -122,7 +122,8 @@ impl Counts {
     }
 
     /// The event rate, `events / rows` (0 for an empty bin).
-    pub fn event_rate(self) -> f64 {
+    #[cfg(test)]
+    fn event_rate(self) -> f64 {
         if self.rows == 0 {
             0.0
         } else {

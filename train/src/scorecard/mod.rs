@@ -45,8 +45,8 @@ use serde::{Deserialize, Serialize};
 
 use appfraud_core::{ParamError, declare_params};
 
-use binning::BinningSettings;
-pub use binning::{Counts, Trend};
+pub use binning::Trend;
+use binning::{BinningSettings, Counts};
 
 use crate::matrix::{check_finite_or_missing, check_row, check_training_inputs};
 use crate::newton;
@@ -674,18 +674,14 @@ fn woe_iv(c: Counts, events: u64, non_events: u64, smooth: bool) -> ScoreBin {
     }
 }
 
-/// A feature binned and encoded, before selection.
-struct Encoded {
-    feature: ScorecardFeature,
-}
-
+/// One column binned and encoded (steps 1 and 2 of the module docs), coefficient 0.
 fn encode(
     j: usize,
     values: &[f32],
     labels: &[bool],
     settings: &BinningSettings,
     declared: Option<Trend>,
-) -> Encoded {
+) -> ScorecardFeature {
     let b = binning::bin_feature(values, labels, settings, declared);
     let events: u64 = b.bins.iter().map(|c| c.events).sum::<u64>() + b.missing.events;
     let rows: u64 = b.bins.iter().map(|c| c.rows).sum::<u64>() + b.missing.rows;
@@ -709,18 +705,16 @@ fn encode(
         woe_iv(b.missing, events, non_events, true)
     };
     let iv = bins.iter().map(|b| b.iv).sum::<f64>() + missing.iv;
-    Encoded {
-        feature: ScorecardFeature {
-            feature: j,
-            trend: b.trend,
-            declared: declared.is_some(),
-            thresholds: b.edges.iter().map(|&e| threshold_below(e)).collect(),
-            edges: b.edges,
-            bins,
-            missing,
-            coefficient: 0.0,
-            iv,
-        },
+    ScorecardFeature {
+        feature: j,
+        trend: b.trend,
+        declared: declared.is_some(),
+        thresholds: b.edges.iter().map(|&e| threshold_below(e)).collect(),
+        edges: b.edges,
+        bins,
+        missing,
+        coefficient: 0.0,
+        iv,
     }
 }
 
@@ -761,7 +755,7 @@ pub fn scorecard_bins(
         return Err(TrainError::EmptyInput { what: "values" });
     }
     check_finite_or_missing("values", &ColumnMatrix::new(vec![values])?)?;
-    Ok(encode(0, values, labels, &params.binning(), trend).feature)
+    Ok(encode(0, values, labels, &params.binning(), trend))
 }
 
 /// The Pearson correlation of two columns (0 when either is constant).
@@ -807,7 +801,7 @@ pub fn train_scorecard(
     }
     params.check_declarations(names)?;
     let settings = params.binning();
-    let mut encoded: Vec<Encoded> = (0..x.n_features())
+    let mut encoded: Vec<ScorecardFeature> = (0..x.n_features())
         .into_par_iter()
         .map(|j| {
             encode(
@@ -819,12 +813,7 @@ pub fn train_scorecard(
             )
         })
         .collect();
-    encoded.sort_by(|a, b| {
-        b.feature
-            .iv
-            .total_cmp(&a.feature.iv)
-            .then(a.feature.feature.cmp(&b.feature.feature))
-    });
+    encoded.sort_by(|a, b| b.iv.total_cmp(&a.iv).then(a.feature.cmp(&b.feature)));
 
     // Selection by IV and correlation, then the fit. A feature whose coefficient comes out
     // non-negative is excluded and the selection redone without it, so that a feature passed
@@ -844,8 +833,7 @@ pub fn train_scorecard(
     let (candidates, taken, coefficients, intercept) = loop {
         let mut candidates: Vec<Candidate> = Vec::with_capacity(encoded.len());
         let mut taken: Vec<usize> = Vec::new(); // indices into `encoded`
-        for (k, e) in encoded.iter().enumerate() {
-            let f = &e.feature;
+        for (k, f) in encoded.iter().enumerate() {
             let selection = if excluded[k] {
                 Selection::WrongSign
             } else if f.iv < params.min_iv || f.iv <= 0.0 {
@@ -865,7 +853,7 @@ pub fn train_scorecard(
                         }
                     });
                     if r.abs() > params.max_correlation {
-                        clash = Some((encoded[t].feature.feature, r));
+                        clash = Some((encoded[t].feature, r));
                         break;
                     }
                 }
@@ -931,7 +919,7 @@ pub fn train_scorecard(
         .zip(&coefficients)
         .map(|(k, &w)| ScorecardFeature {
             coefficient: w,
-            ..encoded[*k].feature.clone()
+            ..encoded[*k].clone()
         })
         .collect();
     Ok(ScorecardModel {
