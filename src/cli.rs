@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use crate::commands::{demo, evaluate, features, generate, import, score, train};
+use crate::commands::{demo, evaluate, features, generate, import, score, snapshot, train};
 use crate::report::Reporter;
 
 /// Score job applications for fraud: synthetic data, features, training, export, scoring.
@@ -32,6 +32,8 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Score applications with a model package: probability, band and reason codes.
     Score(score::ScoreArgs),
+    /// Keep the point-in-time history in a file: build it, or add new rows to it.
+    Snapshot(snapshot::SnapshotArgs),
     /// Run the main job end to end on built-in data.
     Demo(demo::DemoArgs),
 }
@@ -46,6 +48,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import::run(args, &report),
         Command::Evaluate(args) => evaluate::run(args, &report),
         Command::Score(args) => score::run(args, &report),
+        Command::Snapshot(args) => snapshot::run(args, &report),
         Command::Demo(args) => demo::run(args, &report),
     }
 }

@@ -230,3 +230,19 @@ pub fn top_flagged(
     }
     Ok(())
 }
+
+/// Loads a history snapshot file, reporting how many applications it holds and the load time.
+pub fn load_snapshot(
+    report: &Reporter,
+    path: &std::path::Path,
+) -> Result<appfraud_features::HistorySnapshot, appfraud_features::FeatureError> {
+    report.step(format!("loading snapshot {}", path.display()));
+    let started = std::time::Instant::now();
+    let snapshot = appfraud_features::HistorySnapshot::load(path)?;
+    report.step(format!(
+        "loaded {} applications in {:.1} s",
+        snapshot.len(),
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(snapshot)
+}

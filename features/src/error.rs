@@ -274,6 +274,25 @@ pub enum FeatureError {
         /// The id the label or telemetry names.
         application_id: String,
     },
+    /// A data directory appended to a history snapshot holds an application the snapshot
+    /// already holds.
+    #[error(
+        "{dir}: applications row {row}: column `application_id` names an application the history snapshot already holds"
+    )]
+    HeldApplication {
+        /// The data directory.
+        dir: PathBuf,
+        /// The 0-based row of `applications`.
+        row: usize,
+    },
+    /// A history snapshot file was refused or could not be written.
+    #[error("{file}: {source}")]
+    Snapshot {
+        /// The snapshot file.
+        file: PathBuf,
+        /// What is wrong with it.
+        source: crate::pipeline::snapshot::SnapshotFileError,
+    },
     /// An internal step failed on data that ingest had accepted: a bug, not bad input.
     #[error("internal error while building features: {reason}")]
     Internal {
@@ -289,7 +308,9 @@ impl FeatureError {
             FeatureError::Ingest(_)
             | FeatureError::Write { .. }
             | FeatureError::DuplicateApplication { .. }
-            | FeatureError::UnknownApplication { .. } => true,
+            | FeatureError::UnknownApplication { .. }
+            | FeatureError::HeldApplication { .. }
+            | FeatureError::Snapshot { .. } => true,
             FeatureError::Internal { .. } => false,
         }
     }

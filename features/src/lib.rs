@@ -81,9 +81,12 @@ pub use pipeline::batch::{
     features_from_data_dir, stored_applications, write_feature_frame, write_parquet_atomically,
 };
 pub use pipeline::catalog::{self as catalog, feature_set};
-pub use pipeline::own::References;
+pub use pipeline::own::{ReferenceSources, References};
 pub use pipeline::record::{Application, ApplicationRecord, TelemetryRecord};
-pub use pipeline::snapshot::{HistorySnapshot, SnapshotScratch};
+pub use pipeline::snapshot::{
+    Extension, FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION, HistorySnapshot, SnapshotFileError,
+    SnapshotScratch, features_with_snapshot,
+};
 pub use reference::institutions::{
     HighRiskInstitution, HighRiskInstitutions, InstitutionMatch, MATCH_MAX_EDITS, MATCH_SIMILARITY,
     NEAREST_FLOOR, SHORT_NAME_CHARS, normalize_institution,

@@ -22,7 +22,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use appfraud_core::{Band, ReasonCode};
 use appfraud_features::{
-    DirProgress, FeatureError, FeatureOptions, IngestReport, Stage, features_from_data_dir,
+    DirProgress, FeatureError, FeatureFrame, FeatureOptions, HistorySnapshot, IngestReport, Stage,
+    features_from_data_dir,
 };
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -129,6 +130,50 @@ pub fn score_data_dir(
             }
         },
     )?;
+    score_frame(package, &scorer, features, options, progress)
+}
+
+/// Scores the applications of data directory `dir`, which holds only new rows, against the
+/// history `snapshot` (extended in memory with the directory's rows): only the new
+/// applications' features are computed, with the same values as [`score_data_dir`] over the
+/// snapshot's history plus `dir`.
+///
+/// # Errors
+///
+/// As [`score_data_dir`], and [`ServeError::Features`] for an application the snapshot
+/// already holds.
+pub fn score_data_dir_with_snapshot(
+    package: &ModelPackage,
+    snapshot: &mut HistorySnapshot,
+    dir: &Path,
+    options: ScoreOptions,
+    progress: &(dyn Fn(ScoreProgress) + Sync),
+) -> Result<ScoreRun, ServeError> {
+    let scorer = BatchScorer::new(package, options.engine)?;
+    package.check_feature_set(snapshot.feature_set().hash().as_str())?;
+    let stage = |stage| progress(ScoreProgress::Features(stage));
+    let added = snapshot.extend_from_data_dir(dir, &|p| {
+        if let DirProgress::Stage(s) = p {
+            stage(s);
+        }
+    })?;
+    let features = snapshot.features_of(
+        &added,
+        FeatureOptions {
+            since_micros: options.since_micros,
+        },
+        &stage,
+    )?;
+    score_frame(package, &scorer, features, options, progress)
+}
+
+fn score_frame(
+    package: &ModelPackage,
+    scorer: &BatchScorer,
+    features: FeatureFrame,
+    options: ScoreOptions,
+    progress: &(dyn Fn(ScoreProgress) + Sync),
+) -> Result<ScoreRun, ServeError> {
     package.check_feature_set(features.feature_set.hash().as_str())?;
     let frame = &features.frame;
     let rows = row_major(&frame.columns()[2..], package.n_features())?;
@@ -136,7 +181,7 @@ pub fn score_data_dir(
     let submitted = frame.column("submitted_at")?.clone();
     score_matrix(
         package,
-        &scorer,
+        scorer,
         &rows,
         [ids, submitted],
         features.report,

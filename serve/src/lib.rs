@@ -62,8 +62,8 @@ mod self_check;
 mod treeshap;
 
 pub use batch::{
-    ReasonScope, ScoreOptions, ScoreProgress, ScoreRun, feature_rows, score_data_dir, score_table,
-    write_scores,
+    ReasonScope, ScoreOptions, ScoreProgress, ScoreRun, feature_rows, score_data_dir,
+    score_data_dir_with_snapshot, score_table, write_scores,
 };
 pub use ensemble::{Branch, InvalidEnsemble, Leaf, Node, Tree, TreeEnsemble};
 pub use error::ServeError;

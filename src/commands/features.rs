@@ -23,19 +23,35 @@ pub struct FeaturesArgs {
     /// still used as history.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub since: Option<NaiveDate>,
+    /// A history snapshot (`appfraud snapshot build`): --data then holds only new rows, and
+    /// only its applications get a row, computed against the snapshot's history plus the new
+    /// rows (the same values as a full run over both). The snapshot file is not changed.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
 }
 
 /// Runs `appfraud features`.
 pub fn run(args: FeaturesArgs, report: &Reporter) -> Result<()> {
     require_parquet("--out", &args.out, "the feature frame is")?;
-    report.step(format!("reading {}", args.data.display()));
+    if args.snapshot.is_none() {
+        report.step(format!("reading {}", args.data.display()));
+    }
     let options = FeatureOptions {
         since_micros: args.since.map(date_micros),
     };
-    let mut frame = appfraud_features::features_from_data_dir(&args.data, options, &|p| match p {
+    let progress = |p: DirProgress<'_>| match p {
         DirProgress::Ingested(raw) => report::ingested(report, raw, ""),
         DirProgress::Stage(stage) => report.step(stage.describe()),
-    })?;
+    };
+    let mut frame = match &args.snapshot {
+        None => appfraud_features::features_from_data_dir(&args.data, options, &progress)?,
+        Some(path) => {
+            let mut history = report::load_snapshot(report, path)?;
+            report.step(format!("reading {}", args.data.display()));
+            let added = history.extend_from_data_dir(&args.data, &progress)?;
+            history.features_of(&added, options, &|stage| report.step(stage.describe()))?
+        }
+    };
     report.step(format!(
         "writing {} rows x {} features (feature set {})",
         frame.frame.height(),

@@ -8,4 +8,5 @@ pub mod features;
 pub mod generate;
 pub mod import;
 pub mod score;
+pub mod snapshot;
 pub mod train;

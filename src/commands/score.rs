@@ -69,6 +69,11 @@ pub struct ScoreArgs {
     /// Scoring engine.
     #[arg(long, value_enum, default_value_t = Engine::Auto)]
     pub engine: Engine,
+    /// A history snapshot (`appfraud snapshot build`): --data then holds only new rows, and
+    /// only its applications are scored, with features computed against the snapshot's history
+    /// plus the new rows (the same values as a full run over both). The file is not changed.
+    #[arg(long, value_name = "FILE", requires = "data")]
+    pub snapshot: Option<PathBuf>,
 }
 
 /// Runs `appfraud score`.
@@ -127,10 +132,23 @@ pub fn run(args: ScoreArgs, report: &Reporter) -> Result<()> {
         ScoreProgress::Scored { done } => bar.advance(done),
     };
     let run = match (&args.data, &args.table) {
-        (Some(data), None) => {
-            report.step(format!("reading {}", data.display()));
-            appfraud_serve::score_data_dir(&package, data, options, &on_progress)
-        }
+        (Some(data), None) => match &args.snapshot {
+            None => {
+                report.step(format!("reading {}", data.display()));
+                appfraud_serve::score_data_dir(&package, data, options, &on_progress)
+            }
+            Some(path) => {
+                let mut history = report::load_snapshot(report, path)?;
+                report.step(format!("reading {}", data.display()));
+                appfraud_serve::score_data_dir_with_snapshot(
+                    &package,
+                    &mut history,
+                    data,
+                    options,
+                    &on_progress,
+                )
+            }
+        },
         (None, Some(table)) => {
             report.step(format!("reading {}", table.display()));
             appfraud_serve::score_table(&package, table, options, &on_progress)

@@ -216,6 +216,41 @@ impl ResumeSignature {
     }
 }
 
+/// Stored as its 256 bytes (little-endian slots): random 32-bit values gain nothing from
+/// variable-length integers.
+impl serde::Serialize for ResumeSignature {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut bytes = [0u8; MINHASH_PERMUTATIONS * 4];
+        for (chunk, v) in bytes.chunks_exact_mut(4).zip(&self.0) {
+            chunk.copy_from_slice(&v.to_le_bytes());
+        }
+        serializer.serialize_bytes(&bytes)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResumeSignature {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = ResumeSignature;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{} bytes of a MinHash signature", MINHASH_PERMUTATIONS * 4)
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<ResumeSignature, E> {
+                if v.len() != MINHASH_PERMUTATIONS * 4 {
+                    return Err(E::invalid_length(v.len(), &self));
+                }
+                let mut slots = [0u32; MINHASH_PERMUTATIONS];
+                for (slot, chunk) in slots.iter_mut().zip(v.chunks_exact(4)) {
+                    *slot = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+                }
+                Ok(ResumeSignature(slots))
+            }
+        }
+        deserializer.deserialize_bytes(Bytes)
+    }
+}
+
 fn equal_slots(a: &ResumeSignature, b: &ResumeSignature) -> usize {
     a.0.iter().zip(&b.0).filter(|(x, y)| x == y).count()
 }
@@ -326,7 +361,7 @@ fn band_key(sig: &ResumeSignature, band: usize) -> u32 {
 
 /// Resume signatures of many documents with their time and identity, banded for near-duplicate
 /// queries at a point in time (module docs).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DocumentIndex {
     /// Per document, by internal slot (insertion order).
     signatures: Vec<ResumeSignature>,
@@ -342,7 +377,7 @@ pub struct DocumentIndex {
 }
 
 /// One document in a multi-entry bucket.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct BucketEntry {
     time: i64,
     identity: u64,

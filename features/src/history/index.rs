@@ -35,6 +35,7 @@
 use std::collections::{HashMap, HashSet};
 
 use rayon::slice::ParallelSliceMut;
+use serde::{Deserialize, Serialize};
 
 use super::keys::{EntityKeys, Key, KeyKind};
 
@@ -60,7 +61,7 @@ pub struct SampleKeys {
 }
 
 /// What the history needs to know about one application.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationKeys {
     /// When the application was submitted, in microseconds since the Unix epoch (UTC).
     pub submitted_at: i64,
@@ -114,7 +115,7 @@ pub struct HistoryQuery<'a> {
     pub samples: &'a [SampleKeys],
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct Entry {
     time: i64,
     slot: Slot,
@@ -123,7 +124,7 @@ struct Entry {
     identities: u32,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct Group {
     entries: Vec<Entry>,
     /// (time, known-fraud count from this time on), sorted by time.
@@ -166,7 +167,7 @@ impl std::hash::Hasher for KeyHash {
 }
 
 /// The history index. See the module documentation.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct HistoryIndex {
     groups: Vec<Group>,
     group_of: HashMap<Key, u32, KeyHasher>,
@@ -196,6 +197,15 @@ impl HistoryIndex {
     /// Whether the index holds no application.
     pub fn is_empty(&self) -> bool {
         self.apps.is_empty()
+    }
+
+    /// When the application at `slot` was submitted (µs since the Unix epoch, UTC).
+    ///
+    /// # Panics
+    ///
+    /// If the index does not hold `slot`.
+    pub fn submitted_at(&self, slot: Slot) -> i64 {
+        self.apps[slot as usize].submitted_at
     }
 
     /// Builds the index over whole tables at once (the batch path). `samples` are
@@ -342,6 +352,132 @@ impl HistoryIndex {
             self.rebuild_union();
         }
         slot
+    }
+
+    /// Appends many rows at once: `applications` get the slots from [`len`](Self::len) on, in
+    /// order; `samples` (`(slot, sample)`) and `labels` (`(slot, labeled_at, is_fraud)`) may
+    /// name those new slots or slots already held (slots beyond the new ones are ignored). Rows
+    /// may be older than rows already held. The result answers every query exactly as
+    /// [`build`](Self::build) over all rows would; each touched group is re-sorted and
+    /// recounted once, and the union–find is rebuilt at most once, so a batch costs about one
+    /// pass over the groups it touches rather than one per row.
+    pub fn extend(
+        &mut self,
+        applications: &[ApplicationKeys],
+        samples: &[(Slot, SampleKeys)],
+        labels: &[(Slot, i64, bool)],
+    ) {
+        let first = self.apps.len();
+        let n = first + applications.len();
+        self.apps.extend_from_slice(applications);
+        self.labels.resize(n, Vec::new());
+        self.memberships.resize(n, Vec::new());
+        for _ in first..n {
+            let node = self.union.add_node(1);
+            self.app_node.push(node);
+        }
+        let mut labeled: Vec<Slot> = Vec::new();
+        for &(slot, at, fraud) in labels {
+            if let Some(l) = self.labels.get_mut(slot as usize) {
+                l.push((at, fraud));
+                labeled.push(slot);
+            }
+        }
+        labeled.sort_unstable();
+        labeled.dedup();
+        for &slot in &labeled {
+            self.labels[slot as usize].sort_unstable();
+        }
+        let mut dirty = vec![false; self.groups.len()];
+        for (i, app) in applications.iter().enumerate() {
+            self.add_memberships_deferred((first + i) as Slot, &app.row, app.submitted_at, &mut dirty);
+        }
+        for &(slot, s) in samples {
+            if (slot as usize) < n {
+                self.add_memberships_deferred(slot, &s.keys, s.event_at, &mut dirty);
+            }
+        }
+        for &slot in &labeled {
+            for &(g, _) in &self.memberships[slot as usize] {
+                dirty[g as usize] = true;
+            }
+        }
+        for (g, _) in dirty.iter().enumerate().filter(|(_, d)| **d) {
+            self.groups[g]
+                .entries
+                .sort_unstable_by_key(|e| (e.time, e.slot));
+            self.refresh_group(g as u32);
+        }
+        let mut links: Vec<(i64, u32, u32)> = Vec::new();
+        for (i, app) in applications.iter().enumerate() {
+            let app_node = self.app_node[first + i];
+            links.extend(
+                self.row_nodes(&app.row)
+                    .map(|node| (app.submitted_at, app_node, node)),
+            );
+        }
+        links.sort_unstable();
+        let in_order = match (self.links.last(), links.first()) {
+            (Some(last), Some(next)) => last.0 <= next.0,
+            _ => true,
+        };
+        if in_order {
+            for &(time, a, b) in &links {
+                self.union.union(a, b, time);
+            }
+            self.links.extend(links);
+        } else {
+            self.links.extend(links);
+            self.rebuild_union();
+        }
+    }
+
+    /// [`add_memberships`](Self::add_memberships) without keeping the group sorted and counted:
+    /// new entries go to the end and the group is marked in `dirty` (grown for new groups), for
+    /// [`extend`](Self::extend) to sort and recount once.
+    fn add_memberships_deferred(
+        &mut self,
+        slot: Slot,
+        keys: &EntityKeys,
+        time: i64,
+        dirty: &mut Vec<bool>,
+    ) {
+        for kind in KeyKind::ALL {
+            let Some(key) = keys.get(kind) else { continue };
+            let g = match self.group_of.get(&key) {
+                Some(&g) => g,
+                None => {
+                    let g = self.groups.len() as u32;
+                    self.group_of.insert(key, g);
+                    let node = forms_components(kind).then(|| self.union.add_node(0));
+                    self.groups.push(Group {
+                        node,
+                        ..Group::default()
+                    });
+                    dirty.push(false);
+                    g
+                }
+            };
+            let membership = self.memberships[slot as usize]
+                .iter_mut()
+                .find(|m| m.0 == g);
+            match membership {
+                Some(m) if m.1 <= time => continue,
+                Some(m) => {
+                    m.1 = time;
+                    self.groups[g as usize].entries.retain(|e| e.slot != slot);
+                }
+                None => self.memberships[slot as usize].push((g, time)),
+            }
+            let identity = self.apps[slot as usize].identity;
+            self.groups[g as usize].entries.push(Entry {
+                time,
+                slot,
+                identity,
+                identities: 0,
+            });
+            dirty[g as usize] = true;
+        }
     }
 
     /// Appends telemetry samples of an application already held.
@@ -632,7 +768,7 @@ fn group_stats(
 /// A union–find that remembers when each link appeared, so "the component of `x` at time `t`"
 /// can be asked for any `t`. Union by size, no path compression (that would rewrite history);
 /// depth stays O(log n). Links must be added in time order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 struct TimedUnionFind {
     parent: Vec<u32>,
     linked_at: Vec<i64>,

@@ -75,7 +75,7 @@ impl KeyKind {
 pub type Key = u64;
 
 /// The keys of one application row (or of one telemetry sample, which has only IP and device).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EntityKeys {
     /// The key of each kind, indexed by [`KeyKind::index`]; `None` where the value gives none.
     pub keys: [Option<Key>; 6],

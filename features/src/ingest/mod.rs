@@ -30,6 +30,16 @@ pub struct RawFrames {
 
 /// Reads and validates the tables of data directory `dir`.
 pub fn read_data_dir(dir: &Path) -> Result<RawFrames, IngestError> {
+    read_data_dir_extending(dir, &|_| None)
+}
+
+/// Reads and validates the tables of data directory `dir`, which extends a history held
+/// elsewhere: `held` gives the `submitted_at` of an application the directory's telemetry or
+/// labels may name without holding it, so those rows are kept instead of excluded.
+pub(crate) fn read_data_dir_extending(
+    dir: &Path,
+    held: &dyn Fn(&str) -> Option<i64>,
+) -> Result<RawFrames, IngestError> {
     let applications = read_table(dir, &schema::APPLICATIONS)?.ok_or(IngestError::MissingFile {
         dir: dir.to_path_buf(),
         stem: schema::APPLICATIONS.stem,
@@ -37,7 +47,7 @@ pub fn read_data_dir(dir: &Path) -> Result<RawFrames, IngestError> {
     let mut applications = applications;
     let mut telemetry = read_table(dir, &schema::TELEMETRY)?;
     let mut labels = read_table(dir, &schema::LABELS)?;
-    let report = policy::apply(&mut applications, &mut telemetry, &mut labels).map_err(|e| {
+    let report = policy::apply(&mut applications, &mut telemetry, &mut labels, held).map_err(|e| {
         IngestError::Unreadable {
             file: dir.to_path_buf(),
             reason: e.to_string(),

@@ -9,8 +9,8 @@
 //! | applications.profile_recent_edits, profile_connections | < 0 | kept as missing |
 //! | applications.ip, telemetry.ip | not an IPv4 or IPv6 address | kept as missing |
 //! | telemetry.input_lag_ms, typing_interval_ms | NaN, ±∞, < 0 (a negative duration) | kept as missing |
-//! | telemetry rows | `application_id` not in applications | excluded from features |
-//! | labels rows | `application_id` not in applications | excluded from training |
+//! | telemetry rows | `application_id` not in applications (nor in the history snapshot the directory extends) | excluded from features |
+//! | labels rows | `application_id` not in applications (nor in the history snapshot) | excluded from training |
 //! | labels rows | a second label for one application | kept (the latest known before t applies) |
 //! | labels.labeled_at | before the application was submitted | kept |
 //!
@@ -207,10 +207,14 @@ fn ids(df: &DataFrame) -> PolarsResult<Vec<Option<String>>> {
 }
 
 /// Applies the policy to the tables in place and reports what it found.
+/// Applies the policy table. `held` answers, for an id absent from `applications`, the
+/// `submitted_at` of an application held elsewhere (a history snapshot the directory extends);
+/// telemetry and labels of such applications are kept.
 pub(super) fn apply(
     applications: &mut DataFrame,
     telemetry: &mut Option<DataFrame>,
     labels: &mut Option<DataFrame>,
+    held: &dyn Fn(&str) -> Option<i64>,
 ) -> PolarsResult<IngestReport> {
     let mut report = IngestReport::default();
     let apps = applications;
@@ -311,7 +315,10 @@ pub(super) fn apply(
         let unknown: Vec<usize> = ids(tel)?
             .iter()
             .enumerate()
-            .filter(|(_, v)| v.as_deref().is_none_or(|v| !known.contains_key(v)))
+            .filter(|(_, v)| {
+                v.as_deref()
+                    .is_none_or(|v| !known.contains_key(v) && held(v).is_none())
+            })
             .map(|(i, _)| i)
             .collect();
         report.add(
@@ -333,10 +340,14 @@ pub(super) fn apply(
         let mut seen = HashSet::new();
         for (i, id) in label_ids.iter().enumerate() {
             let Some(id) = id.as_deref() else { continue };
-            match known.get(id) {
+            let submitted_at = match known.get(id) {
+                Some(&a) => Some(submitted[a]),
+                None => held(id).map(Some),
+            };
+            match submitted_at {
                 None => unknown.push(i),
-                Some(&a) => {
-                    if let (Some(l), Some(s)) = (labeled_at[i], submitted[a])
+                Some(submitted_at) => {
+                    if let (Some(l), Some(s)) = (labeled_at[i], submitted_at)
                         && l < s
                     {
                         before.push(i);

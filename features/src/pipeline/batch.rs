@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use appfraud_core::FeatureSet;
 use appfraud_core::schema::{HIGH_RISK_INSTITUTIONS, IP_RANGES};
@@ -10,7 +11,10 @@ use rayon::prelude::*;
 
 use super::catalog::{CATALOG, RowSignals, feature_set, write_row};
 use super::columns::{ApplicationColumns, TelemetryBySlot, labels_by_slot};
-use super::own::{OwnRow, OwnScratch, References, own_signals_without_phone, phone_of, set_phone};
+use super::own::{
+    OwnRow, OwnScratch, ReferenceSources, References, own_signals_without_phone, phone_of,
+    set_phone,
+};
 use super::record::{ApplicationRecord, TelemetryRecord};
 use crate::history::documents::{DocumentIndex, DocumentQueryScratch};
 use crate::history::index::{HistoryIndex, HistoryQuery, SampleKeys, Slot};
@@ -18,6 +22,7 @@ use crate::ingest::{IngestReport, RawFrames, read_data_dir};
 use crate::reference::institutions::HighRiskInstitutions;
 use crate::reference::ip_ranges::IpRangeTable;
 use crate::signals::phone::PhoneSignals;
+use crate::signals::remote_control::TelemetrySample;
 use crate::{FeatureError, IngestError};
 
 impl References {
@@ -37,9 +42,35 @@ impl References {
                 });
             }
         }
+        let read = |path: &Path| {
+            std::fs::read(path).map_err(|e| IngestError::Unreadable {
+                file: path.to_path_buf(),
+                reason: e.to_string(),
+            })
+        };
+        References::from_csv_bytes(
+            &ip,
+            read(&ip)?.into(),
+            &inst,
+            read(&inst)?.into(),
+        )
+    }
+
+    /// Parses the two reference files from their bytes; `ip_name` and `inst_name` are the
+    /// files named in errors.
+    pub fn from_csv_bytes(
+        ip_name: &Path,
+        ip_ranges: Arc<[u8]>,
+        inst_name: &Path,
+        institutions: Arc<[u8]>,
+    ) -> Result<References, IngestError> {
         Ok(References {
-            ip_ranges: IpRangeTable::from_csv_path(&ip)?,
-            institutions: HighRiskInstitutions::from_csv_path(&inst)?,
+            ip_ranges: IpRangeTable::from_reader(ip_name, &ip_ranges[..])?,
+            institutions: HighRiskInstitutions::from_reader(inst_name, &institutions[..])?,
+            sources: ReferenceSources {
+                ip_ranges,
+                institutions,
+            },
         })
     }
 }
@@ -167,6 +198,22 @@ pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, Fe
         .collect();
     let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, n)?;
     let labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
+    let own = own_rows(&cols, &|i| telemetry.of(i), refs);
+    Ok(Prepared {
+        ids: cols.ids().iter().map(|s| (*s).to_owned()).collect(),
+        submitted_at: own.iter().map(|o| o.keys.submitted_at).collect(),
+        own,
+        labels,
+    })
+}
+
+/// Step one for every row of `cols`, row `i` with telemetry `telemetry(i)`, in parallel.
+pub(crate) fn own_rows<'a>(
+    cols: &ApplicationColumns<'a>,
+    telemetry: &(dyn Fn(usize) -> &'a [TelemetrySample<'a>] + Sync),
+    refs: &References,
+) -> Vec<OwnRow> {
+    let n = cols.len();
     // Phones on one thread (their library serialises on a lock) while every other family
     // runs in parallel beside them; then each row gets its phone.
     let (phones, mut own): (Vec<PhoneSignals>, Vec<OwnRow>) = rayon::join(
@@ -175,7 +222,7 @@ pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, Fe
             (0..n)
                 .into_par_iter()
                 .map_init(OwnScratch::default, |scratch, i| {
-                    own_signals_without_phone(&cols.row(i), telemetry.of(i), refs, scratch)
+                    own_signals_without_phone(&cols.row(i), telemetry(i), refs, scratch)
                 })
                 .collect()
         },
@@ -183,12 +230,7 @@ pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, Fe
     for (i, (row, phone)) in own.iter_mut().zip(phones).enumerate() {
         set_phone(row, &cols.row(i), phone);
     }
-    Ok(Prepared {
-        ids: cols.ids().iter().map(|s| (*s).to_owned()).collect(),
-        submitted_at: own.iter().map(|o| o.keys.submitted_at).collect(),
-        own,
-        labels,
-    })
+    own
 }
 
 /// Builds the feature frame of validated inputs `raw` with reference tables `refs`. Rows keep
@@ -212,12 +254,37 @@ pub fn build_feature_frame(
                 .is_none_or(|since| prepared.submitted_at[i] >= since)
         })
         .collect();
+    let ids: Vec<&str> = selected.iter().map(|&i| prepared.ids[i].as_str()).collect();
+    let times: Vec<i64> = selected.iter().map(|&i| prepared.submitted_at[i]).collect();
+    let clusters = selected
+        .iter()
+        .map(|&i| history.entities.cluster(i as Slot))
+        .collect();
+    let frame = feature_columns(&ids, times, |k, scratch| {
+        let i = selected[k];
+        history.row_signals(&prepared.own[i], Some(i as Slot), scratch)
+    })?;
+    Ok(FeatureFrame {
+        frame,
+        feature_set: feature_set(),
+        report: raw.report.clone(),
+        clusters,
+    })
+}
+
+/// The feature frame of `ids` (submitted at `times`): `application_id`, `submitted_at`, then
+/// one column per feature, row `k` from `signals(k, scratch)`, computed in parallel.
+pub(crate) fn feature_columns(
+    ids: &[&str],
+    times: Vec<i64>,
+    signals: impl Fn(usize, &mut DocumentQueryScratch) -> RowSignals + Sync,
+) -> Result<DataFrame, FeatureError> {
     let width = CATALOG.len();
     // Column-major output, filled block by block: a block's rows are computed into one small
     // row buffer and scattered into that block's slice of every column (a block's slices stay
     // in cache), so no full-size row-major copy is ever transposed.
     const BLOCK: usize = 2048;
-    let m = selected.len();
+    let m = ids.len();
     let mut values: Vec<Vec<f32>> = (0..width).map(|_| vec![0f32; m]).collect();
     let mut blocks: Vec<Vec<&mut [f32]>> = (0..m.div_ceil(BLOCK))
         .map(|_| Vec::with_capacity(width))
@@ -233,18 +300,13 @@ pub fn build_feature_frame(
         .for_each(|(b, mut columns)| {
             let mut row = vec![0f32; width];
             let mut scratch = DocumentQueryScratch::default();
-            let rows = &selected[b * BLOCK..(b * BLOCK + BLOCK).min(m)];
-            for (k, &i) in rows.iter().enumerate() {
-                let signals = history.row_signals(&prepared.own[i], Some(i as Slot), &mut scratch);
-                write_row(&signals, &mut row);
+            for k in b * BLOCK..(b * BLOCK + BLOCK).min(m) {
+                write_row(&signals(k, &mut scratch), &mut row);
                 for (column, v) in columns.iter_mut().zip(&row) {
-                    column[k] = *v;
+                    column[k - b * BLOCK] = *v;
                 }
             }
         });
-    let feature_set = feature_set();
-    let ids: Vec<&str> = selected.iter().map(|&i| prepared.ids[i].as_str()).collect();
-    let times: Vec<i64> = selected.iter().map(|&i| prepared.submitted_at[i]).collect();
     let mut columns: Vec<Column> = Vec::with_capacity(width + 2);
     columns.push(Column::new("application_id".into(), ids));
     columns.push(
@@ -252,23 +314,13 @@ pub fn build_feature_frame(
             .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
             .into_column(),
     );
-    let feature_columns: Vec<Column> = CATALOG
-        .iter()
-        .zip(values)
-        .map(|(feature, col)| Column::new(feature.def.name.as_str().into(), col))
-        .collect();
-    columns.extend(feature_columns);
-    let frame = DataFrame::new(selected.len(), columns)?;
-    let clusters = selected
-        .iter()
-        .map(|&i| history.entities.cluster(i as Slot))
-        .collect();
-    Ok(FeatureFrame {
-        frame,
-        feature_set,
-        report: raw.report.clone(),
-        clusters,
-    })
+    columns.extend(
+        CATALOG
+            .iter()
+            .zip(values)
+            .map(|(feature, col)| Column::new(feature.def.name.as_str().into(), col)),
+    );
+    Ok(DataFrame::new(m, columns)?)
 }
 
 /// What [`features_from_data_dir`] reports while it runs, in this order.

@@ -25,6 +25,18 @@ pub struct References {
     pub ip_ranges: IpRangeTable,
     /// `reference/high_risk_institutions.csv`: institutions tied to fraudulent credentials.
     pub institutions: HighRiskInstitutions,
+    /// The two files' bytes as read, so a history snapshot can store exactly the tables it
+    /// was built with.
+    pub sources: ReferenceSources,
+}
+
+/// The bytes of the reference files a [`References`] was parsed from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReferenceSources {
+    /// `reference/ip_ranges.csv`.
+    pub ip_ranges: std::sync::Arc<[u8]>,
+    /// `reference/high_risk_institutions.csv`.
+    pub institutions: std::sync::Arc<[u8]>,
 }
 
 /// How the claimed institution compares with the high-risk list.

@@ -1,21 +1,39 @@
 //! The single-application path: a history snapshot built once, queried one application at a
-//! time with the same code as the batch path, and updatable with new rows.
+//! time with the same code as the batch path, and updatable with new rows; and the snapshot
+//! file it is kept in between runs ([`file`]).
+//!
+//! **What is O(history) and what is O(batch).** Loading a snapshot reads and decodes the whole
+//! history (its size on disk is about that of the index in memory). Extending it with a data
+//! directory of new rows, and computing their features, costs O(new rows) plus a re-sort and
+//! recount of each key group the new rows touch (and one rebuild of the component links when
+//! new rows predate held ones); the held rows are never recomputed.
+
+mod file;
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use appfraud_core::FeatureSet;
+use appfraud_core::schema::{HIGH_RISK_INSTITUTIONS, IP_RANGES};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use super::batch::{History, prepare, read_inputs};
+use super::batch::{
+    DirProgress, FeatureFrame, FeatureOptions, History, Stage, feature_columns, own_rows, prepare,
+    read_inputs,
+};
 use super::catalog::{CATALOG, feature_set, write_row};
+use super::columns::{ApplicationColumns, TelemetryBySlot, labels_by_slot};
 use super::own::{OwnScratch, References, own_signals, sample_keys};
 use super::record::Application;
 use crate::FeatureError;
-use crate::history::documents::DocumentQueryScratch;
-use crate::history::index::{SampleKeys, Slot};
-use crate::ingest::RawFrames;
+use crate::history::documents::{DocumentIndex, DocumentQueryScratch};
+use crate::history::index::{HistoryIndex, SampleKeys, Slot};
+use crate::ingest::{RawFrames, read_data_dir_extending};
 use crate::signals::remote_control::TelemetrySample;
+
+pub use file::{FORMAT_VERSION, SnapshotFileError};
 
 /// Reusable buffers for [`HistorySnapshot::features_into`]; one per thread.
 #[derive(Debug, Default)]
@@ -32,7 +50,67 @@ pub struct SnapshotScratch {
 pub struct HistorySnapshot {
     refs: Arc<References>,
     history: History,
-    slot_of: HashMap<String, Slot>,
+    slot_of: HashMap<Box<str>, Slot>,
+}
+
+/// What a snapshot file stores: everything [`HistorySnapshot`] holds, the reference tables as
+/// the bytes of their files.
+#[derive(Serialize)]
+struct Stored<'a> {
+    ip_ranges_csv: &'a [u8],
+    institutions_csv: &'a [u8],
+    /// Application ids by slot.
+    ids: Vec<&'a str>,
+    entities: &'a HistoryIndex,
+    documents: &'a DocumentIndex,
+}
+
+#[derive(Deserialize)]
+struct Loaded {
+    ip_ranges_csv: Vec<u8>,
+    institutions_csv: Vec<u8>,
+    ids: Vec<String>,
+    entities: HistoryIndex,
+    documents: DocumentIndex,
+}
+
+/// What [`HistorySnapshot::extend_from_data_dir`] added: the new applications (their slots in
+/// the snapshot, in `applications` row order), with what ingest found questionable.
+#[derive(Debug, Clone)]
+pub struct Extension {
+    /// The slots of the directory's applications, in row order.
+    slots: Vec<Slot>,
+    /// Their ids and submission times, in row order.
+    ids: Vec<String>,
+    submitted_at: Vec<i64>,
+    /// Their own rows (step one), kept to compute their features without recomputing it.
+    own: Vec<super::own::OwnRow>,
+    /// Telemetry rows and labels of applications the snapshot held before.
+    held_telemetry_rows: usize,
+    held_labels: usize,
+    report: crate::IngestReport,
+}
+
+impl Extension {
+    /// Applications the directory added.
+    pub fn applications(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Telemetry rows of applications held before the extension (later sessions).
+    pub fn held_telemetry_rows(&self) -> usize {
+        self.held_telemetry_rows
+    }
+
+    /// Labels of applications held before the extension (outcomes learned since).
+    pub fn held_labels(&self) -> usize {
+        self.held_labels
+    }
+
+    /// What ingest found questionable in the directory.
+    pub fn report(&self) -> &crate::IngestReport {
+        &self.report
+    }
 }
 
 impl HistorySnapshot {
@@ -42,21 +120,37 @@ impl HistorySnapshot {
         HistorySnapshot::from_frames(&raw, refs)
     }
 
+    /// [`from_data_dir`](Self::from_data_dir), reporting progress as
+    /// [`crate::features_from_data_dir`] does.
+    pub fn from_data_dir_with_progress(
+        dir: &Path,
+        progress: &dyn Fn(DirProgress<'_>),
+    ) -> Result<HistorySnapshot, FeatureError> {
+        let (raw, refs) = read_inputs(dir, progress)?;
+        progress(DirProgress::Stage(Stage::OwnSignals));
+        let prepared = prepare(&raw, &refs)?;
+        progress(DirProgress::Stage(Stage::History));
+        Ok(HistorySnapshot::from_prepared(prepared, refs))
+    }
+
     /// Indexes already-validated tables.
     pub fn from_frames(raw: &RawFrames, refs: References) -> Result<HistorySnapshot, FeatureError> {
-        let prepared = prepare(raw, &refs)?;
+        Ok(HistorySnapshot::from_prepared(prepare(raw, &refs)?, refs))
+    }
+
+    fn from_prepared(prepared: super::batch::Prepared, refs: References) -> HistorySnapshot {
         let history = History::build(&prepared.own, &prepared.labels);
         let slot_of = prepared
             .ids
             .into_iter()
             .enumerate()
-            .map(|(i, id)| (id, i as Slot))
+            .map(|(i, id)| (id.into_boxed_str(), i as Slot))
             .collect();
-        Ok(HistorySnapshot {
+        HistorySnapshot {
             refs: Arc::new(refs),
             history,
             slot_of,
-        })
+        }
     }
 
     /// Applications held.
@@ -127,7 +221,7 @@ impl HistorySnapshot {
                 .documents
                 .insert(slot, own.keys.submitted_at, own.keys.identity, sig);
         }
-        self.slot_of.insert(app.application_id.to_owned(), slot);
+        self.slot_of.insert(app.application_id.into(), slot);
         Ok(())
     }
 
@@ -167,4 +261,254 @@ impl HistorySnapshot {
         self.history.entities.push_label(slot, labeled_at, is_fraud);
         Ok(())
     }
+
+    /// Writes the snapshot to `path` atomically (module [`file`]): versioned, checksummed,
+    /// tagged with the [`FeatureSet`] hash of this build. Returns the file's size in bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`FeatureError::Snapshot`] when the file cannot be written (the previous file, if any,
+    /// is left intact).
+    pub fn save(&self, path: &Path) -> Result<u64, FeatureError> {
+        let mut ids: Vec<&str> = vec![""; self.slot_of.len()];
+        for (id, &slot) in &self.slot_of {
+            ids[slot as usize] = id;
+        }
+        let stored = Stored {
+            ip_ranges_csv: &self.refs.sources.ip_ranges,
+            institutions_csv: &self.refs.sources.institutions,
+            ids,
+            entities: &self.history.entities,
+            documents: &self.history.documents,
+        };
+        file::write(path, feature_set().hash().as_str(), &stored).map_err(|e| e.at(path))
+    }
+
+    /// Reads a snapshot written by [`save`](Self::save).
+    ///
+    /// # Errors
+    ///
+    /// [`FeatureError::Snapshot`] naming the file when it cannot be read, is not a snapshot,
+    /// fails its checksum (truncated, corrupted or edited), has another format version, or was
+    /// built for another feature set; [`FeatureError::Ingest`] if its stored reference tables
+    /// do not parse.
+    pub fn load(path: &Path) -> Result<HistorySnapshot, FeatureError> {
+        let loaded: Loaded =
+            file::read(path, feature_set().hash().as_str()).map_err(|e| e.at(path))?;
+        let inconsistent = |what: &str| {
+            SnapshotFileError::Decode {
+                reason: what.to_owned(),
+            }
+            .at(path)
+        };
+        if loaded.ids.len() != loaded.entities.len() {
+            return Err(inconsistent("application ids and history disagree in length"));
+        }
+        let refs = References::from_csv_bytes(
+            &path.join(IP_RANGES.path),
+            loaded.ip_ranges_csv.into(),
+            &path.join(HIGH_RISK_INSTITUTIONS.path),
+            loaded.institutions_csv.into(),
+        )?;
+        let mut slot_of = HashMap::with_capacity(loaded.ids.len());
+        for (slot, id) in loaded.ids.into_iter().enumerate() {
+            if slot_of.insert(id.into_boxed_str(), slot as Slot).is_some() {
+                return Err(inconsistent("an application id appears twice"));
+            }
+        }
+        Ok(HistorySnapshot {
+            refs: Arc::new(refs),
+            history: History {
+                entities: loaded.entities,
+                documents: loaded.documents,
+            },
+            slot_of,
+        })
+    }
+
+    /// Adds the rows of data directory `dir` (new applications with their telemetry and labels;
+    /// telemetry and labels of applications already held, such as later sessions and outcomes
+    /// learned since), in any time order. The directory's reference files, when it has them,
+    /// replace the snapshot's for the new rows and for later extensions; without them the
+    /// snapshot's are used. History is never recomputed: the held rows' keys stay as built.
+    ///
+    /// # Errors
+    ///
+    /// What [`crate::features_from_data_dir`] returns for a bad directory, and
+    /// [`FeatureError::HeldApplication`] naming the row of an application already held.
+    pub fn extend_from_data_dir(
+        &mut self,
+        dir: &Path,
+        progress: &dyn Fn(DirProgress<'_>),
+    ) -> Result<Extension, FeatureError> {
+        let held = |id: &str| {
+            self.slot_of
+                .get(id)
+                .map(|&slot| self.history.entities.submitted_at(slot))
+        };
+        let raw = read_data_dir_extending(dir, &held)?;
+        progress(DirProgress::Ingested(&raw));
+        if dir.join(IP_RANGES.path).is_file() || dir.join(HIGH_RISK_INSTITUTIONS.path).is_file()
+        {
+            self.refs = Arc::new(References::from_data_dir(dir)?);
+        }
+        self.extend_from_frames(dir, &raw, &|stage| progress(DirProgress::Stage(stage)))
+    }
+
+    /// [`extend_from_data_dir`](Self::extend_from_data_dir) on tables already read and
+    /// validated against this snapshot; `dir` is named in errors.
+    fn extend_from_frames(
+        &mut self,
+        dir: &Path,
+        raw: &RawFrames,
+        progress: &dyn Fn(Stage),
+    ) -> Result<Extension, FeatureError> {
+        progress(Stage::OwnSignals);
+        let cols = ApplicationColumns::new(&raw.applications)?;
+        let n = cols.len();
+        let base = self.len();
+        let mut slot_of: HashMap<&str, Slot> = HashMap::with_capacity(n);
+        for (i, id) in cols.ids().iter().enumerate() {
+            if self.slot_of.contains_key(*id) {
+                return Err(FeatureError::HeldApplication {
+                    dir: dir.to_path_buf(),
+                    row: i,
+                });
+            }
+            slot_of.insert(id, (base + i) as Slot);
+        }
+        // Telemetry and labels may also name held applications: give them their slots.
+        let named = |df: Option<&polars::prelude::DataFrame>| -> Result<Vec<String>, FeatureError> {
+            let Some(df) = df else { return Ok(Vec::new()) };
+            Ok(df
+                .column("application_id")?
+                .str()?
+                .iter()
+                .flatten()
+                .map(str::to_owned)
+                .collect())
+        };
+        let mut held_ids = named(raw.telemetry.as_ref())?;
+        held_ids.extend(named(raw.labels.as_ref())?);
+        held_ids.sort_unstable();
+        held_ids.dedup();
+        for id in &held_ids {
+            if !slot_of.contains_key(id.as_str())
+                && let Some(&slot) = self.slot_of.get(id.as_str())
+            {
+                slot_of.insert(id, slot);
+            }
+        }
+        let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, base + n)?;
+        let labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
+        let own = own_rows(&cols, &|i| telemetry.of(base + i), &self.refs);
+
+        progress(Stage::History);
+        let held_samples: Vec<(Slot, SampleKeys)> = (0..base)
+            .into_par_iter()
+            .flat_map_iter(|slot| {
+                telemetry
+                    .of(slot)
+                    .iter()
+                    .filter_map(sample_keys)
+                    .map(move |s| (slot as Slot, s))
+            })
+            .collect();
+        let held_telemetry_rows = (0..base).map(|slot| telemetry.of(slot).len()).sum();
+        let held_labels = labels.iter().filter(|l| (l.0 as usize) < base).count();
+        let samples: Vec<(Slot, SampleKeys)> = own
+            .iter()
+            .enumerate()
+            .flat_map(|(i, o)| o.sample_keys.iter().map(move |s| ((base + i) as Slot, *s)))
+            .chain(held_samples)
+            .collect();
+        let keys: Vec<_> = own.iter().map(|o| o.keys).collect();
+        self.history.entities.extend(&keys, &samples, &labels);
+        for (i, o) in own.iter().enumerate() {
+            if let Some(sig) = &o.resume {
+                self.history.documents.insert(
+                    (base + i) as Slot,
+                    o.keys.submitted_at,
+                    o.keys.identity,
+                    sig,
+                );
+            }
+        }
+        let ids: Vec<String> = cols.ids().iter().map(|s| (*s).to_owned()).collect();
+        for (i, id) in ids.iter().enumerate() {
+            self.slot_of.insert(id.as_str().into(), (base + i) as Slot);
+        }
+        Ok(Extension {
+            slots: (base..base + n).map(|s| s as Slot).collect(),
+            submitted_at: own.iter().map(|o| o.keys.submitted_at).collect(),
+            ids,
+            own,
+            held_telemetry_rows,
+            held_labels,
+            report: raw.report.clone(),
+        })
+    }
+
+    /// The feature frame of the applications `extension` added (as
+    /// [`crate::build_feature_frame`] lays it out), against everything the snapshot holds:
+    /// equal, row for row, to the frame of a batch run over the held history plus the new
+    /// rows. With [`FeatureOptions::since_micros`] only applications at or after it get a row.
+    pub fn features_of(
+        &self,
+        extension: &Extension,
+        options: FeatureOptions,
+        progress: &dyn Fn(Stage),
+    ) -> Result<FeatureFrame, FeatureError> {
+        progress(Stage::Features);
+        let selected: Vec<usize> = (0..extension.slots.len())
+            .filter(|&i| {
+                options
+                    .since_micros
+                    .is_none_or(|since| extension.submitted_at[i] >= since)
+            })
+            .collect();
+        let ids: Vec<&str> = selected
+            .iter()
+            .map(|&i| extension.ids[i].as_str())
+            .collect();
+        let times = selected
+            .iter()
+            .map(|&i| extension.submitted_at[i])
+            .collect();
+        let frame = feature_columns(&ids, times, |k, scratch| {
+            let i = selected[k];
+            self.history
+                .row_signals(&extension.own[i], Some(extension.slots[i]), scratch)
+        })?;
+        Ok(FeatureFrame {
+            frame,
+            feature_set: feature_set(),
+            report: extension.report.clone(),
+            clusters: selected
+                .iter()
+                .map(|&i| self.history.entities.cluster(extension.slots[i]))
+                .collect(),
+        })
+    }
+}
+
+/// The feature frame of the applications of data directory `dir` against the history snapshot
+/// file `snapshot`: the snapshot is loaded, extended in memory with the directory's rows (the
+/// file is not changed), and only the new applications' rows are computed. Equal, row for row,
+/// to [`crate::features_from_data_dir`] over the snapshot's history plus `dir`.
+///
+/// # Errors
+///
+/// Those of [`HistorySnapshot::load`] and [`HistorySnapshot::extend_from_data_dir`].
+pub fn features_with_snapshot(
+    snapshot: &Path,
+    dir: &Path,
+    options: FeatureOptions,
+    progress: &dyn Fn(DirProgress<'_>),
+) -> Result<FeatureFrame, FeatureError> {
+    let mut history = HistorySnapshot::load(snapshot)?;
+    let extension = history.extend_from_data_dir(dir, progress)?;
+    history.features_of(&extension, options, &|stage| {
+        progress(DirProgress::Stage(stage))
+    })
 }
