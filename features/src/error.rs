@@ -286,12 +286,12 @@ pub enum FeatureError {
         row: usize,
     },
     /// A history snapshot file was refused or could not be written.
-    #[error("{file}: {source}")]
+    #[error("{file}: {problem}")]
     Snapshot {
         /// The snapshot file.
         file: PathBuf,
         /// What is wrong with it.
-        source: crate::pipeline::snapshot::SnapshotFileError,
+        problem: crate::pipeline::snapshot::SnapshotFileError,
     },
     /// An internal step failed on data that ingest had accepted: a bug, not bad input.
     #[error("internal error while building features: {reason}")]

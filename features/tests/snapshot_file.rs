@@ -18,7 +18,6 @@ use appfraud_features::{
     read_data_dir, stored_applications,
 };
 use polars::prelude::*;
-use sha2::{Digest, Sha256};
 
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../notebooks-data/sample")
@@ -53,7 +52,8 @@ fn ids(frame: &DataFrame) -> Vec<String> {
         .unwrap()
         .str()
         .unwrap()
-        .iter().map(Option::unwrap)
+        .iter()
+        .map(Option::unwrap)
         .map(str::to_owned)
         .collect()
 }
@@ -108,7 +108,8 @@ fn owners() -> (Vec<usize>, Vec<usize>) {
             .unwrap()
             .str()
             .unwrap()
-            .iter().map(Option::unwrap)
+            .iter()
+            .map(Option::unwrap)
             .map(|id| index[id])
             .collect()
     };
@@ -156,7 +157,11 @@ fn samples(records: &[TelemetryRecord]) -> Vec<appfraud_features::TelemetrySampl
 /// batch row over the whole sample.
 fn assert_every_application_matches_batch(snapshot: &HistorySnapshot, what: &str) {
     let batch = &SAMPLE.batch.frame;
-    assert_eq!(snapshot.len(), SAMPLE.stored.len(), "{what}: applications held");
+    assert_eq!(
+        snapshot.len(),
+        SAMPLE.stored.len(),
+        "{what}: applications held"
+    );
     for (i, a) in SAMPLE.stored.iter().enumerate() {
         let got: Vec<u32> = snapshot
             .features(&a.application.view(), &samples(&a.telemetry))
@@ -194,7 +199,11 @@ fn build_then_features_of_new_rows_equal_the_full_run() {
     let built = HistorySnapshot::from_data_dir(&tmp.path().join("history")).unwrap();
     let file = tmp.path().join("history.snapshot");
     let size = built.save(&file).unwrap();
-    assert_eq!(size, std::fs::metadata(&file).unwrap().len(), "reported size");
+    assert_eq!(
+        size,
+        std::fs::metadata(&file).unwrap().len(),
+        "reported size"
+    );
 
     let frame = appfraud_features::features_with_snapshot(
         &file,
@@ -210,7 +219,11 @@ fn build_then_features_of_new_rows_equal_the_full_run() {
         .map(|(i, id)| (id, i))
         .collect();
     let new_ids = ids(&frame.frame);
-    assert_eq!(new_ids.len(), parts[1].applications.len(), "one row per new application");
+    assert_eq!(
+        new_ids.len(),
+        parts[1].applications.len(),
+        "one row per new application"
+    );
     for (k, id) in new_ids.iter().enumerate() {
         assert_eq!(
             row_bits(&frame.frame, k),
@@ -258,11 +271,7 @@ fn updates_in_time_order_and_shuffled_equal_the_full_run_for_every_application()
     // The same parts appended in another order: 3, 1, 2. A part's telemetry and labels may
     // name applications of a part not yet appended only when that part comes first, so this
     // order uses parts whose rows name only part 0 or themselves: rebuild them that way.
-    let parts = split(
-        4,
-        |i| app_part[i],
-        |owner_part, _| owner_part,
-    );
+    let parts = split(4, |i| app_part[i], |owner_part, _| owner_part);
     for (p, part) in parts.iter().enumerate() {
         write_dir(&tmp.path().join(format!("own{p}")), part, p == 0);
     }
@@ -297,11 +306,11 @@ fn an_application_already_held_is_refused_with_its_row() {
     assert!(err.is_user_error());
 }
 
-/// Rewrites the trailing SHA-256 of a snapshot after an edit, as a careful forger would.
-fn reseal(bytes: &mut Vec<u8>) {
-    let body = bytes.len() - 32;
-    let digest = Sha256::digest(&bytes[..body]);
-    bytes[body..].copy_from_slice(&digest);
+/// Rewrites the trailing XXH3-128 of a snapshot after an edit, as a careful forger would.
+fn reseal(bytes: &mut [u8]) {
+    let body = bytes.len() - 16;
+    let digest = xxhash_rust::xxh3::xxh3_128(&bytes[..body]);
+    bytes[body..].copy_from_slice(&digest.to_le_bytes());
 }
 
 #[test]
@@ -321,9 +330,9 @@ fn damaged_foreign_and_mismatched_files_are_refused_naming_the_file() {
         let path = tmp.path().join(name);
         std::fs::write(&path, bytes).unwrap();
         match HistorySnapshot::load(&path) {
-            Err(FeatureError::Snapshot { file, source }) => {
+            Err(FeatureError::Snapshot { file, problem }) => {
                 assert_eq!(file, path, "{name}: the error names the file");
-                source
+                problem
             }
             other => panic!("{name}: expected a refused snapshot, got {other:?}"),
         }
@@ -338,10 +347,25 @@ fn damaged_foreign_and_mismatched_files_are_refused_naming_the_file() {
         refused("truncated", &good[..good.len() - 1000]),
         SnapshotFileError::Checksum
     );
-    assert_eq!(refused("tiny", &good[..40]), SnapshotFileError::NotASnapshot);
+    assert_eq!(
+        refused("tiny", &good[..40]),
+        SnapshotFileError::NotASnapshot
+    );
+    // A section table pointing outside the file, resealed.
+    let mut table = good.clone();
+    let at = table.len() - 16 - 4 - 8;
+    table[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+    reseal(&mut table);
+    assert!(matches!(
+        refused("table", &table),
+        SnapshotFileError::Decode { .. }
+    ));
     // Foreign files.
     assert_eq!(
-        refused("parquet", &std::fs::read(sample_dir().join("labels.parquet")).unwrap()),
+        refused(
+            "parquet",
+            &std::fs::read(sample_dir().join("labels.parquet")).unwrap()
+        ),
         SnapshotFileError::NotASnapshot
     );
     assert_eq!(refused("empty", b""), SnapshotFileError::NotASnapshot);
@@ -366,8 +390,7 @@ fn damaged_foreign_and_mismatched_files_are_refused_naming_the_file() {
     ));
     // A resealed payload that does not decode.
     let mut garbage = good.clone();
-    let end = garbage.len() - 32;
-    for b in &mut garbage[84..end.min(84 + 64)] {
+    for b in &mut garbage[84..84 + 64] {
         *b = 0xff;
     }
     reseal(&mut garbage);
@@ -381,9 +404,11 @@ fn damaged_foreign_and_mismatched_files_are_refused_naming_the_file() {
     assert!(snapshot.save(&missing_dir).is_err());
     assert_eq!(std::fs::read(&file).unwrap(), good, "untouched");
     assert!(
-        std::fs::read_dir(tmp.path())
+        std::fs::read_dir(tmp.path()).unwrap().all(|e| !e
             .unwrap()
-            .all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")),
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".tmp")),
         "no temporary file left behind"
     );
 }

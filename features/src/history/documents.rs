@@ -234,7 +234,11 @@ impl<'de> serde::Deserialize<'de> for ResumeSignature {
         impl serde::de::Visitor<'_> for Bytes {
             type Value = ResumeSignature;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{} bytes of a MinHash signature", MINHASH_PERMUTATIONS * 4)
+                write!(
+                    f,
+                    "{} bytes of a MinHash signature",
+                    MINHASH_PERMUTATIONS * 4
+                )
             }
             fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<ResumeSignature, E> {
                 if v.len() != MINHASH_PERMUTATIONS * 4 {
@@ -369,6 +373,7 @@ pub struct DocumentIndex {
     identities: Vec<u64>,
     docs: Vec<DocId>,
     /// Per band: band key → the bucket's only slot, or `LIST_FLAG | index` into `lists`.
+    #[serde(with = "super::presized::array")]
     bands: [BandMap; LSH_BANDS],
     /// Buckets with more than one entry, sorted by (time, doc id, insertion). Each entry
     /// carries its time and identity, so scanning a bucket reads one contiguous run of memory

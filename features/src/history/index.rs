@@ -170,6 +170,7 @@ impl std::hash::Hasher for KeyHash {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct HistoryIndex {
     groups: Vec<Group>,
+    #[serde(with = "super::presized")]
     group_of: HashMap<Key, u32, KeyHasher>,
     /// Per slot: its keys, its label events (time, is_fraud) sorted, its union–find node.
     apps: Vec<ApplicationKeys>,
@@ -390,7 +391,12 @@ impl HistoryIndex {
         }
         let mut dirty = vec![false; self.groups.len()];
         for (i, app) in applications.iter().enumerate() {
-            self.add_memberships_deferred((first + i) as Slot, &app.row, app.submitted_at, &mut dirty);
+            self.add_memberships_deferred(
+                (first + i) as Slot,
+                &app.row,
+                app.submitted_at,
+                &mut dirty,
+            );
         }
         for &(slot, s) in samples {
             if (slot as usize) < n {

@@ -11,3 +11,4 @@
 pub mod documents;
 pub mod index;
 pub mod keys;
+mod presized;

@@ -47,12 +47,13 @@ pub(crate) fn read_data_dir_extending(
     let mut applications = applications;
     let mut telemetry = read_table(dir, &schema::TELEMETRY)?;
     let mut labels = read_table(dir, &schema::LABELS)?;
-    let report = policy::apply(&mut applications, &mut telemetry, &mut labels, held).map_err(|e| {
-        IngestError::Unreadable {
-            file: dir.to_path_buf(),
-            reason: e.to_string(),
-        }
-    })?;
+    let report =
+        policy::apply(&mut applications, &mut telemetry, &mut labels, held).map_err(|e| {
+            IngestError::Unreadable {
+                file: dir.to_path_buf(),
+                reason: e.to_string(),
+            }
+        })?;
     Ok(RawFrames {
         applications,
         telemetry,

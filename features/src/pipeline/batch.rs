@@ -48,12 +48,7 @@ impl References {
                 reason: e.to_string(),
             })
         };
-        References::from_csv_bytes(
-            &ip,
-            read(&ip)?.into(),
-            &inst,
-            read(&inst)?.into(),
-        )
+        References::from_csv_bytes(&ip, read(&ip)?.into(), &inst, read(&inst)?.into())
     }
 
     /// Parses the two reference files from their bytes; `ip_name` and `inst_name` are the

@@ -53,25 +53,14 @@ pub struct HistorySnapshot {
     slot_of: HashMap<Box<str>, Slot>,
 }
 
-/// What a snapshot file stores: everything [`HistorySnapshot`] holds, the reference tables as
-/// the bytes of their files.
-#[derive(Serialize)]
-struct Stored<'a> {
-    ip_ranges_csv: &'a [u8],
-    institutions_csv: &'a [u8],
-    /// Application ids by slot.
-    ids: Vec<&'a str>,
-    entities: &'a HistoryIndex,
-    documents: &'a DocumentIndex,
-}
-
-#[derive(Deserialize)]
-struct Loaded {
-    ip_ranges_csv: Vec<u8>,
-    institutions_csv: Vec<u8>,
-    ids: Vec<String>,
-    entities: HistoryIndex,
-    documents: DocumentIndex,
+/// The first section of a snapshot file: the reference tables as the bytes of their files and
+/// the application ids by slot. The history index and the resume index follow as sections of
+/// their own, so a reader decodes the three in parallel.
+#[derive(Serialize, Deserialize)]
+struct Head<'a> {
+    ip_ranges_csv: std::borrow::Cow<'a, [u8]>,
+    institutions_csv: std::borrow::Cow<'a, [u8]>,
+    ids: Vec<std::borrow::Cow<'a, str>>,
 }
 
 /// What [`HistorySnapshot::extend_from_data_dir`] added: the new applications (their slots in
@@ -270,18 +259,21 @@ impl HistorySnapshot {
     /// [`FeatureError::Snapshot`] when the file cannot be written (the previous file, if any,
     /// is left intact).
     pub fn save(&self, path: &Path) -> Result<u64, FeatureError> {
-        let mut ids: Vec<&str> = vec![""; self.slot_of.len()];
+        let mut ids = vec![std::borrow::Cow::Borrowed(""); self.slot_of.len()];
         for (id, &slot) in &self.slot_of {
-            ids[slot as usize] = id;
+            ids[slot as usize] = std::borrow::Cow::Borrowed(&**id);
         }
-        let stored = Stored {
-            ip_ranges_csv: &self.refs.sources.ip_ranges,
-            institutions_csv: &self.refs.sources.institutions,
+        let head = Head {
+            ip_ranges_csv: std::borrow::Cow::Borrowed(&self.refs.sources.ip_ranges),
+            institutions_csv: std::borrow::Cow::Borrowed(&self.refs.sources.institutions),
             ids,
-            entities: &self.history.entities,
-            documents: &self.history.documents,
         };
-        file::write(path, feature_set().hash().as_str(), &stored).map_err(|e| e.at(path))
+        file::write(path, feature_set().hash().as_str(), |out| {
+            out.section(&head)?;
+            out.section(&self.history.entities)?;
+            out.section(&self.history.documents)
+        })
+        .map_err(|e| e.at(path))
     }
 
     /// Reads a snapshot written by [`save`](Self::save).
@@ -293,34 +285,57 @@ impl HistorySnapshot {
     /// built for another feature set; [`FeatureError::Ingest`] if its stored reference tables
     /// do not parse.
     pub fn load(path: &Path) -> Result<HistorySnapshot, FeatureError> {
-        let loaded: Loaded =
-            file::read(path, feature_set().hash().as_str()).map_err(|e| e.at(path))?;
+        let checked = file::read(path, feature_set().hash().as_str()).map_err(|e| e.at(path))?;
         let inconsistent = |what: &str| {
             SnapshotFileError::Decode {
                 reason: what.to_owned(),
             }
             .at(path)
         };
-        if loaded.ids.len() != loaded.entities.len() {
-            return Err(inconsistent("application ids and history disagree in length"));
+        type HeadParts = (Arc<[u8]>, Arc<[u8]>, HashMap<Box<str>, Slot>);
+        let head = || -> Result<HeadParts, FeatureError> {
+            let head: Head<'static> = checked.section(0).map_err(|e| e.at(path))?;
+            let mut slot_of = HashMap::with_capacity(head.ids.len());
+            for (slot, id) in head.ids.into_iter().enumerate() {
+                if slot_of
+                    .insert(id.into_owned().into_boxed_str(), slot as Slot)
+                    .is_some()
+                {
+                    return Err(inconsistent("an application id appears twice"));
+                }
+            }
+            Ok((
+                head.ip_ranges_csv.into_owned().into(),
+                head.institutions_csv.into_owned().into(),
+                slot_of,
+            ))
+        };
+        let ((head, documents), entities) = rayon::join(
+            || {
+                rayon::join(head, || {
+                    checked.section::<DocumentIndex>(2).map_err(|e| e.at(path))
+                })
+            },
+            || checked.section::<HistoryIndex>(1).map_err(|e| e.at(path)),
+        );
+        let (ip_ranges, institutions, slot_of) = head?;
+        let entities = entities?;
+        if slot_of.len() != entities.len() {
+            return Err(inconsistent(
+                "application ids and history disagree in length",
+            ));
         }
         let refs = References::from_csv_bytes(
             &path.join(IP_RANGES.path),
-            loaded.ip_ranges_csv.into(),
+            ip_ranges,
             &path.join(HIGH_RISK_INSTITUTIONS.path),
-            loaded.institutions_csv.into(),
+            institutions,
         )?;
-        let mut slot_of = HashMap::with_capacity(loaded.ids.len());
-        for (slot, id) in loaded.ids.into_iter().enumerate() {
-            if slot_of.insert(id.into_boxed_str(), slot as Slot).is_some() {
-                return Err(inconsistent("an application id appears twice"));
-            }
-        }
         Ok(HistorySnapshot {
             refs: Arc::new(refs),
             history: History {
-                entities: loaded.entities,
-                documents: loaded.documents,
+                entities,
+                documents: documents?,
             },
             slot_of,
         })
@@ -348,8 +363,7 @@ impl HistorySnapshot {
         };
         let raw = read_data_dir_extending(dir, &held)?;
         progress(DirProgress::Ingested(&raw));
-        if dir.join(IP_RANGES.path).is_file() || dir.join(HIGH_RISK_INSTITUTIONS.path).is_file()
-        {
+        if dir.join(IP_RANGES.path).is_file() || dir.join(HIGH_RISK_INSTITUTIONS.path).is_file() {
             self.refs = Arc::new(References::from_data_dir(dir)?);
         }
         self.extend_from_frames(dir, &raw, &|stage| progress(DirProgress::Stage(stage)))
