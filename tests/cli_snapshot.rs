@@ -76,7 +76,11 @@ fn cut_sample(root: &Path) -> Vec<String> {
         )
         .unwrap();
     }
-    write(&history, "applications", rows(&apps, |i| submitted[i] < cut));
+    write(
+        &history,
+        "applications",
+        rows(&apps, |i| submitted[i] < cut),
+    );
     write(&new, "applications", rows(&apps, |i| submitted[i] >= cut));
     for (name, df, time) in [
         ("telemetry", &telemetry, "event_at"),
@@ -143,14 +147,22 @@ fn snapshot_runs_equal_full_runs_and_damage_is_refused() {
         s(&full),
     ]));
     let (partial, full) = (read(&partial), read(&full));
-    assert_eq!(strings(&partial, "application_id"), new_ids, "new rows, in order");
+    assert_eq!(
+        strings(&partial, "application_id"),
+        new_ids,
+        "new rows, in order"
+    );
     assert_eq!(partial.get_column_names(), full.get_column_names());
     let full_row = by_id(&full);
     let rows_of: Vec<IdxSize> = new_ids.iter().map(|id| full_row[id] as IdxSize).collect();
     let expected = full.take(&IdxCa::from_vec("idx".into(), rows_of)).unwrap();
     for (got, want) in partial.columns()[2..].iter().zip(&expected.columns()[2..]) {
         let bits = |c: &Column| -> Vec<u32> {
-            c.f32().unwrap().iter().map(|v| v.unwrap().to_bits()).collect()
+            c.f32()
+                .unwrap()
+                .iter()
+                .map(|v| v.unwrap().to_bits())
+                .collect()
         };
         assert_eq!(bits(got), bits(want), "feature {}", got.name());
     }
@@ -217,7 +229,11 @@ fn snapshot_runs_equal_full_runs_and_damage_is_refused() {
         err.contains("row 0") && err.contains("already holds"),
         "{err}"
     );
-    assert_eq!(std::fs::read(&snap).unwrap(), updated, "a refused update leaves the file");
+    assert_eq!(
+        std::fs::read(&snap).unwrap(),
+        updated,
+        "a refused update leaves the file"
+    );
 
     // A damaged file is refused, naming it.
     let mut damaged = updated.clone();
@@ -234,7 +250,10 @@ fn snapshot_runs_equal_full_runs_and_damage_is_refused() {
         "--out",
         s(&tmp.path().join("x.parquet")),
     ]));
-    assert!(err.contains("damaged.snapshot") && err.contains("checksum"), "{err}");
+    assert!(
+        err.contains("damaged.snapshot") && err.contains("checksum"),
+        "{err}"
+    );
     // Not a snapshot at all.
     let err = usage_error(&run(&[
         "score",

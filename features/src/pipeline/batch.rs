@@ -1,6 +1,5 @@
 //! The batch path: a whole data directory → one feature row per application.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -10,7 +9,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use super::catalog::{CATALOG, RowSignals, feature_set, write_row};
-use super::columns::{ApplicationColumns, TelemetryBySlot, labels_by_slot};
+use super::columns::{ApplicationColumns, TelemetryBySlot, id_map, labels_by_slot};
 use super::own::{
     OwnRow, OwnScratch, ReferenceSources, References, own_signals_without_phone, phone_of,
     set_phone,
@@ -185,12 +184,7 @@ pub(crate) struct Prepared {
 pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, FeatureError> {
     let cols = ApplicationColumns::new(&raw.applications)?;
     let n = cols.len();
-    let slot_of: HashMap<&str, u32> = cols
-        .ids()
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (*id, i as u32))
-        .collect();
+    let slot_of = id_map(cols.ids());
     let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, n)?;
     let labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
     let own = own_rows(&cols, &|i| telemetry.of(i), refs);
@@ -420,12 +414,7 @@ pub struct StoredApplication {
 pub fn stored_applications(raw: &RawFrames) -> Result<Vec<StoredApplication>, FeatureError> {
     let cols = ApplicationColumns::new(&raw.applications)?;
     let n = cols.len();
-    let slot_of: HashMap<&str, u32> = cols
-        .ids()
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (*id, i as u32))
-        .collect();
+    let slot_of = id_map(cols.ids());
     let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, n)?;
     let mut out: Vec<StoredApplication> = (0..n)
         .map(|i| StoredApplication {

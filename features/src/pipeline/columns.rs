@@ -5,9 +5,24 @@
 use std::collections::HashMap;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::record::Application;
 use crate::signals::remote_control::TelemetrySample;
+
+/// Application id → slot. Ids are input data, so the hash is seeded per process (foldhash's
+/// `RandomState`): fast on short strings, unlike the default SipHash, without letting a file
+/// choose colliding ids.
+pub(crate) type IdMap<'a> = HashMap<&'a str, u32, foldhash::fast::RandomState>;
+
+/// [`IdMap`] of `ids`, slot = position.
+pub(crate) fn id_map<'a>(ids: &[&'a str]) -> IdMap<'a> {
+    let mut map = IdMap::with_capacity_and_hasher(ids.len(), Default::default());
+    for (i, id) in ids.iter().enumerate() {
+        map.insert(*id, i as u32);
+    }
+    map
+}
 
 fn strs<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
     Ok(df.column(name)?.str()?.iter().collect())
@@ -146,7 +161,7 @@ pub(crate) struct TelemetryBySlot<'a> {
 impl<'a> TelemetryBySlot<'a> {
     pub(crate) fn new(
         df: Option<&'a DataFrame>,
-        slot_of: &HashMap<&str, u32>,
+        slot_of: &IdMap<'_>,
         slots: usize,
     ) -> PolarsResult<Self> {
         let Some(df) = df else {
@@ -155,20 +170,43 @@ impl<'a> TelemetryBySlot<'a> {
                 offsets: vec![0; slots + 1],
             });
         };
-        let app = required(df, "application_id")?;
-        let session = required(df, "session_id")?;
-        let event_at = micros(df, "event_at")?;
-        let ip = strs(df, "ip")?;
-        let device = strs(df, "device_id")?;
-        let tz = i32s(df, "tz_offset_min")?;
-        let lag = f32s(df, "input_lag_ms")?;
-        let typing = f32s(df, "typing_interval_ms")?;
-        let tool = strs(df, "remote_tool")?;
-        let vm: Vec<Option<bool>> = df.column("is_virtual_machine")?.bool()?.iter().collect();
-        let screen = strs(df, "screen")?;
+        // Millions of rows: the columns are read out on every core.
+        let (mut app, mut session, mut event_at, mut ip) = (None, None, None, None);
+        let (mut device, mut tz, mut lag, mut typing) = (None, None, None, None);
+        let (mut tool, mut vm, mut screen) = (None, None, None);
+        rayon::scope(|s| {
+            s.spawn(|_| app = Some(required(df, "application_id")));
+            s.spawn(|_| session = Some(required(df, "session_id")));
+            s.spawn(|_| event_at = Some(micros(df, "event_at")));
+            s.spawn(|_| ip = Some(strs(df, "ip")));
+            s.spawn(|_| device = Some(strs(df, "device_id")));
+            s.spawn(|_| tz = Some(i32s(df, "tz_offset_min")));
+            s.spawn(|_| lag = Some(f32s(df, "input_lag_ms")));
+            s.spawn(|_| typing = Some(f32s(df, "typing_interval_ms")));
+            s.spawn(|_| tool = Some(strs(df, "remote_tool")));
+            s.spawn(|_| {
+                vm = Some(
+                    df.column("is_virtual_machine")
+                        .and_then(|c| Ok(c.bool()?.iter().collect::<Vec<Option<bool>>>())),
+                )
+            });
+            s.spawn(|_| screen = Some(strs(df, "screen")));
+        });
+        let done = |what: &str| PolarsError::ComputeError(format!("{what} was not read").into());
+        let app = app.ok_or_else(|| done("application_id"))??;
+        let session = session.ok_or_else(|| done("session_id"))??;
+        let event_at = event_at.ok_or_else(|| done("event_at"))??;
+        let ip = ip.ok_or_else(|| done("ip"))??;
+        let device = device.ok_or_else(|| done("device_id"))??;
+        let tz = tz.ok_or_else(|| done("tz_offset_min"))??;
+        let lag = lag.ok_or_else(|| done("input_lag_ms"))??;
+        let typing = typing.ok_or_else(|| done("typing_interval_ms"))??;
+        let tool = tool.ok_or_else(|| done("remote_tool"))??;
+        let vm = vm.ok_or_else(|| done("is_virtual_machine"))??;
+        let screen = screen.ok_or_else(|| done("screen"))??;
 
         // Counting sort by slot, keeping file order within an application.
-        let row_slot: Vec<Option<u32>> = app.iter().map(|a| slot_of.get(a).copied()).collect();
+        let row_slot: Vec<Option<u32>> = app.par_iter().map(|a| slot_of.get(a).copied()).collect();
         let mut offsets = vec![0usize; slots + 1];
         for s in row_slot.iter().flatten() {
             offsets[*s as usize + 1] += 1;
@@ -206,7 +244,7 @@ impl<'a> TelemetryBySlot<'a> {
 /// left out (ingest counts them).
 pub(crate) fn labels_by_slot(
     df: Option<&DataFrame>,
-    slot_of: &HashMap<&str, u32>,
+    slot_of: &IdMap<'_>,
 ) -> PolarsResult<Vec<(u32, i64, bool)>> {
     let Some(df) = df else {
         return Ok(Vec::new());

@@ -24,7 +24,7 @@ use super::batch::{
     read_inputs,
 };
 use super::catalog::{CATALOG, feature_set, write_row};
-use super::columns::{ApplicationColumns, TelemetryBySlot, labels_by_slot};
+use super::columns::{ApplicationColumns, IdMap, TelemetryBySlot, labels_by_slot};
 use super::own::{OwnScratch, References, own_signals, sample_keys};
 use super::record::Application;
 use crate::FeatureError;
@@ -381,7 +381,7 @@ impl HistorySnapshot {
         let cols = ApplicationColumns::new(&raw.applications)?;
         let n = cols.len();
         let base = self.len();
-        let mut slot_of: HashMap<&str, Slot> = HashMap::with_capacity(n);
+        let mut slot_of = IdMap::with_capacity_and_hasher(n, Default::default());
         for (i, id) in cols.ids().iter().enumerate() {
             if self.slot_of.contains_key(*id) {
                 return Err(FeatureError::HeldApplication {
