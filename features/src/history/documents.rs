@@ -256,7 +256,38 @@ impl<'de> serde::Deserialize<'de> for ResumeSignature {
 }
 
 fn equal_slots(a: &ResumeSignature, b: &ResumeSignature) -> usize {
-    a.0.iter().zip(&b.0).filter(|(x, y)| x == y).count()
+    equal_mask(a, b).count_ones() as usize
+}
+
+/// Bit `i` set where slot `i` of the two signatures is equal: one pass over both, from which
+/// the similarity (its population count) and "shares a whole band" (four consecutive bits at a
+/// band boundary) both follow.
+fn equal_mask(a: &ResumeSignature, b: &ResumeSignature) -> u64 {
+    let mut mask = 0u64;
+    for (i, (x, y)) in a.0.iter().zip(&b.0).enumerate() {
+        mask |= u64::from(x == y) << i;
+    }
+    mask
+}
+
+/// The lowest bit of each band in a slot mask.
+const BAND_LOW_BITS: u64 = {
+    let mut m = 0u64;
+    let mut band = 0;
+    while band < LSH_BANDS {
+        m |= 1 << (band * LSH_ROWS);
+        band += 1;
+    }
+    m
+};
+
+/// Whether a mask of equal slots ([`equal_mask`]) covers a whole band.
+fn shares_a_band(mask: u64) -> bool {
+    let mut all = mask;
+    for shift in 1..LSH_ROWS {
+        all &= mask >> shift;
+    }
+    all & BAND_LOW_BITS != 0
 }
 
 /// Reusable buffers for [`resume_signature`]: the normalised text and its token starts.
@@ -549,12 +580,12 @@ impl DocumentIndex {
         let mut best: Option<f32> = None;
         for &s in candidates.iter() {
             let i = s as usize;
-            let other = &self.signatures[i];
+            let mask = equal_mask(&self.signatures[i], sig);
             // A 32-bit band key can collide; a real candidate shares a whole band.
-            if !(0..LSH_BANDS).any(|b| other.band(b) == sig.band(b)) {
+            if !shares_a_band(mask) {
                 continue;
             }
-            let similarity = other.similarity(sig);
+            let similarity = mask.count_ones() as f32 / MINHASH_PERMUTATIONS as f32;
             best = Some(best.map_or(similarity, |b| b.max(similarity)));
             if similarity >= NEAR_DUPLICATE_SIMILARITY {
                 identities.push(self.identities[i]);
@@ -612,6 +643,21 @@ mod tests {
     /// Binomial standard error of a 64-slot estimate at true similarity `j`.
     fn standard_error(j: f64) -> f64 {
         (j * (1.0 - j) / MINHASH_PERMUTATIONS as f64).sqrt()
+    }
+
+    /// The mask test against the direct band comparison it replaces, on random signatures
+    /// whose slots are equal with probability 1/2 (so every band pattern occurs).
+    #[test]
+    fn band_sharing_from_the_mask_equals_comparing_the_bands() {
+        let mut rng = SplitMix64::new(5);
+        for _ in 0..20_000 {
+            let a = ResumeSignature(std::array::from_fn(|_| (rng.next_u64() % 2) as u32));
+            let b = ResumeSignature(std::array::from_fn(|_| (rng.next_u64() % 2) as u32));
+            let direct = (0..LSH_BANDS).any(|k| a.band(k) == b.band(k));
+            assert_eq!(shares_a_band(equal_mask(&a, &b)), direct);
+            let equal = a.0.iter().zip(&b.0).filter(|(x, y)| x == y).count();
+            assert_eq!(equal_slots(&a, &b), equal);
+        }
     }
 
     /// The run-time-dispatched fold (AVX-512 where the CPU has it) against the portable loop,

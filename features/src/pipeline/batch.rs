@@ -233,6 +233,16 @@ pub fn build_feature_frame(
 ) -> Result<FeatureFrame, FeatureError> {
     progress(Stage::OwnSignals);
     let prepared = prepare(raw, refs)?;
+    frame_of_prepared(prepared, raw.report.clone(), options, progress)
+}
+
+/// Steps two and three of [`build_feature_frame`], once the tables are no longer needed.
+fn frame_of_prepared(
+    prepared: Prepared,
+    report: IngestReport,
+    options: FeatureOptions,
+    progress: &dyn Fn(Stage),
+) -> Result<FeatureFrame, FeatureError> {
     progress(Stage::History);
     let history = History::build(&prepared.own, &prepared.labels);
     progress(Stage::Features);
@@ -256,7 +266,7 @@ pub fn build_feature_frame(
     Ok(FeatureFrame {
         frame,
         feature_set: feature_set(),
-        report: raw.report.clone(),
+        report,
         clusters,
     })
 }
@@ -352,9 +362,13 @@ pub fn features_from_data_dir(
     progress: &dyn Fn(DirProgress<'_>),
 ) -> Result<FeatureFrame, FeatureError> {
     let (raw, refs) = read_inputs(dir, progress)?;
-    build_feature_frame(&raw, &refs, options, &|stage| {
-        progress(DirProgress::Stage(stage))
-    })
+    let stage = |stage| progress(DirProgress::Stage(stage));
+    stage(Stage::OwnSignals);
+    let prepared = prepare(&raw, &refs)?;
+    // The tables (a gigabyte or more at a million applications) are not needed past step one.
+    let report = raw.report.clone();
+    drop(raw);
+    frame_of_prepared(prepared, report, options, &stage)
 }
 
 /// Writes `frame` to `path` as Parquet, atomically: a temporary file in the same directory,
