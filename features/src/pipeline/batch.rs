@@ -10,14 +10,13 @@ use rayon::prelude::*;
 
 use super::catalog::{CATALOG, RowSignals, feature_set, write_row};
 use super::columns::{ApplicationColumns, TelemetryBySlot, labels_by_slot};
-use super::own::{OwnRow, OwnScratch, References, own_signals_without_phone, phone_of, set_phone};
+use super::own::{OwnRow, OwnScratch, References, own_signals};
 use super::record::{ApplicationRecord, TelemetryRecord};
 use crate::history::documents::{DocumentIndex, DocumentQueryScratch};
 use crate::history::index::{HistoryIndex, HistoryQuery, SampleKeys, Slot};
 use crate::ingest::{IngestReport, RawFrames, read_data_dir};
 use crate::reference::institutions::HighRiskInstitutions;
 use crate::reference::ip_ranges::IpRangeTable;
-use crate::signals::phone::PhoneSignals;
 use crate::{FeatureError, IngestError};
 
 impl References {
@@ -167,22 +166,12 @@ pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, Fe
         .collect();
     let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, n)?;
     let labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
-    // Phones on one thread (their library serialises on a lock) while every other family
-    // runs in parallel beside them; then each row gets its phone.
-    let (phones, mut own): (Vec<PhoneSignals>, Vec<OwnRow>) = rayon::join(
-        || (0..n).map(|i| phone_of(&cols.row(i))).collect(),
-        || {
-            (0..n)
-                .into_par_iter()
-                .map_init(OwnScratch::default, |scratch, i| {
-                    own_signals_without_phone(&cols.row(i), telemetry.of(i), refs, scratch)
-                })
-                .collect()
-        },
-    );
-    for (i, (row, phone)) in own.iter_mut().zip(phones).enumerate() {
-        set_phone(row, &cols.row(i), phone);
-    }
+    let own: Vec<OwnRow> = (0..n)
+        .into_par_iter()
+        .map_init(OwnScratch::default, |scratch, i| {
+            own_signals(&cols.row(i), telemetry.of(i), refs, scratch)
+        })
+        .collect();
     Ok(Prepared {
         ids: cols.ids().iter().map(|s| (*s).to_owned()).collect(),
         submitted_at: own.iter().map(|o| o.keys.submitted_at).collect(),
