@@ -428,3 +428,46 @@ fn blank_phones_are_absent_in_both() {
         );
     }
 }
+
+#[test]
+fn threads_reading_at_once_get_the_reference_values() {
+    // Each thread keeps its own search state; four threads over the same numbers, interleaved
+    // with the reference, must all see the reference's values.
+    let cases: Vec<(String, &str)> = [
+        ("(415) 555-0134", "US"),
+        ("+44 7911 123456", "GB"),
+        ("0151 23456789", "DE"),
+        ("06 12 34 56 78", "FR"),
+        ("+86 138 0013 8000", "US"),
+        ("011 44 7911 123456", "US"),
+        ("98765 43210", "IN"),
+        ("(11) 91234-5678", "BR"),
+        ("8 (912) 345-67-89", "RU"),
+        ("+800 1234 5678", "DE"),
+    ]
+    .into_iter()
+    .map(|(p, c)| (p.to_owned(), c))
+    .collect();
+    let expected: Vec<PhoneSignals> = cases
+        .iter()
+        .map(|(p, c)| phone_signals_reference(Some(p), c, None))
+        .collect();
+    std::thread::scope(|scope| {
+        for t in 0..4 {
+            let (cases, expected) = (&cases, &expected);
+            scope.spawn(move || {
+                for round in 0..50 {
+                    for k in 0..cases.len() {
+                        let i = (k + t + round) % cases.len();
+                        let (p, c) = &cases[i];
+                        assert_eq!(
+                            phone_signals_compiled(Some(p), c, None),
+                            Some(expected[i]),
+                            "{p:?} from {c:?} on thread {t}"
+                        );
+                    }
+                }
+            });
+        }
+    });
+}

@@ -1,6 +1,6 @@
-//! The phone family as first written on the `phonenumber` crate's own parser and metadata
-//! matching, kept as the reference that [`super::phone_signals`] is tested against and falls
-//! back to for text its compiled reader does not handle.
+//! The phone family computed with the `phonenumber` crate's own parser and metadata matching:
+//! the reference that [`super::phone_signals`] is tested against, and what it falls back to for
+//! text its compiled reader does not handle.
 //!
 //! Every metadata match here goes through the crate's process-wide regex cache, behind one
 //! mutex: correct from any thread, but serialised.
@@ -22,7 +22,7 @@ use super::{
 /// `phone` is the column exactly as typed (`None` for null), `claimed_country` the ISO 3166-1
 /// alpha-2 code of the claimed residence (any case; anything else counts as unknown),
 /// `claimed_region` the state or province as typed. Never fails and never panics: text that is
-/// not a phone number yields `parsed == false` and [`PhoneStyle::Other`]; a blank phone yields
+/// not a phone number yields `parsed == false` and [`super::PhoneStyle::Other`]; a blank phone yields
 /// [`PhoneSignals::ABSENT`].
 ///
 /// Besides the claimed country's own reading, two explicit international forms are re-read as

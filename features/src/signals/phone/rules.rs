@@ -303,3 +303,74 @@ pub(super) fn regions_of_code(code: u16) -> &'static [usize] {
 pub(super) fn region(index: usize) -> Result<Region, Unsupported> {
     region_at(index)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_region_of_the_metadata_compiles() {
+        let regions = &*REGIONS;
+        // Geographic regions plus one entry per non-geographic calling code ("001").
+        assert!(regions.metas.len() > 240, "{} regions", regions.metas.len());
+        let failed: Vec<&str> = (0..regions.metas.len())
+            .filter(|&i| region_at(i).is_err())
+            .map(|i| regions.metas[i].id())
+            .collect();
+        assert!(
+            failed.is_empty(),
+            "regions whose patterns do not compile: {failed:?}"
+        );
+    }
+
+    #[test]
+    fn calling_codes_list_their_regions_main_region_first() {
+        let nanp: Vec<&str> = regions_of_code(1)
+            .iter()
+            .map(|&i| REGIONS.metas[i].id())
+            .collect();
+        assert_eq!(nanp.first(), Some(&"US"), "{nanp:?}");
+        assert!(nanp.contains(&"CA") && nanp.contains(&"JM"), "{nanp:?}");
+        let uk: Vec<&str> = regions_of_code(44)
+            .iter()
+            .map(|&i| REGIONS.metas[i].id())
+            .collect();
+        assert_eq!(uk.first(), Some(&"GB"), "{uk:?}");
+        assert!(
+            uk.contains(&"GG") && uk.contains(&"JE") && uk.contains(&"IM"),
+            "{uk:?}"
+        );
+        // Non-geographic codes each have their own "001" entry.
+        for code in [800, 808, 870, 882, 883] {
+            let ids: Vec<&str> = regions_of_code(code)
+                .iter()
+                .map(|&i| REGIONS.metas[i].id())
+                .collect();
+            assert_eq!(ids, ["001"], "+{code}");
+            let meta = REGIONS.metas[regions_of_code(code)[0]];
+            assert_eq!(meta.country_code(), code);
+        }
+        assert!(regions_of_code(999).is_empty());
+        assert!(!code_exists(0) && !code_exists(999) && code_exists(7));
+    }
+
+    #[test]
+    fn patterns_match_from_the_first_digit_only() {
+        let us = region_of(DATABASE.by_id("US").unwrap()).unwrap();
+        let mut scratch = Scratch::default();
+        // The crate's exit code for the US is 011; a match must start at the first digit.
+        let exit = us.rules.international_prefix.as_ref().unwrap();
+        assert_eq!(exit.match_end(&mut scratch, "01144791112345"), Some(3));
+        assert_eq!(exit.match_end(&mut scratch, "5011"), None);
+        assert!(us.rules.general.is_match(&mut scratch, "4155550134"));
+        assert!(!us.rules.general.is_match(&mut scratch, "155550134"));
+        assert_eq!(
+            us.rules.line_type(&mut scratch, "4155550134"),
+            Some(PhoneLineType::FixedLineOrMobile)
+        );
+        assert_eq!(
+            us.rules.line_type(&mut scratch, "8005550199"),
+            Some(PhoneLineType::TollFree)
+        );
+    }
+}
