@@ -101,7 +101,10 @@ pub use signals::email_name::{
     EmailNameSignals, FREE_MAIL_DOMAINS, FREE_MAIL_FAMILIES, email_name_signals,
 };
 pub use signals::network::{NetworkSignals, network_signals};
-pub use signals::phone::{PhoneLineType, PhoneSignals, PhoneStyle, RegionCode, phone_signals};
+pub use signals::phone::{
+    PhoneLineType, PhoneSignals, PhoneStyle, RegionCode, phone_signals, phone_signals_compiled,
+    phone_signals_reference,
+};
 pub use signals::profile::{NEW_PROFILE_DAYS, ProfileSignals, profile_signals};
 pub use signals::remote_control::{
     KVM_SCREENS, LAG_FAR_MS, LAG_REMOTE_MS, RemoteControlScratch, RemoteControlSignals,

@@ -10,17 +10,13 @@ use rayon::prelude::*;
 
 use super::catalog::{CATALOG, RowSignals, feature_set, write_row};
 use super::columns::{ApplicationColumns, TelemetryBySlot, id_map, labels_by_slot};
-use super::own::{
-    OwnRow, OwnScratch, ReferenceSources, References, own_signals_without_phone, phone_of,
-    set_phone,
-};
+use super::own::{OwnRow, OwnScratch, ReferenceSources, References, own_signals};
 use super::record::{ApplicationRecord, TelemetryRecord};
 use crate::history::documents::{DocumentIndex, DocumentQueryScratch};
 use crate::history::index::{HistoryIndex, HistoryQuery, SampleKeys, Slot};
 use crate::ingest::{IngestReport, RawFrames, read_data_dir};
 use crate::reference::institutions::HighRiskInstitutions;
 use crate::reference::ip_ranges::IpRangeTable;
-use crate::signals::phone::PhoneSignals;
 use crate::signals::remote_control::TelemetrySample;
 use crate::{FeatureError, IngestError};
 
@@ -202,24 +198,12 @@ pub(crate) fn own_rows<'a>(
     telemetry: &(dyn Fn(usize) -> &'a [TelemetrySample<'a>] + Sync),
     refs: &References,
 ) -> Vec<OwnRow> {
-    let n = cols.len();
-    // Phones on one thread (their library serialises on a lock) while every other family
-    // runs in parallel beside them; then each row gets its phone.
-    let (phones, mut own): (Vec<PhoneSignals>, Vec<OwnRow>) = rayon::join(
-        || (0..n).map(|i| phone_of(&cols.row(i))).collect(),
-        || {
-            (0..n)
-                .into_par_iter()
-                .map_init(OwnScratch::default, |scratch, i| {
-                    own_signals_without_phone(&cols.row(i), telemetry(i), refs, scratch)
-                })
-                .collect()
-        },
-    );
-    for (i, (row, phone)) in own.iter_mut().zip(phones).enumerate() {
-        set_phone(row, &cols.row(i), phone);
-    }
-    own
+    (0..cols.len())
+        .into_par_iter()
+        .map_init(OwnScratch::default, |scratch, i| {
+            own_signals(&cols.row(i), telemetry(i), refs, scratch)
+        })
+        .collect()
 }
 
 /// Builds the feature frame of validated inputs `raw` with reference tables `refs`. Rows keep

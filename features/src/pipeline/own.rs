@@ -79,18 +79,6 @@ pub struct OwnRow {
     pub resume: Option<ResumeSignature>,
 }
 
-/// Step one for one application and its telemetry samples.
-pub fn own_signals(
-    app: &Application<'_>,
-    samples: &[TelemetrySample<'_>],
-    refs: &References,
-    scratch: &mut OwnScratch,
-) -> OwnRow {
-    let mut row = own_signals_without_phone(app, samples, refs, scratch);
-    set_phone(&mut row, app, phone_of(app));
-    row
-}
-
 /// What the history reads of one telemetry sample: its time and its IP, IP-network and device
 /// keys; `None` when it has none of them.
 pub fn sample_keys(sample: &TelemetrySample<'_>) -> Option<SampleKeys> {
@@ -101,28 +89,15 @@ pub fn sample_keys(sample: &TelemetrySample<'_>) -> Option<SampleKeys> {
     })
 }
 
-/// The phone family of `app`: the one part of step one that cannot run in parallel, because
-/// the `phonenumber` crate matches its metadata regexes under one process-wide lock. The batch
-/// path computes phones on one thread while [`own_signals_without_phone`] runs beside it.
-pub fn phone_of(app: &Application<'_>) -> PhoneSignals {
-    phone_signals(app.phone, app.claimed_country, app.claimed_region)
-}
-
-/// Puts the phone family and the phone key into a row from [`own_signals_without_phone`].
-pub fn set_phone(row: &mut OwnRow, app: &Application<'_>, phone: PhoneSignals) {
-    row.signals.phone = phone;
-    row.keys.row.set_phone(app.phone, phone.e164);
-}
-
-/// Step one without the phone family (which stays [`PhoneSignals::ABSENT`] and without a
-/// phone key until [`set_phone`]).
-pub fn own_signals_without_phone(
+/// Step one for one application and its telemetry samples. Every family, the phone included,
+/// takes no lock, so the batch path runs this on every worker thread.
+pub fn own_signals(
     app: &Application<'_>,
     samples: &[TelemetrySample<'_>],
     refs: &References,
     scratch: &mut OwnScratch,
 ) -> OwnRow {
-    let phone = PhoneSignals::ABSENT;
+    let phone = phone_signals(app.phone, app.claimed_country, app.claimed_region);
     let institution = match app.institution {
         Some(text) => {
             let nearest = refs.institutions.nearest(text);
@@ -171,8 +146,8 @@ pub fn own_signals_without_phone(
         app.shipping_address,
         app.ip,
         app.device_id,
-        None,
-        None,
+        app.phone,
+        phone.e164,
         app.email,
     );
     let identity = identity_key(app.email).unwrap_or_else(|| fallback_identity(app.application_id));
