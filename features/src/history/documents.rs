@@ -315,7 +315,15 @@ pub fn resume_signature(text: &str, scratch: &mut ShingleScratch) -> Option<Resu
     hashes.clear();
     let mut in_token = false;
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        // ASCII (nearly every character of a resume) takes the one-byte path: for it,
+        // `is_alphanumeric` and `to_lowercase` are `is_ascii_alphanumeric` and
+        // `to_ascii_lowercase`.
+        let alphanumeric = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if alphanumeric {
             if !in_token {
                 if !normalized.is_empty() {
                     normalized.push(' ');
@@ -323,7 +331,11 @@ pub fn resume_signature(text: &str, scratch: &mut ShingleScratch) -> Option<Resu
                 starts.push(normalized.len());
                 in_token = true;
             }
-            normalized.extend(c.to_lowercase());
+            if c.is_ascii() {
+                normalized.push(c.to_ascii_lowercase());
+            } else {
+                normalized.extend(c.to_lowercase());
+            }
         } else {
             in_token = false;
         }

@@ -61,6 +61,7 @@ impl References {
                 ip_ranges,
                 institutions,
             },
+            generation: References::next_generation(),
         })
     }
 }

@@ -28,6 +28,17 @@ pub struct References {
     /// The two files' bytes as read, so a history snapshot can store exactly the tables it
     /// was built with.
     pub sources: ReferenceSources,
+    /// Unique per parse (clones share it): what a per-thread memo of answers from these
+    /// tables is keyed by, so a memo never outlives the tables it was filled from.
+    pub(crate) generation: u64,
+}
+
+impl References {
+    /// A fresh [`References::generation`].
+    pub(crate) fn next_generation() -> u64 {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// The bytes of the reference files a [`References`] was parsed from.
@@ -68,6 +79,43 @@ pub struct OwnSignals {
 pub struct OwnScratch {
     remote_control: RemoteControlScratch,
     shingles: ShingleScratch,
+    institutions: InstitutionMemo,
+}
+
+/// Institution signals by institution text as typed, for one generation of reference tables.
+/// Institutions repeat (a few thousand distinct spellings among hundreds of thousands of
+/// applications), and matching one against the high-risk list costs edit distances; the
+/// answer is a pure function of the text and the tables, so a memo returns the same value.
+#[derive(Debug, Default)]
+struct InstitutionMemo {
+    generation: Option<u64>,
+    answers: std::collections::HashMap<Box<str>, InstitutionSignals, foldhash::fast::RandomState>,
+}
+
+impl InstitutionMemo {
+    /// Entries kept at most; the memo starts over when full.
+    const CAPACITY: usize = 1 << 16;
+
+    fn signals(&mut self, text: &str, refs: &References) -> InstitutionSignals {
+        if self.generation != Some(refs.generation) {
+            self.answers.clear();
+            self.generation = Some(refs.generation);
+        }
+        if let Some(&known) = self.answers.get(text) {
+            return known;
+        }
+        let nearest = refs.institutions.nearest(text);
+        let signals = InstitutionSignals {
+            present: nearest.is_some(),
+            high_risk_match: refs.institutions.best_match(text).is_some(),
+            nearest_similarity: nearest.map(|s| s as f32),
+        };
+        if self.answers.len() >= Self::CAPACITY {
+            self.answers.clear();
+        }
+        self.answers.insert(text.into(), signals);
+        signals
+    }
 }
 
 /// What [`own_signals`] returns: the signals and the history inputs.
@@ -99,14 +147,7 @@ pub fn own_signals(
 ) -> OwnRow {
     let phone = phone_signals(app.phone, app.claimed_country, app.claimed_region);
     let institution = match app.institution {
-        Some(text) => {
-            let nearest = refs.institutions.nearest(text);
-            InstitutionSignals {
-                present: nearest.is_some(),
-                high_risk_match: refs.institutions.best_match(text).is_some(),
-                nearest_similarity: nearest.map(|s| s as f32),
-            }
-        }
+        Some(text) => scratch.institutions.signals(text, refs),
         None => InstitutionSignals::default(),
     };
     let signals = OwnSignals {
