@@ -9,7 +9,7 @@
 //! broken by excluding them, which is deterministic and cannot leak.
 //!
 //! **Memberships.** An application belongs to the group of every key ([`super::keys`]) it
-//! shows: the keys of its own row from `submitted_at`, and the IP, IP-network and device keys
+//! shows, one group per value of each kind: the keys of its own row from `submitted_at`, and the IP, IP-network and device keys
 //! of its telemetry samples from each sample's `event_at`. Within a group an application counts
 //! from its first appearance. A group keeps its entries sorted by (time, application), with the
 //! running number of distinct identities, so counts over any window `[t − w, t)` are two binary
@@ -93,6 +93,21 @@ pub struct KeyStats {
     pub fraud_known: u32,
 }
 
+impl KeyStats {
+    /// Takes, field by field, the larger of `self` and `other` (the answer over several keys
+    /// of one kind is the largest over them).
+    fn merge(&mut self, other: &KeyStats) {
+        self.apps_before = self.apps_before.max(other.apps_before);
+        for (w, v) in self.apps_in_window.iter_mut().zip(other.apps_in_window) {
+            *w = (*w).max(v);
+        }
+        self.other_identities_before = self
+            .other_identities_before
+            .max(other.other_identities_before);
+        self.fraud_known = self.fraud_known.max(other.fraud_known);
+    }
+}
+
 /// Everything the history index says about one application at time `t`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HistorySignals {
@@ -133,6 +148,8 @@ struct Group {
     identity_first: Vec<(Key, i64)>,
     /// Union–find node of this entity value, for the kinds that form components.
     node: Option<u32>,
+    /// The [`KeyKind::index`] of the group's key.
+    kind: u8,
 }
 
 /// Keys are already FNV-1a hashes: a multiply-xorshift finish spreads them over the table
@@ -171,7 +188,8 @@ impl std::hash::Hasher for KeyHash {
 pub struct HistoryIndex {
     groups: Vec<Group>,
     #[serde(with = "super::presized")]
-    group_of: HashMap<Key, u32, KeyHasher>,
+    /// (key, [`KeyKind::index`]) → group: one group per value of each kind.
+    group_of: HashMap<(Key, u8), u32, KeyHasher>,
     /// Per slot: its keys, its label events (time, is_fraud) sorted, its union–find node.
     apps: Vec<ApplicationKeys>,
     labels: Vec<Vec<(i64, bool)>>,
@@ -239,7 +257,7 @@ impl HistoryIndex {
         }
 
         // Memberships: (key, slot, time, kind); the first appearance per (key, slot) stays.
-        let mut raw: Vec<(Key, Slot, i64, u8)> = Vec::with_capacity(n * 6 + samples.len() * 3);
+        let mut raw: Vec<(Key, u8, Slot, i64)> = Vec::with_capacity(n * 6 + samples.len() * 3);
         for (slot, app) in applications.iter().enumerate() {
             push_keys(&mut raw, &app.row, app.submitted_at, slot as Slot);
         }
@@ -249,21 +267,22 @@ impl HistoryIndex {
             }
         }
         raw.par_sort_unstable();
-        raw.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
-        // A run per key is a group; its entries are then ordered by (time, slot).
+        raw.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1 && a.2 == b.2);
+        // A run per (key, kind) is a group; its entries are then ordered by (time, slot).
         let mut start = 0;
         while start < raw.len() {
-            let key = raw[start].0;
-            let end = start + raw[start..].partition_point(|r| r.0 == key);
-            let kind = KeyKind::ALL[usize::from(raw[start].3)];
+            let (key, kind_index) = (raw[start].0, raw[start].1);
+            let end = start + raw[start..].partition_point(|r| (r.0, r.1) == (key, kind_index));
+            let kind = KeyKind::ALL[usize::from(kind_index)];
             let g = index.groups.len() as u32;
-            index.group_of.insert(key, g);
+            index.group_of.insert((key, kind_index), g);
             let mut group = Group {
                 node: forms_components(kind).then(|| index.union.add_node(0)),
+                kind: kind.index() as u8,
                 ..Group::default()
             };
             let mut entries: Vec<(i64, Slot)> =
-                raw[start..end].iter().map(|r| (r.2, r.1)).collect();
+                raw[start..end].iter().map(|r| (r.3, r.2)).collect();
             entries.sort_unstable();
             group.entries = entries
                 .into_iter()
@@ -299,7 +318,7 @@ impl HistoryIndex {
             .into_iter()
             .filter(|k| forms_components(*k))
             .filter_map(move |k| {
-                let g = *self.group_of.get(&row.get(k)?)?;
+                let g = *self.group_of.get(&(row.get(k)?, k.index() as u8))?;
                 self.groups[g as usize].node
             })
     }
@@ -450,14 +469,15 @@ impl HistoryIndex {
     ) {
         for kind in KeyKind::ALL {
             let Some(key) = keys.get(kind) else { continue };
-            let g = match self.group_of.get(&key) {
+            let g = match self.group_of.get(&(key, kind.index() as u8)) {
                 Some(&g) => g,
                 None => {
                     let g = self.groups.len() as u32;
-                    self.group_of.insert(key, g);
+                    self.group_of.insert((key, kind.index() as u8), g);
                     let node = forms_components(kind).then(|| self.union.add_node(0));
                     self.groups.push(Group {
                         node,
+                        kind: kind.index() as u8,
                         ..Group::default()
                     });
                     dirty.push(false);
@@ -514,14 +534,15 @@ impl HistoryIndex {
     fn add_memberships(&mut self, slot: Slot, keys: &EntityKeys, time: i64) {
         for kind in KeyKind::ALL {
             let Some(key) = keys.get(kind) else { continue };
-            let g = match self.group_of.get(&key) {
+            let g = match self.group_of.get(&(key, kind.index() as u8)) {
                 Some(&g) => g,
                 None => {
                     let g = self.groups.len() as u32;
-                    self.group_of.insert(key, g);
+                    self.group_of.insert((key, kind.index() as u8), g);
                     let node = forms_components(kind).then(|| self.union.add_node(0));
                     self.groups.push(Group {
                         node,
+                        kind: kind.index() as u8,
                         ..Group::default()
                     });
                     g
@@ -624,7 +645,7 @@ impl HistoryIndex {
             .chain(q.samples.iter().map(|s| s.keys.get(kind)))
             .flatten();
         for key in keys {
-            if let Some(&g) = self.group_of.get(&key)
+            if let Some(&g) = self.group_of.get(&(key, kind.index() as u8))
                 && !out.contains(&g)
             {
                 out.push(g);
@@ -655,27 +676,54 @@ impl HistoryIndex {
                         .find(|m| m.0 == g)
                         .map(|m| m.1)
                 });
-                let s = group_stats(group, t, q.keys.identity, own_first, own_fraud);
-                stats.apps_before = stats.apps_before.max(s.apps_before);
-                for (w, v) in stats.apps_in_window.iter_mut().zip(s.apps_in_window) {
-                    *w = (*w).max(v);
-                }
-                stats.other_identities_before =
-                    stats.other_identities_before.max(s.other_identities_before);
-                stats.fraud_known = stats.fraud_known.max(s.fraud_known);
+                stats.merge(&group_stats(
+                    group,
+                    t,
+                    q.keys.identity,
+                    own_first,
+                    own_fraud,
+                ));
             }
         }
-        out.component_size = self.component_size(q);
+        out.component_size = self.component_size(&q.keys);
+        out
+    }
+
+    /// [`query`](Self::query) for the application held at `slot`, asked with exactly the
+    /// samples it is held with (the batch path): its groups are its memberships, so no key is
+    /// looked up. Equal to `query` with `slot: Some(slot)`, its held keys and its held samples.
+    ///
+    /// # Panics
+    ///
+    /// If the index does not hold `slot`.
+    pub fn query_held(&self, slot: Slot) -> HistorySignals {
+        let app = &self.apps[slot as usize];
+        let t = app.submitted_at;
+        let own_fraud = fraud_at(&self.labels[slot as usize], t);
+        let mut out = HistorySignals::default();
+        for &(g, first) in &self.memberships[slot as usize] {
+            let group = &self.groups[g as usize];
+            let stats = &mut out.by_kind[usize::from(group.kind)];
+            stats.present = true;
+            stats.merge(&group_stats(
+                group,
+                t,
+                app.identity,
+                Some(first),
+                own_fraud,
+            ));
+        }
+        out.component_size = self.component_size(app);
         out
     }
 
     /// Applications linked to `q`'s row before its `submitted_at`, plus itself. The
     /// application's own node is linked only at `submitted_at`, so it never appears among the
     /// roots and needs no subtraction.
-    fn component_size(&self, q: &HistoryQuery<'_>) -> u32 {
-        let t = q.keys.submitted_at;
+    fn component_size(&self, keys: &ApplicationKeys) -> u32 {
+        let t = keys.submitted_at;
         let mut roots: Vec<u32> = Vec::new();
-        for node in self.row_nodes(&q.keys.row) {
+        for node in self.row_nodes(&keys.row) {
             let root = self.union.find(node, t);
             if !roots.contains(&root) {
                 roots.push(root);
@@ -692,10 +740,10 @@ fn forms_components(kind: KeyKind) -> bool {
     )
 }
 
-fn push_keys(raw: &mut Vec<(Key, Slot, i64, u8)>, keys: &EntityKeys, time: i64, slot: Slot) {
+fn push_keys(raw: &mut Vec<(Key, u8, Slot, i64)>, keys: &EntityKeys, time: i64, slot: Slot) {
     for kind in KeyKind::ALL {
         if let Some(k) = keys.get(kind) {
-            raw.push((k, slot, time, kind.index() as u8));
+            raw.push((k, kind.index() as u8, slot, time));
         }
     }
 }

@@ -146,6 +146,26 @@ impl History {
         }
     }
 
+    /// [`row_signals`](Self::row_signals) of the application held at `slot` with exactly the
+    /// telemetry it is held with (the batch path; new rows of a snapshot extension): its
+    /// history groups come from its memberships instead of key lookups.
+    pub(crate) fn held_row_signals(
+        &self,
+        own: &OwnRow,
+        slot: Slot,
+        scratch: &mut DocumentQueryScratch,
+    ) -> RowSignals {
+        let documents = own.resume.as_ref().map(|sig| {
+            self.documents
+                .query_with(sig, own.keys.submitted_at, own.keys.identity, scratch)
+        });
+        RowSignals {
+            own: own.signals,
+            history: self.entities.query_held(slot),
+            documents,
+        }
+    }
+
     /// The signals of one application (`slot` when the history holds it).
     pub(crate) fn row_signals(
         &self,
@@ -246,7 +266,7 @@ fn frame_of_prepared(
         .collect();
     let frame = feature_columns(&ids, times, |k, scratch| {
         let i = selected[k];
-        history.row_signals(&prepared.own[i], Some(i as Slot), scratch)
+        history.held_row_signals(&prepared.own[i], i as Slot, scratch)
     })?;
     Ok(FeatureFrame {
         frame,

@@ -492,7 +492,7 @@ impl HistorySnapshot {
         let frame = feature_columns(&ids, times, |k, scratch| {
             let i = selected[k];
             self.history
-                .row_signals(&extension.own[i], Some(extension.slots[i]), scratch)
+                .held_row_signals(&extension.own[i], extension.slots[i], scratch)
         })?;
         Ok(FeatureFrame {
             frame,

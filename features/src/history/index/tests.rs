@@ -425,8 +425,82 @@ fn check_incremental(
     Ok(())
 }
 
+/// Appending the applications in `order` in `batches` calls of [`HistoryIndex::extend`]
+/// (samples and labels in their application's batch or a later one) answers exactly as one
+/// build; so does [`HistoryIndex::query_held`], on both.
+fn check_extend(
+    (apps, samples, labels): World,
+    order: Vec<usize>,
+    batches: usize,
+) -> Result<(), TestCaseError> {
+    let built = HistoryIndex::build(&apps, &samples, &labels);
+    let own_of = |i: usize| -> Vec<SampleKeys> {
+        samples
+            .iter()
+            .filter(|(s, _)| *s as usize == i)
+            .map(|(_, k)| *k)
+            .collect()
+    };
+    let n = apps.len();
+    let per_batch = n.div_ceil(batches);
+    let mut batch_of = vec![0usize; n];
+    let mut slot_of = vec![0 as Slot; n];
+    for (k, &i) in order.iter().enumerate() {
+        batch_of[i] = k / per_batch;
+        slot_of[i] = k as Slot;
+    }
+    // A row goes to its application's batch or, by its position, a later one.
+    let later = |owner: usize, row: usize| batch_of[owner] + row % (batches - batch_of[owner]);
+    let mut inc = HistoryIndex::new();
+    for b in 0..batches {
+        let new: Vec<ApplicationKeys> = order
+            .iter()
+            .filter(|&&i| batch_of[i] == b)
+            .map(|&i| apps[i])
+            .collect();
+        let batch_samples: Vec<(Slot, SampleKeys)> = samples
+            .iter()
+            .enumerate()
+            .filter(|(row, (s, _))| later(*s as usize, *row) == b)
+            .map(|(_, (s, k))| (slot_of[*s as usize], *k))
+            .collect();
+        let batch_labels: Vec<(Slot, i64, bool)> = labels
+            .iter()
+            .enumerate()
+            .filter(|(row, (s, _, _))| later(*s as usize, *row) == b)
+            .map(|(_, &(s, at, f))| (slot_of[s as usize], at, f))
+            .collect();
+        inc.extend(&new, &batch_samples, &batch_labels);
+    }
+    let expected = all_answers(&built, &apps, &samples);
+    for (i, want) in expected.into_iter().enumerate() {
+        let got = inc.query(&HistoryQuery {
+            slot: Some(slot_of[i]),
+            keys: apps[i],
+            samples: &own_of(i),
+        });
+        prop_assert_eq!(got, want, "application {} after extend", i);
+        prop_assert_eq!(inc.query_held(slot_of[i]), want, "held query of {} after extend", i);
+        prop_assert_eq!(built.query_held(i as Slot), want, "held query of {} after build", i);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    /// Batches appended with `extend`, in any order and with telemetry and labels arriving in
+    /// later batches, equal one build; the held query equals the general one.
+    #[test]
+    fn extending_in_batches_equals_one_build(
+        (w, order) in world().prop_flat_map(|w| {
+            let n = w.0.len();
+            (Just(w), Just((0..n).collect::<Vec<usize>>()).prop_shuffle())
+        }),
+        batches in 1..4usize,
+    ) {
+        check_extend(w, order, batches)?;
+    }
 
     /// Appending applications, other applications' telemetry and labels dated at or after `t`
     /// changes no answer at `t`, for the queried application and for every application
