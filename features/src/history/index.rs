@@ -705,13 +705,7 @@ impl HistoryIndex {
             let group = &self.groups[g as usize];
             let stats = &mut out.by_kind[usize::from(group.kind)];
             stats.present = true;
-            stats.merge(&group_stats(
-                group,
-                t,
-                app.identity,
-                Some(first),
-                own_fraud,
-            ));
+            stats.merge(&group_stats(group, t, app.identity, Some(first), own_fraud));
         }
         out.component_size = self.component_size(app);
         out

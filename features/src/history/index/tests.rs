@@ -480,8 +480,18 @@ fn check_extend(
             samples: &own_of(i),
         });
         prop_assert_eq!(got, want, "application {} after extend", i);
-        prop_assert_eq!(inc.query_held(slot_of[i]), want, "held query of {} after extend", i);
-        prop_assert_eq!(built.query_held(i as Slot), want, "held query of {} after build", i);
+        prop_assert_eq!(
+            inc.query_held(slot_of[i]),
+            want,
+            "held query of {} after extend",
+            i
+        );
+        prop_assert_eq!(
+            built.query_held(i as Slot),
+            want,
+            "held query of {} after build",
+            i
+        );
     }
     Ok(())
 }
