@@ -54,6 +54,13 @@
 //!   single-application path ([`HistorySnapshot`]) run the same two steps (own signals, then
 //!   the history query) and differ only in how many rows they feed them; tests prove their
 //!   outputs equal.
+//! - **History snapshots** persist that history: [`HistorySnapshot::save`] writes it to a
+//!   versioned, checksummed file (atomically), [`HistorySnapshot::load`] reads it back,
+//!   [`HistorySnapshot::extend_from_data_dir`] adds a directory of new rows (any time order;
+//!   telemetry and labels of held applications too), and [`HistorySnapshot::features_of`]
+//!   computes only the new applications' rows, equal to a batch run over everything
+//!   ([`features_with_snapshot`] does the three). The nightly job and the scoring service
+//!   start from one instead of recomputing the history.
 
 mod csv;
 mod error;
