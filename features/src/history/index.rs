@@ -469,41 +469,53 @@ impl HistoryIndex {
     ) {
         for kind in KeyKind::ALL {
             let Some(key) = keys.get(kind) else { continue };
-            let g = match self.group_of.get(&(key, kind.index() as u8)) {
-                Some(&g) => g,
-                None => {
-                    let g = self.groups.len() as u32;
-                    self.group_of.insert((key, kind.index() as u8), g);
-                    let node = forms_components(kind).then(|| self.union.add_node(0));
-                    self.groups.push(Group {
-                        node,
-                        kind: kind.index() as u8,
-                        ..Group::default()
-                    });
-                    dirty.push(false);
-                    g
-                }
-            };
-            let membership = self.memberships[slot as usize]
-                .iter_mut()
-                .find(|m| m.0 == g);
-            match membership {
-                Some(m) if m.1 <= time => continue,
-                Some(m) => {
-                    m.1 = time;
-                    self.groups[g as usize].entries.retain(|e| e.slot != slot);
-                }
-                None => self.memberships[slot as usize].push((g, time)),
+            let g = self.group_for(key, kind);
+            dirty.resize(self.groups.len(), false);
+            if let Some(entry) = self.note_membership(slot, g, time) {
+                self.groups[g as usize].entries.push(entry);
+                dirty[g as usize] = true;
             }
-            let identity = self.apps[slot as usize].identity;
-            self.groups[g as usize].entries.push(Entry {
-                time,
-                slot,
-                identity,
-                identities: 0,
-            });
-            dirty[g as usize] = true;
         }
+    }
+
+    /// The group of `key` of `kind`, created (with its union–find node) if new.
+    fn group_for(&mut self, key: Key, kind: KeyKind) -> u32 {
+        let id = (key, kind.index() as u8);
+        if let Some(&g) = self.group_of.get(&id) {
+            return g;
+        }
+        let g = self.groups.len() as u32;
+        self.group_of.insert(id, g);
+        let node = forms_components(kind).then(|| self.union.add_node(0));
+        self.groups.push(Group {
+            node,
+            kind: kind.index() as u8,
+            ..Group::default()
+        });
+        g
+    }
+
+    /// Records that `slot` belongs to group `g` from `time`. `None` when it already did from
+    /// `time` or earlier; otherwise the entry to add to the group (an entry of `slot` from a
+    /// later time is removed from the group first).
+    fn note_membership(&mut self, slot: Slot, g: u32, time: i64) -> Option<Entry> {
+        let membership = self.memberships[slot as usize]
+            .iter_mut()
+            .find(|m| m.0 == g);
+        match membership {
+            Some(m) if m.1 <= time => return None,
+            Some(m) => {
+                m.1 = time;
+                self.groups[g as usize].entries.retain(|e| e.slot != slot);
+            }
+            None => self.memberships[slot as usize].push((g, time)),
+        }
+        Some(Entry {
+            time,
+            slot,
+            identity: self.apps[slot as usize].identity,
+            identities: 0,
+        })
     }
 
     /// Appends telemetry samples of an application already held.
@@ -534,44 +546,13 @@ impl HistoryIndex {
     fn add_memberships(&mut self, slot: Slot, keys: &EntityKeys, time: i64) {
         for kind in KeyKind::ALL {
             let Some(key) = keys.get(kind) else { continue };
-            let g = match self.group_of.get(&(key, kind.index() as u8)) {
-                Some(&g) => g,
-                None => {
-                    let g = self.groups.len() as u32;
-                    self.group_of.insert((key, kind.index() as u8), g);
-                    let node = forms_components(kind).then(|| self.union.add_node(0));
-                    self.groups.push(Group {
-                        node,
-                        kind: kind.index() as u8,
-                        ..Group::default()
-                    });
-                    g
-                }
+            let g = self.group_for(key, kind);
+            let Some(entry) = self.note_membership(slot, g, time) else {
+                continue;
             };
-            let membership = self.memberships[slot as usize]
-                .iter_mut()
-                .find(|m| m.0 == g);
-            match membership {
-                Some(m) if m.1 <= time => continue,
-                Some(m) => {
-                    m.1 = time;
-                    let entries = &mut self.groups[g as usize].entries;
-                    entries.retain(|e| e.slot != slot);
-                }
-                None => self.memberships[slot as usize].push((g, time)),
-            }
-            let identity = self.apps[slot as usize].identity;
             let entries = &mut self.groups[g as usize].entries;
             let at = entries.partition_point(|e| (e.time, e.slot) < (time, slot));
-            entries.insert(
-                at,
-                Entry {
-                    time,
-                    slot,
-                    identity,
-                    identities: 0,
-                },
-            );
+            entries.insert(at, entry);
             self.refresh_group(g);
         }
     }

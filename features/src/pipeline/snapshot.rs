@@ -118,6 +118,7 @@ impl HistorySnapshot {
         let (raw, refs) = read_inputs(dir, progress)?;
         progress(DirProgress::Stage(Stage::OwnSignals));
         let prepared = prepare(&raw, &refs)?;
+        drop(raw);
         progress(DirProgress::Stage(Stage::History));
         Ok(HistorySnapshot::from_prepared(prepared, refs))
     }

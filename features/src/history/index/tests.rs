@@ -272,6 +272,15 @@ fn later() -> impl Strategy<Value = LaterDraw> {
     )
 }
 
+/// The samples of application `slot`, in order.
+fn own_samples(samples: &[(Slot, SampleKeys)], slot: usize) -> Vec<SampleKeys> {
+    samples
+        .iter()
+        .filter(|(s, _)| *s as usize == slot)
+        .map(|(_, k)| *k)
+        .collect()
+}
+
 fn all_answers(
     index: &HistoryIndex,
     apps: &[ApplicationKeys],
@@ -279,11 +288,7 @@ fn all_answers(
 ) -> Vec<HistorySignals> {
     (0..apps.len())
         .map(|slot| {
-            let own: Vec<SampleKeys> = samples
-                .iter()
-                .filter(|(s, _)| *s as usize == slot)
-                .map(|(_, k)| *k)
-                .collect();
+            let own = own_samples(samples, slot);
             index.query(&HistoryQuery {
                 slot: Some(slot as Slot),
                 keys: apps[slot],
@@ -393,13 +398,7 @@ fn check_incremental(
     split: usize,
 ) -> Result<(), TestCaseError> {
     let built = HistoryIndex::build(&apps, &samples, &labels);
-    let own_of = |i: usize| -> Vec<SampleKeys> {
-        samples
-            .iter()
-            .filter(|(s, _)| *s as usize == i)
-            .map(|(_, k)| *k)
-            .collect()
-    };
+    let own_of = |i: usize| own_samples(&samples, i);
     let mut inc = HistoryIndex::new();
     let mut slot_of = vec![0 as Slot; apps.len()];
     for &i in &order {
@@ -434,13 +433,7 @@ fn check_extend(
     batches: usize,
 ) -> Result<(), TestCaseError> {
     let built = HistoryIndex::build(&apps, &samples, &labels);
-    let own_of = |i: usize| -> Vec<SampleKeys> {
-        samples
-            .iter()
-            .filter(|(s, _)| *s as usize == i)
-            .map(|(_, k)| *k)
-            .collect()
-    };
+    let own_of = |i: usize| own_samples(&samples, i);
     let n = apps.len();
     let per_batch = n.div_ceil(batches);
     let mut batch_of = vec![0usize; n];
