@@ -296,9 +296,15 @@ fn an_application_already_held_is_refused_with_its_row() {
         labels: Vec::new(),
     };
     write_dir(&tmp.path().join("again"), &again, false);
+    let held = s.len();
     let err = s
         .extend_from_data_dir(&tmp.path().join("again"), &|_| {})
         .unwrap_err();
+    assert_eq!(
+        s.len(),
+        held,
+        "a refused extension leaves the snapshot unchanged"
+    );
     assert!(
         matches!(err, FeatureError::HeldApplication { row: 5, .. }),
         "{err}"

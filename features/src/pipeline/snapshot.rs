@@ -364,18 +364,26 @@ impl HistorySnapshot {
         };
         let raw = read_data_dir_extending(dir, &held)?;
         progress(DirProgress::Ingested(&raw));
-        if dir.join(IP_RANGES.path).is_file() || dir.join(HIGH_RISK_INSTITUTIONS.path).is_file() {
-            self.refs = Arc::new(References::from_data_dir(dir)?);
-        }
-        self.extend_from_frames(dir, &raw, &|stage| progress(DirProgress::Stage(stage)))
+        let refs = if dir.join(IP_RANGES.path).is_file()
+            || dir.join(HIGH_RISK_INSTITUTIONS.path).is_file()
+        {
+            Arc::new(References::from_data_dir(dir)?)
+        } else {
+            Arc::clone(&self.refs)
+        };
+        self.extend_from_frames(dir, &raw, refs, &|stage| {
+            progress(DirProgress::Stage(stage))
+        })
     }
 
     /// [`extend_from_data_dir`](Self::extend_from_data_dir) on tables already read and
-    /// validated against this snapshot; `dir` is named in errors.
+    /// validated against this snapshot, with reference tables `refs` (which the snapshot keeps
+    /// once the rows are in); `dir` is named in errors. On an error the snapshot is unchanged.
     fn extend_from_frames(
         &mut self,
         dir: &Path,
         raw: &RawFrames,
+        refs: Arc<References>,
         progress: &dyn Fn(Stage),
     ) -> Result<Extension, FeatureError> {
         progress(Stage::OwnSignals);
@@ -416,7 +424,7 @@ impl HistorySnapshot {
         }
         let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, base + n)?;
         let labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
-        let own = own_rows(&cols, &|i| telemetry.of(base + i), &self.refs);
+        let own = own_rows(&cols, &|i| telemetry.of(base + i), &refs);
 
         progress(Stage::History);
         let held_samples: Vec<(Slot, SampleKeys)> = (0..base)
@@ -437,6 +445,8 @@ impl HistorySnapshot {
             .flat_map(|(i, o)| o.sample_keys.iter().map(move |s| ((base + i) as Slot, *s)))
             .chain(held_samples)
             .collect();
+        // Nothing fails past this point: the snapshot changes only from here on.
+        self.refs = refs;
         let keys: Vec<_> = own.iter().map(|o| o.keys).collect();
         self.history.entities.extend(&keys, &samples, &labels);
         for (i, o) in own.iter().enumerate() {
