@@ -117,6 +117,14 @@ pub fn ingested(report: &Reporter, raw: &RawFrames, indent: &str) {
     }
 }
 
+/// Reports a data directory run's progress: what ingest read, then each stage.
+pub fn dir_progress(report: &Reporter, progress: appfraud_features::DirProgress<'_>) {
+    match progress {
+        appfraud_features::DirProgress::Ingested(raw) => ingested(report, raw, ""),
+        appfraud_features::DirProgress::Stage(stage) => report.step(stage.describe()),
+    }
+}
+
 /// A dataset's row accounting and its splits.
 pub fn dataset(report: &Reporter, dataset: &Dataset) {
     let s = &dataset.summary;

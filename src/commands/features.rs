@@ -39,10 +39,7 @@ pub fn run(args: FeaturesArgs, report: &Reporter) -> Result<()> {
     let options = FeatureOptions {
         since_micros: args.since.map(date_micros),
     };
-    let progress = |p: DirProgress<'_>| match p {
-        DirProgress::Ingested(raw) => report::ingested(report, raw, ""),
-        DirProgress::Stage(stage) => report.step(stage.describe()),
-    };
+    let progress = |p: DirProgress<'_>| report::dir_progress(report, p);
     let mut frame = match &args.snapshot {
         None => appfraud_features::features_from_data_dir(&args.data, options, &progress)?,
         Some(path) => {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use appfraud_features::{DirProgress, HistorySnapshot};
+use appfraud_features::HistorySnapshot;
 use clap::{Args, Subcommand};
 
 use crate::report::{self, Reporter};
@@ -60,9 +60,8 @@ pub fn run(args: SnapshotArgs, report: &Reporter) -> Result<()> {
 
 fn build(args: BuildArgs, report: &Reporter) -> Result<()> {
     report.step(format!("reading {}", args.data.display()));
-    let snapshot = HistorySnapshot::from_data_dir_with_progress(&args.data, &|p| match p {
-        DirProgress::Ingested(raw) => report::ingested(report, raw, ""),
-        DirProgress::Stage(stage) => report.step(stage.describe()),
+    let snapshot = HistorySnapshot::from_data_dir_with_progress(&args.data, &|p| {
+        report::dir_progress(report, p)
     })?;
     save(&snapshot, &args.out, report)
 }
@@ -70,10 +69,7 @@ fn build(args: BuildArgs, report: &Reporter) -> Result<()> {
 fn update(args: UpdateArgs, report: &Reporter) -> Result<()> {
     let mut snapshot = report::load_snapshot(report, &args.snapshot)?;
     report.step(format!("reading {}", args.data.display()));
-    let added = snapshot.extend_from_data_dir(&args.data, &|p| match p {
-        DirProgress::Ingested(raw) => report::ingested(report, raw, ""),
-        DirProgress::Stage(stage) => report.step(stage.describe()),
-    })?;
+    let added = snapshot.extend_from_data_dir(&args.data, &|p| report::dir_progress(report, p))?;
     report.step(format!(
         "added {} applications; {} telemetry rows and {} labels of applications held before",
         added.applications(),

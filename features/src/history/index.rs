@@ -408,7 +408,7 @@ impl HistoryIndex {
         for &slot in &labeled {
             self.labels[slot as usize].sort_unstable();
         }
-        let mut dirty = vec![false; self.groups.len()];
+        let mut dirty: Vec<u32> = Vec::new();
         for (i, app) in applications.iter().enumerate() {
             self.add_memberships_deferred(
                 (first + i) as Slot,
@@ -423,15 +423,15 @@ impl HistoryIndex {
             }
         }
         for &slot in &labeled {
-            for &(g, _) in &self.memberships[slot as usize] {
-                dirty[g as usize] = true;
-            }
+            dirty.extend(self.memberships[slot as usize].iter().map(|m| m.0));
         }
-        for (g, _) in dirty.iter().enumerate().filter(|(_, d)| **d) {
-            self.groups[g]
+        dirty.sort_unstable();
+        dirty.dedup();
+        for &g in &dirty {
+            self.groups[g as usize]
                 .entries
                 .sort_unstable_by_key(|e| (e.time, e.slot));
-            self.refresh_group(g as u32);
+            self.refresh_group(g);
         }
         let mut links: Vec<(i64, u32, u32)> = Vec::new();
         for (i, app) in applications.iter().enumerate() {
@@ -458,22 +458,21 @@ impl HistoryIndex {
     }
 
     /// [`add_memberships`](Self::add_memberships) without keeping the group sorted and counted:
-    /// new entries go to the end and the group is marked in `dirty` (grown for new groups), for
+    /// new entries go to the end and the group is listed in `dirty` (possibly more than once), for
     /// [`extend`](Self::extend) to sort and recount once.
     fn add_memberships_deferred(
         &mut self,
         slot: Slot,
         keys: &EntityKeys,
         time: i64,
-        dirty: &mut Vec<bool>,
+        dirty: &mut Vec<u32>,
     ) {
         for kind in KeyKind::ALL {
             let Some(key) = keys.get(kind) else { continue };
             let g = self.group_for(key, kind);
-            dirty.resize(self.groups.len(), false);
             if let Some(entry) = self.note_membership(slot, g, time) {
                 self.groups[g as usize].entries.push(entry);
-                dirty[g as usize] = true;
+                dirty.push(g);
             }
         }
     }

@@ -108,12 +108,6 @@ impl EntityKeys {
         keys
     }
 
-    /// Sets the phone key from the phone as typed and its E.164 reading
-    /// ([`crate::PhoneSignals::e164`]).
-    pub fn set_phone(&mut self, phone: Option<&str>, phone_e164: Option<u64>) {
-        self.keys[KeyKind::Phone.index()] = phone_key(phone, phone_e164);
-    }
-
     /// Keys of a telemetry sample: IP, IP network and device only.
     pub fn of_sample(ip: Option<&str>, device_id: Option<&str>) -> EntityKeys {
         let mut keys = EntityKeys::default();

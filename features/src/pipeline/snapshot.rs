@@ -16,7 +16,6 @@ use std::sync::Arc;
 
 use appfraud_core::FeatureSet;
 use appfraud_core::schema::{HIGH_RISK_INSTITUTIONS, IP_RANGES};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::batch::{
@@ -105,8 +104,7 @@ impl Extension {
 impl HistorySnapshot {
     /// Reads and validates data directory `dir` (tables and reference files) and indexes it.
     pub fn from_data_dir(dir: &Path) -> Result<HistorySnapshot, FeatureError> {
-        let (raw, refs) = read_inputs(dir, &|_| {})?;
-        HistorySnapshot::from_frames(&raw, refs)
+        HistorySnapshot::from_data_dir_with_progress(dir, &|_| {})
     }
 
     /// [`from_data_dir`](Self::from_data_dir), reporting progress as
@@ -390,6 +388,9 @@ impl HistorySnapshot {
         let cols = ApplicationColumns::new(&raw.applications)?;
         let n = cols.len();
         let base = self.len();
+        // Local slots: the directory's applications first (0..n), then the held applications
+        // its telemetry and labels name (n..), so every table below is sized by the batch, not
+        // by the history.
         let mut slot_of = IdMap::with_capacity_and_hasher(n, Default::default());
         for (i, id) in cols.ids().iter().enumerate() {
             if self.slot_of.contains_key(*id) {
@@ -398,52 +399,49 @@ impl HistorySnapshot {
                     row: i,
                 });
             }
-            slot_of.insert(id, (base + i) as Slot);
+            slot_of.insert(id, i as Slot);
         }
-        // Telemetry and labels may also name held applications: give them their slots.
-        let named = |df: Option<&polars::prelude::DataFrame>| -> Result<Vec<String>, FeatureError> {
-            let Some(df) = df else { return Ok(Vec::new()) };
-            Ok(df
-                .column("application_id")?
-                .str()?
-                .iter()
-                .flatten()
-                .map(str::to_owned)
-                .collect())
-        };
-        let mut held_ids = named(raw.telemetry.as_ref())?;
-        held_ids.extend(named(raw.labels.as_ref())?);
-        held_ids.sort_unstable();
-        held_ids.dedup();
-        for id in &held_ids {
-            if !slot_of.contains_key(id.as_str())
-                && let Some(&slot) = self.slot_of.get(id.as_str())
-            {
-                slot_of.insert(id, slot);
+        let mut held: Vec<Slot> = Vec::new();
+        for df in [raw.telemetry.as_ref(), raw.labels.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            for id in df.column("application_id")?.str()?.iter().flatten() {
+                if !slot_of.contains_key(id)
+                    && let Some(&slot) = self.slot_of.get(id)
+                {
+                    slot_of.insert(id, (n + held.len()) as Slot);
+                    held.push(slot);
+                }
             }
         }
-        let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, base + n)?;
-        let labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
-        let own = own_rows(&cols, &|i| telemetry.of(base + i), &refs);
+        let global = |local: Slot| -> Slot {
+            match (local as usize).checked_sub(n) {
+                None => (base as Slot) + local,
+                Some(k) => held[k],
+            }
+        };
+        let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, n + held.len())?;
+        let mut labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
+        let held_labels = labels.iter().filter(|l| (l.0 as usize) >= n).count();
+        for label in &mut labels {
+            label.0 = global(label.0);
+        }
+        let own = own_rows(&cols, &|i| telemetry.of(i), &refs);
 
         progress(Stage::History);
-        let held_samples: Vec<(Slot, SampleKeys)> = (0..base)
-            .into_par_iter()
-            .flat_map_iter(|slot| {
-                telemetry
-                    .of(slot)
-                    .iter()
-                    .filter_map(sample_keys)
-                    .map(move |s| (slot as Slot, s))
-            })
-            .collect();
-        let held_telemetry_rows = (0..base).map(|slot| telemetry.of(slot).len()).sum();
-        let held_labels = labels.iter().filter(|l| (l.0 as usize) < base).count();
+        let held_telemetry_rows = (n..n + held.len()).map(|k| telemetry.of(k).len()).sum();
         let samples: Vec<(Slot, SampleKeys)> = own
             .iter()
             .enumerate()
             .flat_map(|(i, o)| o.sample_keys.iter().map(move |s| ((base + i) as Slot, *s)))
-            .chain(held_samples)
+            .chain(held.iter().enumerate().flat_map(|(k, &slot)| {
+                telemetry
+                    .of(n + k)
+                    .iter()
+                    .filter_map(sample_keys)
+                    .map(move |s| (slot, s))
+            }))
             .collect();
         // Nothing fails past this point: the snapshot changes only from here on.
         self.refs = refs;

@@ -36,7 +36,7 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::FeatureError;
 
 /// The magic bytes that open every snapshot file.
-pub(super) const MAGIC: &[u8; 16] = b"APPFRAUD-HISTSNP";
+const MAGIC: &[u8; 16] = b"APPFRAUD-HISTSNP";
 
 /// The version of the encoded structures. Bump on any change to what is stored.
 pub const FORMAT_VERSION: u32 = 1;
