@@ -81,7 +81,8 @@ pub use history::index::{
 };
 pub use history::keys::{EntityKeys, KeyKind, normalize_address, normalize_email};
 pub use ingest::{
-    IngestReport, Policy, RawFrames, ValueIssue, read_data_dir, read_generic_table, read_table,
+    IngestReport, Policy, RawFrames, RecordIssue, ValueIssue, read_data_dir, read_generic_table,
+    read_table, record_issues,
 };
 pub use pipeline::batch::{
     DirProgress, FeatureFrame, FeatureOptions, Stage, StoredApplication, build_feature_frame,
@@ -91,8 +92,8 @@ pub use pipeline::catalog::{self as catalog, feature_set};
 pub use pipeline::own::{ReferenceSources, References};
 pub use pipeline::record::{Application, ApplicationRecord, TelemetryRecord};
 pub use pipeline::snapshot::{
-    Extension, FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION, HistorySnapshot, SnapshotFileError,
-    SnapshotScratch, features_with_snapshot,
+    Extension, FORMAT_VERSION as SNAPSHOT_FORMAT_VERSION, HistorySnapshot, PreparedApplication,
+    SnapshotFileError, SnapshotScratch, features_with_snapshot,
 };
 pub use reference::institutions::{
     HighRiskInstitution, HighRiskInstitutions, InstitutionMatch, MATCH_MAX_EDITS, MATCH_SIMILARITY,

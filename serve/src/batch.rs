@@ -291,13 +291,7 @@ fn score_matrix(
     options: ScoreOptions,
     progress: &(dyn Fn(ScoreProgress) + Sync),
 ) -> Result<ScoreRun, ServeError> {
-    let never: Vec<bool> = package
-        .manifest()
-        .feature_set
-        .features
-        .iter()
-        .map(|f| f.missing == "never")
-        .collect();
+    let never = required_features(package);
     let n_rows = keys[0].len();
     progress(ScoreProgress::ScoringStarted {
         total: n_rows,
@@ -347,8 +341,24 @@ fn row_major(columns: &[Column], n_features: usize) -> Result<Vec<f32>, ServeErr
     Ok(rows)
 }
 
+/// For each of the package's features, whether its missing policy is `never` (a row missing
+/// it cannot be scored).
+pub(crate) fn required_features(package: &ModelPackage) -> Vec<bool> {
+    package
+        .manifest()
+        .feature_set
+        .features
+        .iter()
+        .map(|f| f.missing == "never")
+        .collect()
+}
+
 /// Why a row breaks the model's input contract, if it does.
-fn contract_violation(row: &[f32], never: &[bool], package: &ModelPackage) -> Option<String> {
+pub(crate) fn contract_violation(
+    row: &[f32],
+    never: &[bool],
+    package: &ModelPackage,
+) -> Option<String> {
     row.iter()
         .zip(never)
         .enumerate()

@@ -151,6 +151,15 @@ pub enum ServeError {
         message: String,
     },
 
+    /// One application could not be scored: one of its features breaks the model's contract (a
+    /// missing value where the model requires one, an infinite value), or the model returned
+    /// no finite probability. The batch path reports the same reason in its `error` column.
+    #[error("application could not be scored: {reason}")]
+    Unscorable {
+        /// Why, naming the feature.
+        reason: String,
+    },
+
     /// The data directory to score could not be read or turned into features; the feature
     /// crate's error names the file, column and row, and says whether it is the user's to fix.
     #[error(transparent)]
@@ -247,6 +256,7 @@ impl ServeError {
             | Self::PackageInconsistent { .. }
             | Self::EngineUnavailable { .. }
             | Self::Input { .. }
+            | Self::Unscorable { .. }
             | Self::Write { .. } => true,
             Self::Features(e) => e.is_user_error(),
             Self::PackageFileSet { .. } | Self::FeatureSetHashInconsistent { .. } => true,

@@ -50,6 +50,7 @@
 //! user input.
 
 mod batch;
+mod embedded;
 mod ensemble;
 mod error;
 mod graph;
@@ -65,6 +66,7 @@ pub use batch::{
     ReasonScope, ScoreOptions, ScoreProgress, ScoreRun, feature_rows, score_data_dir,
     score_data_dir_with_snapshot, score_table, write_scores,
 };
+pub use embedded::{HistorySource, Score, Scorer, ScorerOptions};
 pub use ensemble::{Branch, InvalidEnsemble, Leaf, Node, Tree, TreeEnsemble};
 pub use error::ServeError;
 pub use graph::{Calibration, LinearModel};

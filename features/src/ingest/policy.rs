@@ -122,6 +122,150 @@ impl fmt::Display for IngestReport {
 
 const TZ_RANGE: std::ops::RangeInclusive<i32> = -720..=840;
 
+/// The tests behind the policy table, one per row, shared by the tables of a data directory
+/// ([`apply`]) and by one application as a service receives it ([`record_issues`]), so that
+/// both paths keep exactly the same values.
+mod rules {
+    use super::TZ_RANGE;
+
+    pub(super) const YEARS_EXPERIENCE: &str = "NaN, infinite, negative or above 70";
+    pub(super) const GRADUATION_YEAR: &str = "before 1940 or over 10 years after submission";
+    pub(super) const TZ_OFFSET: &str = "outside -720..840 minutes";
+    pub(super) const AFTER_SUBMISSION: &str = "after submission";
+    pub(super) const NEGATIVE: &str = "negative";
+    pub(super) const NOT_AN_IP: &str = "not an IP address";
+    pub(super) const DURATION: &str = "NaN, infinite or negative duration";
+
+    pub(super) fn bad_years_experience(v: f32) -> bool {
+        !v.is_finite() || !(0.0..=70.0).contains(&v)
+    }
+
+    /// `submitted_year`: the calendar year (UTC) of submission, when known.
+    pub(super) fn bad_graduation_year(v: i32, submitted_year: Option<i32>) -> bool {
+        v < 1940 || submitted_year.is_some_and(|y| v > y + 10)
+    }
+
+    pub(super) fn bad_tz_offset(v: i32) -> bool {
+        !TZ_RANGE.contains(&v)
+    }
+
+    pub(super) fn bad_profile_time(v: i64, submitted_at: Option<i64>) -> bool {
+        submitted_at.is_some_and(|t| v > t)
+    }
+
+    pub(super) fn bad_count(v: i32) -> bool {
+        v < 0
+    }
+
+    pub(super) fn bad_ip(v: &str) -> bool {
+        crate::parse_ip(v).is_none()
+    }
+
+    pub(super) fn bad_duration(v: f32) -> bool {
+        !v.is_finite() || v < 0.0
+    }
+}
+
+fn year_of(micros: i64) -> Option<i32> {
+    DateTime::from_timestamp_micros(micros).map(|d| d.year())
+}
+
+/// One questionable value of one application or telemetry sample, found by [`record_issues`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordIssue {
+    /// `applications` or `telemetry`.
+    pub table: &'static str,
+    /// The column.
+    pub column: &'static str,
+    /// The telemetry sample's position in the list given; `None` for the application.
+    pub sample: Option<usize>,
+    /// What is wrong with the value (the policy table's wording).
+    pub issue: &'static str,
+}
+
+/// Applies the policy table to one application and its telemetry samples, as ingest applies
+/// it to whole tables: every value the table keeps as missing is set to `None` here, and each
+/// is returned. (Rows excluded as a whole, telemetry or labels of unknown applications, do not
+/// arise for one application.)
+pub fn record_issues(
+    app: &mut crate::ApplicationRecord,
+    telemetry: &mut [crate::TelemetryRecord],
+) -> Vec<RecordIssue> {
+    use rules::*;
+    let mut found = Vec::new();
+    let mut app_issue = |column, issue| {
+        found.push(RecordIssue {
+            table: "applications",
+            column,
+            sample: None,
+            issue,
+        });
+    };
+    fn clear<T: Copy>(v: &mut Option<T>, bad: impl Fn(T) -> bool) -> bool {
+        let hit = v.is_some_and(bad);
+        if hit {
+            *v = None;
+        }
+        hit
+    }
+    let submitted = app.submitted_at;
+    if clear(&mut app.years_experience, bad_years_experience) {
+        app_issue("years_experience", YEARS_EXPERIENCE);
+    }
+    if clear(&mut app.graduation_year, |v| {
+        bad_graduation_year(v, year_of(submitted))
+    }) {
+        app_issue("graduation_year", GRADUATION_YEAR);
+    }
+    if clear(&mut app.browser_tz_offset_min, bad_tz_offset) {
+        app_issue("browser_tz_offset_min", TZ_OFFSET);
+    }
+    if clear(&mut app.profile_created_at, |v| {
+        bad_profile_time(v, Some(submitted))
+    }) {
+        app_issue("profile_created_at", AFTER_SUBMISSION);
+    }
+    if clear(&mut app.profile_prev_activity_at, |v| {
+        bad_profile_time(v, Some(submitted))
+    }) {
+        app_issue("profile_prev_activity_at", AFTER_SUBMISSION);
+    }
+    if clear(&mut app.profile_recent_edits, bad_count) {
+        app_issue("profile_recent_edits", NEGATIVE);
+    }
+    if clear(&mut app.profile_connections, bad_count) {
+        app_issue("profile_connections", NEGATIVE);
+    }
+    if app.ip.as_deref().is_some_and(bad_ip) {
+        app.ip = None;
+        app_issue("ip", NOT_AN_IP);
+    }
+    for (i, t) in telemetry.iter_mut().enumerate() {
+        let mut issue = |column, issue| {
+            found.push(RecordIssue {
+                table: "telemetry",
+                column,
+                sample: Some(i),
+                issue,
+            });
+        };
+        if clear(&mut t.input_lag_ms, bad_duration) {
+            issue("input_lag_ms", DURATION);
+        }
+        if clear(&mut t.typing_interval_ms, bad_duration) {
+            issue("typing_interval_ms", DURATION);
+        }
+        if clear(&mut t.tz_offset_min, bad_tz_offset) {
+            issue("tz_offset_min", TZ_OFFSET);
+        }
+        if t.ip.as_deref().is_some_and(bad_ip) {
+            t.ip = None;
+            issue("ip", NOT_AN_IP);
+        }
+    }
+    found
+}
+
 /// Sets `column` to null at the rows where `bad` holds; returns those rows.
 fn null_where<T>(
     df: &mut DataFrame,
@@ -164,7 +308,7 @@ fn null_bad_ips(df: &mut DataFrame, column: &str) -> PolarsResult<Vec<usize>> {
         .iter()
         .enumerate()
         .map(|(i, v)| match v {
-            Some(s) if crate::parse_ip(s).is_none() => {
+            Some(s) if rules::bad_ip(s) => {
                 rows.push(i);
                 None
             }
@@ -219,64 +363,51 @@ pub(super) fn apply(
     let mut report = IngestReport::default();
     let apps = applications;
     let submitted = micros(apps, "submitted_at")?;
-    let year = |row: usize| {
-        submitted[row]
-            .and_then(DateTime::from_timestamp_micros)
-            .map(|d| d.year())
-    };
+    let year = |row: usize| submitted[row].and_then(year_of);
+    use rules::*;
 
-    let bad = null_where::<Float32Type>(apps, "years_experience", |_, v| {
-        !v.is_finite() || !(0.0..=70.0).contains(&v)
-    })?;
+    let bad = null_where::<Float32Type>(apps, "years_experience", |_, v| bad_years_experience(v))?;
     report.add(
         "applications",
         "years_experience",
-        "NaN, infinite, negative or above 70",
+        YEARS_EXPERIENCE,
         Policy::Missing,
         &bad,
     );
     let bad = null_where::<Int32Type>(apps, "graduation_year", |i, v| {
-        v < 1940 || year(i).is_some_and(|y| v > y + 10)
+        bad_graduation_year(v, year(i))
     })?;
     report.add(
         "applications",
         "graduation_year",
-        "before 1940 or over 10 years after submission",
+        GRADUATION_YEAR,
         Policy::Missing,
         &bad,
     );
-    let bad =
-        null_where::<Int32Type>(apps, "browser_tz_offset_min", |_, v| !TZ_RANGE.contains(&v))?;
+    let bad = null_where::<Int32Type>(apps, "browser_tz_offset_min", |_, v| bad_tz_offset(v))?;
     report.add(
         "applications",
         "browser_tz_offset_min",
-        "outside -720..840 minutes",
+        TZ_OFFSET,
         Policy::Missing,
         &bad,
     );
     for column in ["profile_created_at", "profile_prev_activity_at"] {
-        let bad =
-            null_where::<Int64Type>(apps, column, |i, v| submitted[i].is_some_and(|t| v > t))?;
+        let bad = null_where::<Int64Type>(apps, column, |i, v| bad_profile_time(v, submitted[i]))?;
         report.add(
             "applications",
             column,
-            "after submission",
+            AFTER_SUBMISSION,
             Policy::Missing,
             &bad,
         );
     }
     for column in ["profile_recent_edits", "profile_connections"] {
-        let bad = null_where::<Int32Type>(apps, column, |_, v| v < 0)?;
-        report.add("applications", column, "negative", Policy::Missing, &bad);
+        let bad = null_where::<Int32Type>(apps, column, |_, v| bad_count(v))?;
+        report.add("applications", column, NEGATIVE, Policy::Missing, &bad);
     }
     let bad = null_bad_ips(apps, "ip")?;
-    report.add(
-        "applications",
-        "ip",
-        "not an IP address",
-        Policy::Missing,
-        &bad,
-    );
+    report.add("applications", "ip", NOT_AN_IP, Policy::Missing, &bad);
 
     let app_ids = ids(apps)?;
     let known: HashMap<&str, usize> = app_ids
@@ -287,31 +418,19 @@ pub(super) fn apply(
 
     if let Some(tel) = telemetry.as_mut() {
         for column in ["input_lag_ms", "typing_interval_ms"] {
-            let bad = null_where::<Float32Type>(tel, column, |_, v| !v.is_finite() || v < 0.0)?;
-            report.add(
-                "telemetry",
-                column,
-                "NaN, infinite or negative duration",
-                Policy::Missing,
-                &bad,
-            );
+            let bad = null_where::<Float32Type>(tel, column, |_, v| bad_duration(v))?;
+            report.add("telemetry", column, DURATION, Policy::Missing, &bad);
         }
-        let bad = null_where::<Int32Type>(tel, "tz_offset_min", |_, v| !TZ_RANGE.contains(&v))?;
+        let bad = null_where::<Int32Type>(tel, "tz_offset_min", |_, v| bad_tz_offset(v))?;
         report.add(
             "telemetry",
             "tz_offset_min",
-            "outside -720..840 minutes",
+            TZ_OFFSET,
             Policy::Missing,
             &bad,
         );
         let bad = null_bad_ips(tel, "ip")?;
-        report.add(
-            "telemetry",
-            "ip",
-            "not an IP address",
-            Policy::Missing,
-            &bad,
-        );
+        report.add("telemetry", "ip", NOT_AN_IP, Policy::Missing, &bad);
         let unknown: Vec<usize> = ids(tel)?
             .iter()
             .enumerate()

@@ -41,6 +41,43 @@ pub struct SnapshotScratch {
     documents: DocumentQueryScratch,
 }
 
+/// One application with its telemetry after step one (its own signals and its history keys),
+/// which reads no history: a service computes it before taking any lock on the snapshot, then
+/// asks [`HistorySnapshot::prepared_features_into`] or [`HistorySnapshot::append_prepared`].
+#[derive(Debug, Clone)]
+pub struct PreparedApplication {
+    application_id: Box<str>,
+    submitted_at: i64,
+    own: super::own::OwnRow,
+}
+
+impl PreparedApplication {
+    /// Step one of `app` with its telemetry `samples`, with the reference tables `refs` (a
+    /// snapshot's [`HistorySnapshot::shared_references`]).
+    pub fn new(
+        refs: &References,
+        app: &Application<'_>,
+        samples: &[TelemetrySample<'_>],
+        scratch: &mut SnapshotScratch,
+    ) -> PreparedApplication {
+        PreparedApplication {
+            application_id: app.application_id.into(),
+            submitted_at: app.submitted_at,
+            own: own_signals(app, samples, refs, &mut scratch.own),
+        }
+    }
+
+    /// The application's id.
+    pub fn application_id(&self) -> &str {
+        &self.application_id
+    }
+
+    /// When it was submitted (µs since the Unix epoch, UTC).
+    pub fn submitted_at(&self) -> i64 {
+        self.submitted_at
+    }
+}
+
 /// The history of a data directory, ready to compute the features of one new application.
 ///
 /// `features` takes `&self`, so one snapshot can serve many threads (each with its own
@@ -121,6 +158,16 @@ impl HistorySnapshot {
         Ok(HistorySnapshot::from_prepared(prepared, refs))
     }
 
+    /// A snapshot holding no application, with reference tables `refs`: for a service that
+    /// starts without history and builds it with [`append`](Self::append).
+    pub fn empty(refs: References) -> HistorySnapshot {
+        HistorySnapshot {
+            refs: Arc::new(refs),
+            history: History::build(&[], &[]),
+            slot_of: HashMap::new(),
+        }
+    }
+
     /// Indexes already-validated tables.
     pub fn from_frames(raw: &RawFrames, refs: References) -> Result<HistorySnapshot, FeatureError> {
         Ok(HistorySnapshot::from_prepared(prepare(raw, &refs)?, refs))
@@ -180,10 +227,35 @@ impl HistorySnapshot {
         scratch: &mut SnapshotScratch,
         out: &mut [f32],
     ) {
-        let own = own_signals(app, samples, &self.refs, &mut scratch.own);
-        let slot = self.slot_of.get(app.application_id).copied();
-        let row = self.history.row_signals(&own, slot, &mut scratch.documents);
+        let prepared = PreparedApplication::new(&self.refs, app, samples, scratch);
+        self.prepared_features_into(&prepared, scratch, out);
+    }
+
+    /// The features of an application prepared with [`PreparedApplication::new`], into `out`:
+    /// the same values as [`features_into`](Self::features_into) of that application. Only
+    /// this step reads the history, so a service that guards the snapshot with a lock holds it
+    /// only for the history queries.
+    pub fn prepared_features_into(
+        &self,
+        prepared: &PreparedApplication,
+        scratch: &mut SnapshotScratch,
+        out: &mut [f32],
+    ) {
+        let slot = self.slot_of.get(&*prepared.application_id).copied();
+        let row = self
+            .history
+            .row_signals(&prepared.own, slot, &mut scratch.documents);
         write_row(&row, out);
+    }
+
+    /// The reference tables, shared: what [`PreparedApplication::new`] reads.
+    pub fn shared_references(&self) -> Arc<References> {
+        Arc::clone(&self.refs)
+    }
+
+    /// Whether an application with this id is held.
+    pub fn contains(&self, application_id: &str) -> bool {
+        self.slot_of.contains_key(application_id)
     }
 
     /// Adds an application, its telemetry and its labels (`(labeled_at, is_fraud)`) to the
@@ -194,12 +266,30 @@ impl HistorySnapshot {
         samples: &[TelemetrySample<'_>],
         labels: &[(i64, bool)],
     ) -> Result<(), FeatureError> {
-        if self.slot_of.contains_key(app.application_id) {
+        let prepared =
+            PreparedApplication::new(&self.refs, app, samples, &mut SnapshotScratch::default());
+        self.append_prepared(prepared, labels)
+    }
+
+    /// [`append`](Self::append) of an application prepared with [`PreparedApplication::new`]
+    /// (with this snapshot's [`shared_references`](Self::shared_references)); the costly step
+    /// one is already done, so this only inserts keys.
+    ///
+    /// # Errors
+    ///
+    /// [`FeatureError::DuplicateApplication`] when an application with the same id is held;
+    /// the snapshot is then unchanged.
+    pub fn append_prepared(
+        &mut self,
+        prepared: PreparedApplication,
+        labels: &[(i64, bool)],
+    ) -> Result<(), FeatureError> {
+        if self.slot_of.contains_key(&*prepared.application_id) {
             return Err(FeatureError::DuplicateApplication {
-                application_id: app.application_id.to_owned(),
+                application_id: prepared.application_id.into_string(),
             });
         }
-        let own = own_signals(app, samples, &self.refs, &mut OwnScratch::default());
+        let own = prepared.own;
         let slot = self
             .history
             .entities
@@ -209,7 +299,7 @@ impl HistorySnapshot {
                 .documents
                 .insert(slot, own.keys.submitted_at, own.keys.identity, sig);
         }
-        self.slot_of.insert(app.application_id.into(), slot);
+        self.slot_of.insert(prepared.application_id, slot);
         Ok(())
     }
 

@@ -1,0 +1,165 @@
+//! What the replay tests share: the order in which a screening service would see the sample,
+//! and the batch rows its scores are compared with.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use appfraud_features::StoredApplication;
+use polars::prelude::*;
+
+/// One step of a replay.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Step {
+    /// Score, then observe, application `i` of the stored list.
+    Application(usize),
+    /// Send a label of application `application` (already observed).
+    Label {
+        /// Index into the stored list.
+        application: usize,
+        /// When it became known (µs, UTC).
+        labeled_at: i64,
+        /// The outcome.
+        is_fraud: bool,
+    },
+}
+
+/// The sample as a service sees it: applications in `submitted_at` order (file order among
+/// equal times), each label sent before the first application submitted after its
+/// `labeled_at` (a label is never used by an application at or before its time), and never
+/// before its own application has been observed.
+pub fn replay_order(stored: &[StoredApplication]) -> Vec<Step> {
+    let mut order: Vec<usize> = (0..stored.len()).collect();
+    order.sort_by_key(|&i| (stored[i].application.submitted_at, i));
+    let mut labels: Vec<(i64, usize, bool)> = stored
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| a.labels.iter().map(move |&(at, fraud)| (at, i, fraud)))
+        .collect();
+    labels.sort_by_key(|&(at, i, _)| (at, i));
+    let mut observed = vec![false; stored.len()];
+    let mut waiting: HashMap<usize, Vec<(i64, bool)>> = HashMap::new();
+    let mut next = 0;
+    let mut steps = Vec::new();
+    for i in order {
+        let t = stored[i].application.submitted_at;
+        while next < labels.len() && labels[next].0 < t {
+            let (at, a, fraud) = labels[next];
+            if observed[a] {
+                steps.push(Step::Label {
+                    application: a,
+                    labeled_at: at,
+                    is_fraud: fraud,
+                });
+            } else {
+                waiting.entry(a).or_default().push((at, fraud));
+            }
+            next += 1;
+        }
+        steps.push(Step::Application(i));
+        observed[i] = true;
+        for (at, fraud) in waiting.remove(&i).unwrap_or_default() {
+            steps.push(Step::Label {
+                application: i,
+                labeled_at: at,
+                is_fraud: fraud,
+            });
+        }
+    }
+    steps
+}
+
+/// One row of `appfraud score` output.
+#[derive(Debug, Clone)]
+pub struct BatchRow {
+    pub probability: f32,
+    pub band: String,
+    pub reasons: Vec<(String, f32, f64)>,
+    pub model: String,
+}
+
+impl BatchRow {
+    /// Asserts that a service's answer for application `id` is this row: probability within
+    /// 1e-6, the same band and model, the same reasons (feature and value exactly, `NaN` equal
+    /// to `NaN`; contribution within 1e-9).
+    pub fn assert_matches(
+        &self,
+        id: &str,
+        probability: f32,
+        band: &str,
+        reasons: &[(String, f32, f64)],
+        model: &str,
+    ) {
+        assert!(
+            (f64::from(probability) - f64::from(self.probability)).abs() <= 1e-6,
+            "{id}: probability {probability} against batch {}",
+            self.probability
+        );
+        assert_eq!(band, self.band, "{id}: band");
+        assert_eq!(model, self.model, "{id}: model");
+        assert_eq!(
+            reasons.len(),
+            self.reasons.len(),
+            "{id}: reasons {reasons:?} against {:?}",
+            self.reasons
+        );
+        for (got, want) in reasons.iter().zip(&self.reasons) {
+            assert_eq!(got.0, want.0, "{id}: reason feature");
+            assert!(
+                got.1.to_bits() == want.1.to_bits() || (got.1.is_nan() && want.1.is_nan()),
+                "{id}: value of {}: {} against {}",
+                got.0,
+                got.1,
+                want.1
+            );
+            assert!(
+                (got.2 - want.2).abs() <= 1e-9,
+                "{id}: contribution of {}: {} against {}",
+                got.0,
+                got.2,
+                want.2
+            );
+        }
+    }
+}
+
+/// The rows of a scores frame by application id.
+pub fn batch_rows(frame: &DataFrame) -> HashMap<String, BatchRow> {
+    let ids = frame
+        .column("application_id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
+    let p = frame.column("probability").unwrap().f32().unwrap().clone();
+    let band = frame.column("band").unwrap().str().unwrap().clone();
+    let model = frame.column("model").unwrap().str().unwrap().clone();
+    let reasons = frame.column("reasons").unwrap().list().unwrap().clone();
+    let mut out = HashMap::new();
+    for i in 0..frame.height() {
+        let list = reasons.get_as_series(i).expect("a reasons list per row");
+        let fields = list.struct_().expect("reason structs").clone();
+        let feature = fields.field_by_name("feature").unwrap();
+        let value = fields.field_by_name("value").unwrap();
+        let contribution = fields.field_by_name("contribution").unwrap();
+        let rs = (0..list.len())
+            .map(|j| {
+                (
+                    feature.str().unwrap().get(j).unwrap().to_owned(),
+                    value.f32().unwrap().get(j).unwrap_or(f32::NAN),
+                    contribution.f64().unwrap().get(j).unwrap(),
+                )
+            })
+            .collect();
+        out.insert(
+            ids.get(i).unwrap().to_owned(),
+            BatchRow {
+                probability: p.get(i).expect("every sample row scores"),
+                band: band.get(i).unwrap().to_owned(),
+                reasons: rs,
+                model: model.get(i).unwrap().to_owned(),
+            },
+        );
+    }
+    out
+}
