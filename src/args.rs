@@ -1,7 +1,9 @@
 //! Argument helpers shared by the commands: value parsers, conversions of parsed values to
 //! library units, and the usage error that exits with 2.
 
+use appfraud_serve::{EngineChoice, ReasonScope};
 use chrono::NaiveDate;
+use clap::ValueEnum;
 
 /// A usage error detected after parsing (exit code 2).
 #[derive(Debug, thiserror::Error)]
@@ -45,5 +47,44 @@ mod tests {
         assert_eq!(date_micros(d), 1_709_251_200_000_000);
         assert!(parse_date("2024-13-01").is_err());
         assert!(parse_date("01/03/2024").is_err());
+    }
+}
+
+/// The scoring engine, as given on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// Native evaluator for tree models, ONNX Runtime for every other model.
+    Auto,
+    /// ONNX Runtime on model.onnx, one session per worker thread.
+    Onnxruntime,
+    /// The native tree evaluator compiled from model.onnx (tree models only).
+    Native,
+}
+
+/// Which applications get reason codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReasonsFor {
+    /// Applications in the review or verify band (exact TreeSHAP costs far more than a score).
+    Flagged,
+    /// Every scored application.
+    All,
+}
+
+impl From<Engine> for EngineChoice {
+    fn from(e: Engine) -> Self {
+        match e {
+            Engine::Auto => EngineChoice::Auto,
+            Engine::Onnxruntime => EngineChoice::OnnxRuntime,
+            Engine::Native => EngineChoice::Native,
+        }
+    }
+}
+
+impl From<ReasonsFor> for ReasonScope {
+    fn from(r: ReasonsFor) -> Self {
+        match r {
+            ReasonsFor::Flagged => ReasonScope::Flagged,
+            ReasonsFor::All => ReasonScope::All,
+        }
     }
 }

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use crate::commands::{demo, evaluate, features, generate, import, score, snapshot, train};
+use crate::commands::{demo, evaluate, features, generate, import, score, serve, snapshot, train};
 use crate::report::Reporter;
 
 /// Score job applications for fraud: synthetic data, features, training, export, scoring.
@@ -34,6 +34,8 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// Keep the point-in-time history in a file: build it, or add new rows to it.
     Snapshot(snapshot::SnapshotArgs),
+    /// Serve a model over HTTP to a screening service, one applicant at a time.
+    Serve(serve::ServeArgs),
     /// Run the main job end to end on built-in data.
     Demo(demo::DemoArgs),
 }
@@ -49,6 +51,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Evaluate(args) => evaluate::run(args, &report),
         Command::Score(args) => score::run(args, &report),
         Command::Snapshot(args) => snapshot::run(args, &report),
+        Command::Serve(args) => serve::run(args, &report),
         Command::Demo(args) => demo::run(args, &report),
     }
 }

@@ -38,9 +38,9 @@ pub enum HistorySource<'a> {
     /// A data directory, read and indexed ([`HistorySnapshot::from_data_dir`]).
     DataDir(&'a Path),
     /// No history yet, with these reference tables ([`HistorySnapshot::empty`]).
-    Empty(References),
+    Empty(Box<References>),
     /// A snapshot already in memory.
-    InMemory(HistorySnapshot),
+    InMemory(Box<HistorySnapshot>),
 }
 
 /// How a [`Scorer`] scores.
@@ -135,8 +135,8 @@ impl Scorer {
         let history = match source {
             HistorySource::Snapshot(path) => HistorySnapshot::load(path)?,
             HistorySource::DataDir(dir) => HistorySnapshot::from_data_dir(dir)?,
-            HistorySource::Empty(references) => HistorySnapshot::empty(references),
-            HistorySource::InMemory(snapshot) => snapshot,
+            HistorySource::Empty(references) => HistorySnapshot::empty(*references),
+            HistorySource::InMemory(snapshot) => *snapshot,
         };
         package.check_feature_set(history.feature_set().hash().as_str())?;
         Ok(Scorer {
@@ -167,6 +167,11 @@ impl Scorer {
     /// The options it scores with.
     pub fn options(&self) -> ScorerOptions {
         self.options
+    }
+
+    /// Whether the history holds an application with this id.
+    pub fn holds(&self, application_id: &str) -> bool {
+        self.read().contains(application_id)
     }
 
     /// Applications in the history.

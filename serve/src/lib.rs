@@ -54,6 +54,8 @@ mod embedded;
 mod ensemble;
 mod error;
 mod graph;
+#[cfg(feature = "http")]
+pub mod http;
 mod model;
 mod native;
 mod package;

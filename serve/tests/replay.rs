@@ -43,7 +43,7 @@ fn replaying_the_sample_through_the_embedded_scorer_equals_batch_scoring() {
     let stored = stored_applications(&raw).expect("records");
     let scorer = Scorer::new(
         package,
-        HistorySource::Empty(refs),
+        HistorySource::Empty(Box::new(refs)),
         ScorerOptions {
             reasons: 3,
             reasons_for: ReasonScope::All,

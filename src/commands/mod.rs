@@ -8,5 +8,6 @@ pub mod features;
 pub mod generate;
 pub mod import;
 pub mod score;
+pub mod serve;
 pub mod snapshot;
 pub mod train;

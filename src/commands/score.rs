@@ -4,32 +4,12 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use appfraud_serve::{EngineChoice, ModelPackage, ReasonScope, ScoreOptions, ScoreProgress};
+use appfraud_serve::{ModelPackage, ScoreOptions, ScoreProgress};
 use chrono::NaiveDate;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
-use crate::args::{UsageError, date_micros, parse_date, require_parquet};
+use crate::args::{Engine, ReasonsFor, UsageError, date_micros, parse_date, require_parquet};
 use crate::report::{self, ProgressSlot, Reporter};
-
-/// The scoring engine, as given on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Engine {
-    /// Native evaluator for tree models, ONNX Runtime for every other model.
-    Auto,
-    /// ONNX Runtime on model.onnx, one session per worker thread.
-    Onnxruntime,
-    /// The native tree evaluator compiled from model.onnx (tree models only).
-    Native,
-}
-
-/// Which applications get reason codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReasonsFor {
-    /// Applications in the review or verify band (exact TreeSHAP costs far more than a score).
-    Flagged,
-    /// Every scored application.
-    All,
-}
 
 /// Arguments of `appfraud score`.
 #[derive(Debug, Args)]
@@ -112,15 +92,8 @@ pub fn run(args: ScoreArgs, report: &Reporter) -> Result<()> {
     let options = ScoreOptions {
         since_micros: args.since.map(date_micros),
         reasons: args.reasons,
-        reasons_for: match args.reasons_for {
-            ReasonsFor::Flagged => ReasonScope::Flagged,
-            ReasonsFor::All => ReasonScope::All,
-        },
-        engine: match args.engine {
-            Engine::Auto => EngineChoice::Auto,
-            Engine::Onnxruntime => EngineChoice::OnnxRuntime,
-            Engine::Native => EngineChoice::Native,
-        },
+        reasons_for: args.reasons_for.into(),
+        engine: args.engine.into(),
     };
     let bar = ProgressSlot::default();
     let on_progress = |p: ScoreProgress| match p {
