@@ -150,7 +150,7 @@ impl Service {
             .with_state(Arc::clone(self))
     }
 
-    fn loaded(&self) -> Result<&Arc<Scorer>, Response> {
+    fn loaded(&self) -> Result<&Arc<Scorer>, Refusal> {
         self.scorer.get().ok_or_else(|| {
             error(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -160,7 +160,7 @@ impl Service {
         })
     }
 
-    fn model(&self, name: &str) -> Result<&Arc<Scorer>, Response> {
+    fn model(&self, name: &str) -> Result<&Arc<Scorer>, Refusal> {
         let scorer = self.loaded()?;
         let served = self
             .model_name
@@ -217,13 +217,35 @@ pub async fn termination() {
     }
 }
 
+/// A refused or failed request: its status, and the JSON error it is answered with.
+#[derive(Debug)]
+struct Refusal {
+    status: StatusCode,
+    message: String,
+    field: Option<String>,
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(json!({"error": self.message, "field": self.field})),
+        )
+            .into_response()
+    }
+}
+
 /// A JSON error reply.
-fn error(status: StatusCode, message: &str, field: Option<&str>) -> Response {
-    (status, Json(json!({"error": message, "field": field}))).into_response()
+fn error(status: StatusCode, message: &str, field: Option<&str>) -> Refusal {
+    Refusal {
+        status,
+        message: message.to_owned(),
+        field: field.map(str::to_owned),
+    }
 }
 
 /// The reply for a body that could not be read (too large, or not readable).
-fn body_rejection(r: BytesRejection) -> Response {
+fn body_rejection(r: BytesRejection) -> Refusal {
     let status = r.status();
     let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
         "the request body is larger than the server's limit".to_owned()
@@ -234,7 +256,7 @@ fn body_rejection(r: BytesRejection) -> Response {
 }
 
 /// The reply for a failed [`Scorer`] call.
-fn scorer_error(e: &ServeError) -> Response {
+fn scorer_error(e: &ServeError) -> Refusal {
     use appfraud_features::FeatureError;
     match e {
         ServeError::Unscorable { .. } => {
@@ -263,7 +285,7 @@ fn scorer_error(e: &ServeError) -> Response {
 /// history's write lock).
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, Response> {
+) -> Result<T, Refusal> {
     tokio::task::spawn_blocking(work).await.map_err(|_| {
         error(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -275,7 +297,7 @@ async fn blocking<T: Send + 'static>(
 
 fn parsed<T: for<'de> serde::Deserialize<'de>>(
     body: Result<Bytes, BytesRejection>,
-) -> Result<T, Response> {
+) -> Result<T, Refusal> {
     let bytes = body.map_err(body_rejection)?;
     wire::parse::<T>(&bytes).map_err(|e| {
         let field = (!e.field.is_empty()).then_some(e.field.as_str());
@@ -283,8 +305,8 @@ fn parsed<T: for<'de> serde::Deserialize<'de>>(
     })
 }
 
-fn reply(result: Result<Response, Response>) -> Response {
-    result.unwrap_or_else(|e| e)
+fn reply(result: Result<Response, Refusal>) -> Response {
+    result.unwrap_or_else(IntoResponse::into_response)
 }
 
 async fn score(
@@ -568,7 +590,7 @@ async fn openapi() -> Response {
 }
 
 async fn unknown_route(request: Request) -> Response {
-    error(
+    reply(Err(error(
         StatusCode::NOT_FOUND,
         &format!(
             "no route {} {}; see /openapi.json",
@@ -576,11 +598,11 @@ async fn unknown_route(request: Request) -> Response {
             request.uri().path()
         ),
         None,
-    )
+    )))
 }
 
 async fn method_not_allowed(request: Request) -> Response {
-    error(
+    reply(Err(error(
         StatusCode::METHOD_NOT_ALLOWED,
         &format!(
             "{} is not allowed on {}; see /openapi.json",
@@ -588,7 +610,7 @@ async fn method_not_allowed(request: Request) -> Response {
             request.uri().path()
         ),
         None,
-    )
+    )))
 }
 
 /// Times each request out after the service's timeout and counts it by route and status.
@@ -606,7 +628,8 @@ async fn track(State(service): State<Arc<Service>>, request: Request, next: Next
             StatusCode::SERVICE_UNAVAILABLE,
             &format!("the request took longer than {} s", timeout.as_secs_f64()),
             None,
-        ),
+        )
+        .into_response(),
     };
     service
         .metrics

@@ -28,8 +28,17 @@ pub fn parse<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, BodyError>
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let field = e.path().to_string();
         let inner = e.into_inner();
+        // A syntax error has no field: the body is not JSON from that point on.
+        let syntax = matches!(
+            inner.classify(),
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+        );
         BodyError {
-            field: if field == "." { String::new() } else { field },
+            field: if field == "." || syntax {
+                String::new()
+            } else {
+                field
+            },
             message: describe(&inner),
         }
     })?;

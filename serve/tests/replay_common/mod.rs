@@ -163,3 +163,149 @@ pub fn batch_rows(frame: &DataFrame) -> HashMap<String, BatchRow> {
     }
     out
 }
+
+/// µs since the epoch as RFC 3339 (UTC, to the microsecond).
+pub fn rfc3339(micros: i64) -> String {
+    chrono::DateTime::from_timestamp_micros(micros)
+        .expect("a representable instant")
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// The `{"application": …, "telemetry": […]}` body of a stored application, field names as in
+/// the input contract.
+pub fn body(a: &StoredApplication) -> serde_json::Value {
+    let r = &a.application;
+    let ts = |v: Option<i64>| v.map(rfc3339);
+    serde_json::json!({
+        "application": {
+            "application_id": r.application_id,
+            "submitted_at": rfc3339(r.submitted_at),
+            "job_id": r.job_id,
+            "full_name": r.full_name,
+            "email": r.email,
+            "phone": r.phone,
+            "claimed_country": r.claimed_country,
+            "claimed_region": r.claimed_region,
+            "claimed_city": r.claimed_city,
+            "shipping_address": r.shipping_address,
+            "ip": r.ip,
+            "device_id": r.device_id,
+            "user_agent": r.user_agent,
+            "browser_tz_offset_min": r.browser_tz_offset_min,
+            "profile_url": r.profile_url,
+            "profile_created_at": ts(r.profile_created_at),
+            "profile_prev_activity_at": ts(r.profile_prev_activity_at),
+            "profile_recent_edits": r.profile_recent_edits,
+            "profile_connections": r.profile_connections,
+            "institution": r.institution,
+            "degree": r.degree,
+            "major": r.major,
+            "graduation_year": r.graduation_year,
+            "years_experience": r.years_experience,
+            "resume_text": r.resume_text,
+        },
+        "telemetry": a.telemetry.iter().map(|t| serde_json::json!({
+            "session_id": t.session_id,
+            "event_at": rfc3339(t.event_at),
+            "ip": t.ip,
+            "device_id": t.device_id,
+            "tz_offset_min": t.tz_offset_min,
+            "input_lag_ms": t.input_lag_ms,
+            "typing_interval_ms": t.typing_interval_ms,
+            "remote_tool": t.remote_tool,
+            "is_virtual_machine": t.is_virtual_machine,
+            "screen": t.screen,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A service on a loopback port of its own, stopped (gracefully) when dropped.
+pub struct Server {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    /// Serves `service` on an ephemeral loopback port.
+    pub fn start(service: std::sync::Arc<appfraud_serve::http::Service>) -> Server {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("a loopback port");
+                tx.send(listener.local_addr().expect("its address"))
+                    .expect("the test waits");
+                appfraud_serve::http::serve(listener, service, async {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("serving");
+            });
+        });
+        let addr = rx.recv().expect("the server starts");
+        Server {
+            base: format!("http://{addr}"),
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A client that returns every status as a response (4xx and 5xx included).
+pub fn client() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// Posts `body` as JSON; the status and the JSON reply.
+pub fn post(client: &ureq::Agent, url: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+    let mut response = client
+        .post(url)
+        .send_json(body)
+        .expect("the server answers");
+    let status = response.status().as_u16();
+    let reply = response.body_mut().read_json().expect("a JSON reply");
+    (status, reply)
+}
+
+/// Posts raw bytes with a JSON content type; the status and the JSON reply.
+pub fn post_bytes(client: &ureq::Agent, url: &str, body: &[u8]) -> (u16, serde_json::Value) {
+    let mut response = client
+        .post(url)
+        .header("content-type", "application/json")
+        .send(body)
+        .expect("the server answers");
+    let status = response.status().as_u16();
+    let reply = response.body_mut().read_json().expect("a JSON reply");
+    (status, reply)
+}
+
+/// GETs `url`; the status and the body as text.
+pub fn get(client: &ureq::Agent, url: &str) -> (u16, String) {
+    let mut response = client.get(url).call().expect("the server answers");
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().expect("a text reply");
+    (status, text)
+}
