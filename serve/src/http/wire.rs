@@ -89,11 +89,63 @@ pub fn parse_timestamp(text: &str) -> Result<i64, String> {
     }
 }
 
-/// Formats µs since the Unix epoch as RFC 3339 in UTC.
+/// Formats µs since the Unix epoch as RFC 3339 in UTC, to the microsecond.
 pub fn format_timestamp(micros: i64) -> String {
     chrono::DateTime::from_timestamp_micros(micros)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
         .unwrap_or_default()
+}
+
+/// The body a client sends to `POST /v1/score` or `POST /v1/observe` for `application` with
+/// its `telemetry`: every field of the input contract, timestamps in UTC. Parsing it gives
+/// back the same records, bit for bit.
+pub fn application_body(
+    application: &ApplicationRecord,
+    telemetry: &[TelemetryRecord],
+) -> serde_json::Value {
+    let r = application;
+    let ts = |v: Option<i64>| v.map(format_timestamp);
+    serde_json::json!({
+        "application": {
+            "application_id": r.application_id,
+            "submitted_at": format_timestamp(r.submitted_at),
+            "job_id": r.job_id,
+            "full_name": r.full_name,
+            "email": r.email,
+            "phone": r.phone,
+            "claimed_country": r.claimed_country,
+            "claimed_region": r.claimed_region,
+            "claimed_city": r.claimed_city,
+            "shipping_address": r.shipping_address,
+            "ip": r.ip,
+            "device_id": r.device_id,
+            "user_agent": r.user_agent,
+            "browser_tz_offset_min": r.browser_tz_offset_min,
+            "profile_url": r.profile_url,
+            "profile_created_at": ts(r.profile_created_at),
+            "profile_prev_activity_at": ts(r.profile_prev_activity_at),
+            "profile_recent_edits": r.profile_recent_edits,
+            "profile_connections": r.profile_connections,
+            "institution": r.institution,
+            "degree": r.degree,
+            "major": r.major,
+            "graduation_year": r.graduation_year,
+            "years_experience": r.years_experience,
+            "resume_text": r.resume_text,
+        },
+        "telemetry": telemetry.iter().map(|t| serde_json::json!({
+            "session_id": t.session_id,
+            "event_at": format_timestamp(t.event_at),
+            "ip": t.ip,
+            "device_id": t.device_id,
+            "tz_offset_min": t.tz_offset_min,
+            "input_lag_ms": t.input_lag_ms,
+            "typing_interval_ms": t.typing_interval_ms,
+            "remote_tool": t.remote_tool,
+            "is_virtual_machine": t.is_virtual_machine,
+            "screen": t.screen,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// One application, as in the applications table.
@@ -353,9 +405,38 @@ mod tests {
         assert_eq!(err.field, "application.submitted_at");
         assert!(err.message.contains("without a zone"), "{}", err.message);
 
-        let err = parse::<ApplicationBody>(br#"{"application": {"application_id": "a"}"#)
+        let err = parse::<ApplicationBody>(br#"{"application": {"application_id": "a""#)
             .expect_err("truncated");
         assert!(err.message.starts_with("malformed JSON"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_body_parses_back_to_the_same_records() {
+        let app = ApplicationRecord {
+            application_id: "a-1".into(),
+            submitted_at: 1_767_323_045_123_456,
+            job_id: "j".into(),
+            full_name: "N".into(),
+            email: "e@x.org".into(),
+            claimed_country: "DE".into(),
+            years_experience: Some(3.3),
+            profile_created_at: Some(-86_400_000_001),
+            browser_tz_offset_min: Some(60),
+            ..ApplicationRecord::default()
+        };
+        let telemetry = vec![TelemetryRecord {
+            session_id: "s".into(),
+            event_at: 1_767_323_045_000_001,
+            input_lag_ms: Some(0.1),
+            is_virtual_machine: Some(false),
+            ..TelemetryRecord::default()
+        }];
+        let json = application_body(&app, &telemetry).to_string();
+        let (a, t) = parse::<ApplicationBody>(json.as_bytes())
+            .expect("parses")
+            .into_records();
+        assert_eq!(a, app);
+        assert_eq!(t, telemetry);
     }
 
     #[test]

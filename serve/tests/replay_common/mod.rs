@@ -164,59 +164,14 @@ pub fn batch_rows(frame: &DataFrame) -> HashMap<String, BatchRow> {
     out
 }
 
-/// µs since the epoch as RFC 3339 (UTC, to the microsecond).
-pub fn rfc3339(micros: i64) -> String {
-    chrono::DateTime::from_timestamp_micros(micros)
-        .expect("a representable instant")
-        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+/// The `{"application": …, "telemetry": […]}` body of a stored application.
+pub fn body(a: &StoredApplication) -> serde_json::Value {
+    appfraud_serve::http::wire::application_body(&a.application, &a.telemetry)
 }
 
-/// The `{"application": …, "telemetry": […]}` body of a stored application, field names as in
-/// the input contract.
-pub fn body(a: &StoredApplication) -> serde_json::Value {
-    let r = &a.application;
-    let ts = |v: Option<i64>| v.map(rfc3339);
-    serde_json::json!({
-        "application": {
-            "application_id": r.application_id,
-            "submitted_at": rfc3339(r.submitted_at),
-            "job_id": r.job_id,
-            "full_name": r.full_name,
-            "email": r.email,
-            "phone": r.phone,
-            "claimed_country": r.claimed_country,
-            "claimed_region": r.claimed_region,
-            "claimed_city": r.claimed_city,
-            "shipping_address": r.shipping_address,
-            "ip": r.ip,
-            "device_id": r.device_id,
-            "user_agent": r.user_agent,
-            "browser_tz_offset_min": r.browser_tz_offset_min,
-            "profile_url": r.profile_url,
-            "profile_created_at": ts(r.profile_created_at),
-            "profile_prev_activity_at": ts(r.profile_prev_activity_at),
-            "profile_recent_edits": r.profile_recent_edits,
-            "profile_connections": r.profile_connections,
-            "institution": r.institution,
-            "degree": r.degree,
-            "major": r.major,
-            "graduation_year": r.graduation_year,
-            "years_experience": r.years_experience,
-            "resume_text": r.resume_text,
-        },
-        "telemetry": a.telemetry.iter().map(|t| serde_json::json!({
-            "session_id": t.session_id,
-            "event_at": rfc3339(t.event_at),
-            "ip": t.ip,
-            "device_id": t.device_id,
-            "tz_offset_min": t.tz_offset_min,
-            "input_lag_ms": t.input_lag_ms,
-            "typing_interval_ms": t.typing_interval_ms,
-            "remote_tool": t.remote_tool,
-            "is_virtual_machine": t.is_virtual_machine,
-            "screen": t.screen,
-        })).collect::<Vec<_>>(),
-    })
+/// µs since the epoch as RFC 3339 (UTC, to the microsecond).
+pub fn rfc3339(micros: i64) -> String {
+    appfraud_serve::http::wire::format_timestamp(micros)
 }
 
 /// A service on a loopback port of its own, stopped (gracefully) when dropped.
