@@ -1,20 +1,4 @@
-//! The embeddable scorer: one application at a time, for a screening service.
-//!
-//! A [`Scorer`] holds a verified model package, its engine and a history
-//! ([`HistorySnapshot`]). [`Scorer::score`] computes the application's features with the one
-//! feature pipeline (the same values as a batch run over the same history), its calibrated
-//! probability, band and reason codes, exactly as `appfraud score` does for the same row.
-//! [`Scorer::observe`] and [`Scorer::observe_label`] add to the history, so a long-running
-//! service keeps its point-in-time features current.
-//!
-//! **Concurrency.** `Scorer` is `Send + Sync`: share it behind an `Arc`. The history sits
-//! behind a read–write lock. Everything that does not read the history (the questionable-value
-//! policy, step one of the pipeline: phone, email, resume signature, telemetry signals; the
-//! model; the reasons) runs outside it, so a score holds the read lock only for its history
-//! queries, and an observation holds the write lock only to insert the keys of one
-//! application (re-sorting the key groups it joins). An observation older than the newest one
-//! held also rebuilds the component links, which costs O(history); a service that observes in
-//! submission order never pays it.
+//! The embeddable scorer, [`Scorer`]: one application at a time, for a screening service.
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -96,8 +80,23 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// Scores one application at a time with a model package against a history it keeps current.
-/// See the [module docs](self).
+/// The embeddable scorer: one application at a time, for a screening service.
+///
+/// A [`Scorer`] holds a verified model package, its engine and a history
+/// ([`HistorySnapshot`]). [`Scorer::score`] computes the application's features with the one
+/// feature pipeline (the same values as a batch run over the same history), its calibrated
+/// probability, band and reason codes, exactly as `appfraud score` does for the same row.
+/// [`Scorer::observe`] and [`Scorer::observe_label`] add to the history, so a long-running
+/// service keeps its point-in-time features current.
+///
+/// **Concurrency.** `Scorer` is `Send + Sync`: share it behind an `Arc`. The history sits
+/// behind a read–write lock. Everything that does not read the history (the questionable-value
+/// policy, step one of the pipeline: phone, email, resume signature, telemetry signals; the
+/// model; the reasons) runs outside it, so a score holds the read lock only for its history
+/// queries, and an observation holds the write lock only to insert the keys of one
+/// application (re-sorting the key groups it joins). An observation older than the newest one
+/// held also rebuilds the component links, which costs O(history); a service that observes in
+/// submission order never pays it.
 pub struct Scorer {
     package: ModelPackage,
     engine: BatchScorer,

@@ -39,6 +39,12 @@
 //!   whose frame has one row per input application, in input order: probability, band, reasons,
 //!   model id, and an `error` for a row that could not be scored (never dropped).
 //!   [`write_scores`] writes it atomically.
+//! - **One application at a time.** [`Scorer`] holds a package and a history
+//!   ([`HistorySource`]), scores one application with the one feature pipeline and the batch
+//!   path's model and reasons ([`Score`]), and keeps the history current with
+//!   [`Scorer::observe`] and [`Scorer::observe_label`]; it is `Send + Sync`. The [`http`]
+//!   module (default feature `http`) serves it: `/v1` score, observe and labels, the Open
+//!   Inference Protocol v2 routes, Prometheus metrics and an OpenAPI document.
 //! - **Runtime.** [`OnnxRuntime`] finds the ONNX Runtime shared library (`ORT_DYLIB_PATH`,
 //!   else `.ort/` near the working directory, the executable or this checkout; the search is the
 //!   pure [`locate_onnx_runtime`]) and initialises it once per process, before ort is touched,
