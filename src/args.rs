@@ -88,3 +88,18 @@ impl From<ReasonsFor> for ReasonScope {
         }
     }
 }
+
+/// How applications are scored and explained: shared by `score` and `serve`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ScoringArgs {
+    /// Reason codes per application: the features that pushed its score up most, each with its
+    /// value, its contribution and a plain-English sentence for a reviewer.
+    #[arg(long, value_name = "K", default_value_t = 3)]
+    pub reasons: usize,
+    /// Which applications get reason codes: flagged (review and verify bands) or all.
+    #[arg(long, value_enum, default_value_t = ReasonsFor::Flagged)]
+    pub reasons_for: ReasonsFor,
+    /// Scoring engine.
+    #[arg(long, value_enum, default_value_t = Engine::Auto)]
+    pub engine: Engine,
+}

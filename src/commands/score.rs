@@ -8,7 +8,7 @@ use appfraud_serve::{ModelPackage, ScoreOptions, ScoreProgress};
 use chrono::NaiveDate;
 use clap::Args;
 
-use crate::args::{Engine, ReasonsFor, UsageError, date_micros, parse_date, require_parquet};
+use crate::args::{ScoringArgs, UsageError, date_micros, parse_date, require_parquet};
 use crate::report::{self, ProgressSlot, Reporter};
 
 /// Arguments of `appfraud score`.
@@ -39,16 +39,8 @@ pub struct ScoreArgs {
     /// history.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub since: Option<NaiveDate>,
-    /// Reason codes per application: the features that pushed its score up most, each with its
-    /// value, its contribution and a plain-English sentence for a reviewer.
-    #[arg(long, value_name = "K", default_value_t = 3)]
-    pub reasons: usize,
-    /// Which applications get reason codes: flagged (review and verify bands) or all.
-    #[arg(long, value_enum, default_value_t = ReasonsFor::Flagged)]
-    pub reasons_for: ReasonsFor,
-    /// Scoring engine.
-    #[arg(long, value_enum, default_value_t = Engine::Auto)]
-    pub engine: Engine,
+    #[command(flatten)]
+    pub scoring: ScoringArgs,
     /// A history snapshot (`appfraud snapshot build`): --data then holds only new rows, and
     /// only its applications are scored, with features computed against the snapshot's history
     /// plus the new rows (the same values as a full run over both). The file is not changed.
@@ -91,9 +83,9 @@ pub fn run(args: ScoreArgs, report: &Reporter) -> Result<()> {
     ));
     let options = ScoreOptions {
         since_micros: args.since.map(date_micros),
-        reasons: args.reasons,
-        reasons_for: args.reasons_for.into(),
-        engine: args.engine.into(),
+        reasons: args.scoring.reasons,
+        reasons_for: args.scoring.reasons_for.into(),
+        engine: args.scoring.engine.into(),
     };
     let bar = ProgressSlot::default();
     let on_progress = |p: ScoreProgress| match p {

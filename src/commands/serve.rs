@@ -14,7 +14,7 @@ use appfraud_serve::http::{Service, ServiceOptions};
 use appfraud_serve::{HistorySource, ModelPackage, Scorer, ScorerOptions};
 use clap::Args;
 
-use crate::args::{Engine, ReasonsFor, UsageError};
+use crate::args::{ScoringArgs, UsageError};
 use crate::report::Reporter;
 
 /// Arguments of `appfraud serve`.
@@ -39,15 +39,8 @@ pub struct ServeArgs {
     /// The model's name in the /v2/models/{name} routes (default: the manifest's model_id).
     #[arg(long, value_name = "NAME")]
     pub model_name: Option<String>,
-    /// Reason codes per application.
-    #[arg(long, value_name = "K", default_value_t = 3)]
-    pub reasons: usize,
-    /// Which applications get reason codes.
-    #[arg(long, value_enum, default_value_t = ReasonsFor::Flagged)]
-    pub reasons_for: ReasonsFor,
-    /// Scoring engine.
-    #[arg(long, value_enum, default_value_t = Engine::Auto)]
-    pub engine: Engine,
+    #[command(flatten)]
+    pub scoring: ScoringArgs,
     /// Largest request body accepted, in bytes (larger ones get 413).
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
     pub body_limit: usize,
@@ -164,9 +157,9 @@ fn load(args: &ServeArgs) -> Result<Scorer> {
         package,
         source,
         ScorerOptions {
-            reasons: args.reasons,
-            reasons_for: args.reasons_for.into(),
-            engine: args.engine.into(),
+            reasons: args.scoring.reasons,
+            reasons_for: args.scoring.reasons_for.into(),
+            engine: args.scoring.engine.into(),
         },
     )?)
 }

@@ -36,6 +36,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
+use appfraud_features::{ApplicationRecord, TelemetryRecord};
+
 use crate::{Scorer, ServeError};
 use metrics::Metrics;
 use wire::{ApplicationBody, InferRequest, LabelJson, ScoreJson};
@@ -309,19 +311,40 @@ fn reply(result: Result<Response, Refusal>) -> Response {
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// The scorer and the parsed application of a `/v1/score` or `/v1/observe` request.
+type ApplicationRequest = (Arc<Scorer>, ApplicationRecord, Vec<TelemetryRecord>);
+
+fn application_request(
+    service: &Service,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<ApplicationRequest, Refusal> {
+    let scorer = Arc::clone(service.loaded()?);
+    let (app, telemetry) = parsed::<ApplicationBody>(body)?.into_records();
+    Ok((scorer, app, telemetry))
+}
+
+/// Runs a scorer call on the blocking pool and answers with its value as JSON.
+async fn answer<T, J: serde::Serialize>(
+    work: impl FnOnce() -> Result<T, ServeError> + Send + 'static,
+    json: impl FnOnce(T) -> J,
+) -> Result<Response, Refusal>
+where
+    T: Send + 'static,
+{
+    match blocking(work).await? {
+        Ok(value) => Ok(Json(json(value)).into_response()),
+        Err(e) => Err(scorer_error(&e)),
+    }
+}
+
 async fn score(
     State(service): State<Arc<Service>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     reply(
         async {
-            let scorer = Arc::clone(service.loaded()?);
-            let (app, telemetry) = parsed::<ApplicationBody>(body)?.into_records();
-            let scored = blocking(move || scorer.score(&app, &telemetry)).await?;
-            match scored {
-                Ok(s) => Ok(Json(ScoreJson::from(s)).into_response()),
-                Err(e) => Err(scorer_error(&e)),
-            }
+            let (scorer, app, telemetry) = application_request(&service, body)?;
+            answer(move || scorer.score(&app, &telemetry), ScoreJson::from).await
         }
         .await,
     )
@@ -333,24 +356,22 @@ async fn observe(
 ) -> Response {
     reply(
         async {
-            let scorer = Arc::clone(service.loaded()?);
-            let (app, telemetry) = parsed::<ApplicationBody>(body)?.into_records();
+            let (scorer, app, telemetry) = application_request(&service, body)?;
             let id = app.application_id.clone();
-            let observed = blocking(move || {
-                scorer
-                    .observe(&app, &telemetry)
-                    .map(|q| (q, scorer.history_len()))
-            })
-            .await?;
-            match observed {
-                Ok((questionable, history)) => Ok(Json(json!({
-                    "application_id": id,
-                    "history": history,
-                    "questionable": wire::questionable(&questionable),
-                }))
-                .into_response()),
-                Err(e) => Err(scorer_error(&e)),
-            }
+            answer(
+                move || {
+                    let questionable = scorer.observe(&app, &telemetry)?;
+                    Ok((questionable, scorer.history_len()))
+                },
+                |(questionable, history)| {
+                    json!({
+                        "application_id": id,
+                        "history": history,
+                        "questionable": wire::questionable(&questionable),
+                    })
+                },
+            )
+            .await
         }
         .await,
     )
