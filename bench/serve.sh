@@ -31,7 +31,7 @@ if [ ! -f "$snapshot" ]; then
   "$bin" --quiet snapshot build --data "$cut/history" --out "$snapshot"
 fi
 echo "== embedded Scorer"
-cargo bench --quiet --workspace --bench scorer_latency -- models/baseline "$snapshot" "$cut/new" 5000
+cargo bench --quiet --workspace --bench scorer_latency -- "$root/models/baseline" "$snapshot" "$cut/new" 5000
 
 echo "== appfraud serve --snapshot"
 port=$((20000 + RANDOM % 20000))

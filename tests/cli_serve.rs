@@ -1,7 +1,7 @@
 //! `appfraud serve` as a process: it listens at once, turns ready once loaded, refuses a
 //! missing history with exit code 2, and on SIGTERM during load finishes every request it
 //! accepted: the number of requests the server says it answered equals the number of replies
-//! the clients received, every one of them a 200.
+//! the clients received, every one of them a 200; and its log shows nothing the clients sent.
 
 mod common;
 
@@ -136,6 +136,19 @@ fn sigterm_during_load_loses_no_accepted_request() {
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).expect("stderr");
     assert!(status.success(), "serve exits 0 on SIGTERM: {rest}");
+    // Its log holds nothing a client sent: no email, name, phone or address.
+    for personal in [
+        "@example.org",
+        "Test Applicant",
+        "415 555",
+        "8.8.8.8",
+        "load-",
+    ] {
+        assert!(
+            !rest.contains(personal),
+            "the log shows {personal:?}: {rest}"
+        );
+    }
     let served: u64 = rest
         .lines()
         .find_map(|l| {
