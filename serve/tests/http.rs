@@ -420,3 +420,46 @@ fn concurrent_requests_get_the_same_answers_as_sequential_ones() {
         assert_eq!(reply, sequential[i], "application {i}");
     }
 }
+
+#[test]
+fn hostile_bodies_get_4xx_and_the_server_stays_up() {
+    let (server, scorer) = start();
+    let c = client();
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let deep_object = format!("{}1{}", "{\"a\":".repeat(5_000), "}".repeat(5_000));
+    let hostile: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        b"null".to_vec(),
+        b"\"text\"".to_vec(),
+        b"{\"application\": null}".to_vec(),
+        b"{\"application\": {}, \"telemetry\": {}}".to_vec(),
+        b"{\"application\": {\"application_id\": \"a\"}} trailing".to_vec(),
+        b"{\"inputs\": [{\"name\": \"features\", \"shape\": [-1, 3], \"datatype\": \"FP32\", \"data\": []}]}".to_vec(),
+        b"{\"inputs\": [{\"name\": \"features\", \"shape\": [9223372036854775807, 110], \"datatype\": \"FP32\", \"data\": [1]}]}".to_vec(),
+        b"{\"inputs\": [{\"name\": \"features\", \"shape\": [1, 110], \"datatype\": \"FP32\", \"data\": [1e400]}]}".to_vec(),
+        deep.into_bytes(),
+        deep_object.into_bytes(),
+        vec![0xff, 0xfe, 0x00, 0x7b],
+        "{\"application\": {\"application_id\": \"\u{1F600}\", \"submitted_at\": \"9999999-01-01T00:00:00Z\"}}"
+            .as_bytes()
+            .to_vec(),
+    ];
+    let name = scorer.model_id();
+    for route in [
+        "/v1/score".to_owned(),
+        "/v1/observe".to_owned(),
+        "/v1/labels".to_owned(),
+        format!("/v2/models/{name}/infer"),
+    ] {
+        for body in &hostile {
+            let (status, reply) = post_bytes(&c, &format!("{}{route}", server.base), body);
+            assert!(
+                (400..500).contains(&status),
+                "{route} answered {status} to {:?}: {reply}",
+                String::from_utf8_lossy(&body[..body.len().min(80)])
+            );
+            assert!(reply["error"].is_string(), "{reply}");
+        }
+    }
+    assert_eq!(get(&c, &format!("{}/v2/health/live", server.base)).0, 200);
+}

@@ -547,13 +547,13 @@ fn infer_rows(request: &InferRequest, f: usize) -> Result<(Vec<f32>, usize), (St
     };
     let mut rows = Vec::with_capacity(n.saturating_mul(f).min(1 << 24));
     flatten(&input.data, &mut rows).map_err(|m| ("inputs[0].data".to_owned(), m))?;
-    if rows.len() != n * f {
+    if n.checked_mul(f) != Some(rows.len()) {
         return Err((
             "inputs[0].data".into(),
             format!(
                 "{} values for shape [{n}, {f}], which needs {}",
                 rows.len(),
-                n * f
+                n.saturating_mul(f)
             ),
         ));
     }
