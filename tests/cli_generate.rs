@@ -292,11 +292,14 @@ fn generate_help_lists_every_parameter_with_its_default_and_range() {
 fn subcommands_not_built_yet_are_not_offered() {
     let out = run(&["--help"]);
     let help = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        help.contains("generate") && help.contains("score") && help.contains("demo"),
-        "{help}"
-    );
-    for absent in ["serve", "drift"] {
+    for offered in ["generate", "score", "serve", "demo"] {
+        assert!(
+            help.lines().any(|l| l.trim_start().starts_with(offered)),
+            "{offered} not offered:
+{help}"
+        );
+    }
+    for absent in ["drift"] {
         assert!(
             !help.lines().any(|l| l.trim_start().starts_with(absent)),
             "{absent} offered:\n{help}"
