@@ -356,21 +356,11 @@ impl HistoryIndex {
             self.add_memberships(slot, &s.keys, s.event_at);
         }
         let app_node = self.app_node[slot as usize];
-        let nodes: Vec<u32> = self.row_nodes(&app.row).collect();
-        let in_order = self
-            .links
-            .last()
-            .is_none_or(|last| last.0 <= app.submitted_at);
-        for node in nodes {
-            let link = (app.submitted_at, app_node, node);
-            self.links.push(link);
-            if in_order {
-                self.union.union(link.1, link.2, link.0);
-            }
-        }
-        if !in_order {
-            self.rebuild_union();
-        }
+        let links: Vec<(i64, u32, u32)> = self
+            .row_nodes(&app.row)
+            .map(|node| (app.submitted_at, app_node, node))
+            .collect();
+        self.add_links(links);
         slot
     }
 
@@ -441,20 +431,32 @@ impl HistoryIndex {
                     .map(|node| (app.submitted_at, app_node, node)),
             );
         }
+        self.add_links(links);
+    }
+
+    /// Adds component links, in any time order. Links no older than the newest held are simply
+    /// applied. Older ones undo the unions made after the oldest new link's time (the
+    /// union–find's journal), then apply the new links and the undone ones in time order: the
+    /// cost is that of the links after that time, not of the whole history.
+    fn add_links(&mut self, mut links: Vec<(i64, u32, u32)>) {
         links.sort_unstable();
-        let in_order = match (self.links.last(), links.first()) {
-            (Some(last), Some(next)) => last.0 <= next.0,
-            _ => true,
+        let Some(&(from, _, _)) = links.first() else {
+            return;
         };
-        if in_order {
-            for &(time, a, b) in &links {
-                self.union.union(a, b, time);
-            }
-            self.links.extend(links);
-        } else {
-            self.links.extend(links);
-            self.rebuild_union();
+        // Links at `from` itself may stay: the order of links of one time does not matter.
+        let start = self.links.partition_point(|l| l.0 <= from);
+        let mut redo = self.links.split_off(start);
+        if !redo.is_empty() {
+            self.union.rollback_after(from);
+            // Both are sorted by time: merge them.
+            redo.extend(links);
+            redo.sort_by_key(|l| l.0);
+            links = redo;
         }
+        for &(time, a, b) in &links {
+            self.union.union(a, b, time);
+        }
+        self.links.extend(links);
     }
 
     /// [`add_memberships`](Self::add_memberships) without keeping the group sorted and counted:
@@ -795,7 +797,9 @@ fn group_stats(
 
 /// A union–find that remembers when each link appeared, so "the component of `x` at time `t`"
 /// can be asked for any `t`. Union by size, no path compression (that would rewrite history);
-/// depth stays O(log n). Links must be added in time order.
+/// depth stays O(log n). Links must be added in time order; [`TimedUnionFind::rollback_after`]
+/// undoes the unions after a time, so that older links can be added, then the undone ones
+/// again.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct TimedUnionFind {
     parent: Vec<u32>,
@@ -806,6 +810,22 @@ struct TimedUnionFind {
     initial_apps: Vec<u32>,
     /// Per root: (time, applications from that time on), sorted.
     history: Vec<Vec<(i64, u32)>>,
+    /// Every union made, in the order made (so by time): what undoing it needs.
+    journal: Vec<Union>,
+}
+
+/// One union of a [`TimedUnionFind`]: `small` was linked under its parent at `time`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct Union {
+    time: i64,
+    small: u32,
+    /// The applications the parent's last history entry held before the union when the union
+    /// changed that entry (same time); [`Union::PUSHED`] when it pushed a new entry.
+    replaced: u32,
+}
+
+impl Union {
+    const PUSHED: u32 = u32::MAX;
 }
 
 impl TimedUnionFind {
@@ -829,6 +849,30 @@ impl TimedUnionFind {
         self.apps.copy_from_slice(&self.initial_apps);
         for h in &mut self.history {
             h.clear();
+        }
+        self.journal.clear();
+    }
+
+    /// Undoes every union made after `time`, newest first: the structure is then the one the
+    /// links up to `time` alone make.
+    fn rollback_after(&mut self, time: i64) {
+        while let Some(&u) = self.journal.last() {
+            if u.time <= time {
+                break;
+            }
+            self.journal.pop();
+            let small = u.small as usize;
+            let big = self.parent[small] as usize;
+            self.parent[small] = u.small;
+            self.linked_at[small] = i64::MAX;
+            self.size[big] -= self.size[small];
+            self.apps[big] -= self.apps[small];
+            let h = &mut self.history[big];
+            if u.replaced == Union::PUSHED {
+                h.pop();
+            } else if let Some(last) = h.last_mut() {
+                last.1 = u.replaced;
+            }
         }
     }
 
@@ -878,10 +922,18 @@ impl TimedUnionFind {
         self.apps[big as usize] += self.apps[small as usize];
         let apps = self.apps[big as usize];
         let h = &mut self.history[big as usize];
-        match h.last_mut() {
-            Some(last) if last.0 == time => last.1 = apps,
-            _ => h.push((time, apps)),
-        }
+        let replaced = match h.last_mut() {
+            Some(last) if last.0 == time => std::mem::replace(&mut last.1, apps),
+            _ => {
+                h.push((time, apps));
+                Union::PUSHED
+            }
+        };
+        self.journal.push(Union {
+            time,
+            small,
+            replaced,
+        });
     }
 }
 
