@@ -5,7 +5,8 @@
 //! - `score` with reasons for flagged applications (the default), and for every application;
 //! - `score` while another thread observes new applications (readers against the writer);
 //! - `observe` (its write-lock section included), in submission order and out of it (each
-//!   application older than the newest held, which rebuilds the component links).
+//!   application older than the newest held, which undoes and redoes the component links
+//!   made after its time).
 //!
 //! The queried applications are those of NEW_DIR, which the history does not hold (the
 //! night's directory of `bench/nightly.sh`): each is scored as a new applicant would be.
@@ -74,8 +75,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             report("score, while another thread observes", &scorer, micros);
             report("observe (write lock included)", &scorer, observe);
             // Out of submission order: each observed application is older than the one before
-            // (the first half of the directory, newest first), so each rebuilds the component
-            // links, which is O(history).
+            // (the first half of the directory, newest first), so each undoes and redoes the
+            // component links made after its time.
             let mut older: Vec<&StoredApplication> = half.iter().take(20).collect();
             older.sort_by_key(|a| std::cmp::Reverse(a.application.submitted_at));
             let mut micros = Vec::new();

@@ -95,8 +95,8 @@ thread_local! {
 /// model; the reasons) runs outside it, so a score holds the read lock only for its history
 /// queries, and an observation holds the write lock only to insert the keys of one
 /// application (re-sorting the key groups it joins). An observation older than the newest one
-/// held also rebuilds the component links, which costs O(history); a service that observes in
-/// submission order never pays it.
+/// held also undoes and redoes the component links made after its time, which costs the links
+/// since then (a few for an application that arrives a little late), not the history.
 pub struct Scorer {
     package: ModelPackage,
     engine: BatchScorer,

@@ -5,8 +5,9 @@
 //! **What is O(history) and what is O(batch).** Loading a snapshot reads and decodes the whole
 //! history (its size on disk is about that of the index in memory). Extending it with a data
 //! directory of new rows, and computing their features, costs O(new rows) plus a re-sort and
-//! recount of each key group the new rows touch (and one rebuild of the component links when
-//! new rows predate held ones); the held rows are never recomputed.
+//! recount of each key group the new rows touch (and, when new rows predate held ones, undoing
+//! and redoing the component links made after the oldest of them); the held rows are never
+//! recomputed.
 
 mod file;
 
