@@ -82,7 +82,7 @@ pub use history::index::{
 pub use history::keys::{EntityKeys, KeyKind, normalize_address, normalize_email};
 pub use ingest::{
     IngestReport, Policy, RawFrames, RecordIssue, ValueIssue, read_data_dir, read_generic_table,
-    read_table, record_issues,
+    read_table, record_issues, telemetry_issues,
 };
 pub use pipeline::batch::{
     DirProgress, FeatureFrame, FeatureOptions, Stage, StoredApplication, build_feature_frame,

@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use appfraud_core::{Band, ReasonCode};
 use appfraud_features::{
     ApplicationRecord, HistorySnapshot, PreparedApplication, RecordIssue, References,
-    SnapshotScratch, TelemetryRecord, record_issues,
+    SnapshotScratch, TelemetryRecord, record_issues, telemetry_issues,
 };
 
 use crate::batch::{contract_violation, required_features};
@@ -283,8 +283,7 @@ impl Scorer {
         telemetry: &[TelemetryRecord],
     ) -> Result<Vec<RecordIssue>, ServeError> {
         let mut samples = telemetry.to_vec();
-        let mut none = ApplicationRecord::default();
-        let questionable = record_issues(&mut none, &mut samples);
+        let questionable = telemetry_issues(&mut samples);
         let views: Vec<_> = samples.iter().map(TelemetryRecord::view).collect();
         self.write()
             .append_telemetry(application_id, &views)

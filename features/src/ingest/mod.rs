@@ -11,7 +11,7 @@ use crate::IngestError;
 mod csv;
 mod policy;
 
-pub use policy::{IngestReport, Policy, RecordIssue, ValueIssue, record_issues};
+pub use policy::{IngestReport, Policy, RecordIssue, ValueIssue, record_issues, telemetry_issues};
 
 /// The validated tables of a data directory, restricted to the contract's columns in contract
 /// order (extra columns are ignored, as `docs/input-contract.md` says).

@@ -170,6 +170,15 @@ fn year_of(micros: i64) -> Option<i32> {
     DateTime::from_timestamp_micros(micros).map(|d| d.year())
 }
 
+/// Sets `v` to `None` when it holds a value `bad` refuses; whether it did.
+fn clear<T: Copy>(v: &mut Option<T>, bad: impl Fn(T) -> bool) -> bool {
+    let hit = v.is_some_and(bad);
+    if hit {
+        *v = None;
+    }
+    hit
+}
+
 /// One questionable value of one application or telemetry sample, found by [`record_issues`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordIssue {
@@ -201,13 +210,6 @@ pub fn record_issues(
             issue,
         });
     };
-    fn clear<T: Copy>(v: &mut Option<T>, bad: impl Fn(T) -> bool) -> bool {
-        let hit = v.is_some_and(bad);
-        if hit {
-            *v = None;
-        }
-        hit
-    }
     let submitted = app.submitted_at;
     if clear(&mut app.years_experience, bad_years_experience) {
         app_issue("years_experience", YEARS_EXPERIENCE);
@@ -240,6 +242,15 @@ pub fn record_issues(
         app.ip = None;
         app_issue("ip", NOT_AN_IP);
     }
+    found.extend(telemetry_issues(telemetry));
+    found
+}
+
+/// [`record_issues`] for telemetry samples alone (later sessions of an application already
+/// held).
+pub fn telemetry_issues(telemetry: &mut [crate::TelemetryRecord]) -> Vec<RecordIssue> {
+    use rules::*;
+    let mut found = Vec::new();
     for (i, t) in telemetry.iter_mut().enumerate() {
         let mut issue = |column, issue| {
             found.push(RecordIssue {
@@ -501,4 +512,81 @@ pub(super) fn apply(
         drop_rows(lab, &unknown)?;
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ApplicationRecord, TelemetryRecord};
+
+    /// Each row of the policy table that applies to one application, against values chosen on
+    /// both sides of its bound: the bad ones are cleared and listed, the good ones kept.
+    #[test]
+    fn a_record_gets_the_policy_table() {
+        // 2026-03-01T00:00:00Z, in µs.
+        let submitted = 1_772_323_200_000_000;
+        let mut app = ApplicationRecord {
+            submitted_at: submitted,
+            years_experience: Some(71.0),
+            graduation_year: Some(2037),
+            browser_tz_offset_min: Some(841),
+            profile_created_at: Some(submitted + 1),
+            profile_prev_activity_at: Some(submitted),
+            profile_recent_edits: Some(-1),
+            profile_connections: Some(0),
+            ip: Some("10.0.0.256".into()),
+            ..ApplicationRecord::default()
+        };
+        let mut telemetry = vec![
+            TelemetryRecord {
+                input_lag_ms: Some(f32::NAN),
+                typing_interval_ms: Some(0.0),
+                tz_offset_min: Some(-720),
+                ip: Some(" 2001:db8::1 ".into()),
+                ..TelemetryRecord::default()
+            },
+            TelemetryRecord {
+                input_lag_ms: Some(-0.5),
+                tz_offset_min: Some(-721),
+                ip: Some("unknown".into()),
+                ..TelemetryRecord::default()
+            },
+        ];
+        let found: Vec<(&str, &str, Option<usize>)> = record_issues(&mut app, &mut telemetry)
+            .iter()
+            .map(|i| (i.table, i.column, i.sample))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("applications", "years_experience", None),
+                ("applications", "graduation_year", None),
+                ("applications", "browser_tz_offset_min", None),
+                ("applications", "profile_created_at", None),
+                ("applications", "profile_recent_edits", None),
+                ("applications", "ip", None),
+                ("telemetry", "input_lag_ms", Some(0)),
+                ("telemetry", "input_lag_ms", Some(1)),
+                ("telemetry", "tz_offset_min", Some(1)),
+                ("telemetry", "ip", Some(1)),
+            ]
+        );
+        // 2036 is 10 years after 2026: kept; equal to submission: kept; zero: kept.
+        assert_eq!(app.years_experience, None);
+        assert_eq!(app.graduation_year, None);
+        assert_eq!(app.profile_prev_activity_at, Some(submitted));
+        assert_eq!(app.profile_connections, Some(0));
+        assert_eq!(telemetry[0].typing_interval_ms, Some(0.0));
+        assert_eq!(telemetry[0].tz_offset_min, Some(-720));
+        assert_eq!(telemetry[0].ip.as_deref(), Some(" 2001:db8::1 "));
+        assert_eq!(telemetry[1].ip, None);
+        let mut kept = ApplicationRecord {
+            submitted_at: submitted,
+            graduation_year: Some(2036),
+            years_experience: Some(70.0),
+            ..ApplicationRecord::default()
+        };
+        assert!(record_issues(&mut kept, &mut []).is_empty());
+        assert_eq!(kept.graduation_year, Some(2036));
+    }
 }
