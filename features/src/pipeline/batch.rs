@@ -12,7 +12,7 @@ use super::catalog::{CATALOG, RowSignals, feature_set, write_row};
 use super::columns::{ApplicationColumns, TelemetryBySlot, id_map, labels_by_slot};
 use super::own::{OwnRow, OwnScratch, ReferenceSources, References, own_signals};
 use super::record::{ApplicationRecord, TelemetryRecord};
-use crate::history::documents::{DocumentIndex, DocumentQueryScratch};
+use crate::history::documents::{DocumentIndex, DocumentQueryScratch, HeldPositions};
 use crate::history::index::{HistoryIndex, HistoryQuery, SampleKeys, Slot};
 use crate::ingest::{IngestReport, RawFrames, read_data_dir};
 use crate::reference::institutions::HighRiskInstitutions;
@@ -148,16 +148,21 @@ impl History {
 
     /// [`row_signals`](Self::row_signals) of the application held at `slot` with exactly the
     /// telemetry it is held with (the batch path; new rows of a snapshot extension): its
-    /// history groups come from its memberships instead of key lookups.
+    /// history groups come from its memberships instead of key lookups, and its resume's
+    /// buckets from `positions` when given (taken after the last insert).
     pub(crate) fn held_row_signals(
         &self,
         own: &OwnRow,
         slot: Slot,
+        positions: Option<&HeldPositions>,
         scratch: &mut DocumentQueryScratch,
     ) -> RowSignals {
-        let documents = own.resume.as_ref().map(|sig| {
-            self.documents
-                .query_with(sig, own.keys.submitted_at, own.keys.identity, scratch)
+        let (t, identity) = (own.keys.submitted_at, own.keys.identity);
+        let documents = own.resume.as_ref().map(|sig| match positions {
+            Some(positions) => self
+                .documents
+                .query_held(positions, slot, sig, t, identity, scratch),
+            None => self.documents.query_with(sig, t, identity, scratch),
         });
         RowSignals {
             own: own.signals,
@@ -204,7 +209,7 @@ pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, Fe
     let slot_of = id_map(cols.ids());
     let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, n)?;
     let labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
-    let own = own_rows(&cols, &|i| telemetry.of(i), refs);
+    let own = own_rows(&cols, &telemetry, refs);
     Ok(Prepared {
         ids: cols.ids().iter().map(|s| (*s).to_owned()).collect(),
         submitted_at: own.iter().map(|o| o.keys.submitted_at).collect(),
@@ -213,17 +218,22 @@ pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, Fe
     })
 }
 
-/// Step one for every row of `cols`, row `i` with telemetry `telemetry(i)`, in parallel.
+/// Step one for every row of `cols`, row `i` with the telemetry of slot `i`, in parallel. Each
+/// worker builds one application's samples at a time into its own buffer.
 pub(crate) fn own_rows<'a>(
     cols: &ApplicationColumns<'a>,
-    telemetry: &(dyn Fn(usize) -> &'a [TelemetrySample<'a>] + Sync),
+    telemetry: &TelemetryBySlot<'a>,
     refs: &References,
 ) -> Vec<OwnRow> {
     (0..cols.len())
         .into_par_iter()
-        .map_init(OwnScratch::default, |scratch, i| {
-            own_signals(&cols.row(i), telemetry(i), refs, scratch)
-        })
+        .map_init(
+            || (OwnScratch::default(), Vec::<TelemetrySample<'a>>::new()),
+            |(scratch, samples), i| {
+                telemetry.samples_into(i, samples);
+                own_signals(&cols.row(i), samples, refs, scratch)
+            },
+        )
         .collect()
 }
 
@@ -264,9 +274,10 @@ fn frame_of_prepared(
         .iter()
         .map(|&i| history.entities.cluster(i as Slot))
         .collect();
+    let positions = history.documents.held_positions();
     let frame = feature_columns(&ids, times, |k, scratch| {
         let i = selected[k];
-        history.held_row_signals(&prepared.own[i], i as Slot, scratch)
+        history.held_row_signals(&prepared.own[i], i as Slot, Some(&positions), scratch)
     })?;
     Ok(FeatureFrame {
         frame,
@@ -438,7 +449,11 @@ pub fn stored_applications(raw: &RawFrames) -> Result<Vec<StoredApplication>, Fe
     let mut out: Vec<StoredApplication> = (0..n)
         .map(|i| StoredApplication {
             application: cols.row(i).into(),
-            telemetry: telemetry.of(i).iter().map(|s| (*s).into()).collect(),
+            telemetry: telemetry
+                .samples_of(i)
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             labels: Vec::new(),
         })
         .collect();

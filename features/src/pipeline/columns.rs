@@ -149,12 +149,94 @@ impl<'a> ApplicationColumns<'a> {
     }
 }
 
-/// The `telemetry` table as samples grouped by application slot (slots follow the row order
-/// of `applications`). Samples of unknown applications are left out, as ingest's policy
-/// says (and counts).
+/// Random access by row into a column that may span many chunks (one per Parquet row group or
+/// CSV batch): the chunks' arrays and the row at which each starts.
+struct RowAccess<'a, T: PolarsDataType> {
+    arrays: Vec<&'a T::Array>,
+    /// `starts[c]` is the first row of chunk `c`; one more entry holds the length.
+    starts: Vec<usize>,
+}
+
+impl<'a, T: PolarsDataType> RowAccess<'a, T> {
+    fn new(ca: &'a ChunkedArray<T>) -> Self {
+        let arrays: Vec<&'a T::Array> = ca.downcast_iter().collect();
+        let mut starts = Vec::with_capacity(arrays.len() + 1);
+        starts.push(0);
+        for len in ca.chunk_lengths() {
+            starts.push(starts.last().copied().unwrap_or(0) + len);
+        }
+        RowAccess { arrays, starts }
+    }
+
+    /// The value of `row` (`None` = null); `row` must be below the column's length.
+    #[inline]
+    fn get(&self, row: usize) -> Option<T::Physical<'a>> {
+        let chunk = if self.arrays.len() == 1 {
+            0
+        } else {
+            self.starts.partition_point(|&s| s <= row) - 1
+        };
+        self.arrays[chunk].get(row - self.starts[chunk])
+    }
+}
+
+/// The columns of the `telemetry` table that samples are read from.
+struct TelemetryColumns<'a> {
+    session: RowAccess<'a, StringType>,
+    event_at: RowAccess<'a, Int64Type>,
+    ip: RowAccess<'a, StringType>,
+    device: RowAccess<'a, StringType>,
+    tz: RowAccess<'a, Int32Type>,
+    lag: RowAccess<'a, Float32Type>,
+    typing: RowAccess<'a, Float32Type>,
+    tool: RowAccess<'a, StringType>,
+    vm: RowAccess<'a, BooleanType>,
+    screen: RowAccess<'a, StringType>,
+}
+
+impl<'a> TelemetryColumns<'a> {
+    fn new(df: &'a DataFrame) -> PolarsResult<Self> {
+        let column = |name: &str| df.column(name).map(Column::as_materialized_series);
+        Ok(TelemetryColumns {
+            session: RowAccess::new(column("session_id")?.str()?),
+            event_at: RowAccess::new(column("event_at")?.datetime()?.physical()),
+            ip: RowAccess::new(column("ip")?.str()?),
+            device: RowAccess::new(column("device_id")?.str()?),
+            tz: RowAccess::new(column("tz_offset_min")?.i32()?),
+            lag: RowAccess::new(column("input_lag_ms")?.f32()?),
+            typing: RowAccess::new(column("typing_interval_ms")?.f32()?),
+            tool: RowAccess::new(column("remote_tool")?.str()?),
+            vm: RowAccess::new(column("is_virtual_machine")?.bool()?),
+            screen: RowAccess::new(column("screen")?.str()?),
+        })
+    }
+
+    fn sample(&self, row: usize) -> TelemetrySample<'a> {
+        TelemetrySample {
+            session_id: self.session.get(row).unwrap_or_default(),
+            event_at_micros: self.event_at.get(row).unwrap_or_default(),
+            ip: self.ip.get(row),
+            device_id: self.device.get(row),
+            tz_offset_min: self.tz.get(row),
+            input_lag_ms: self.lag.get(row),
+            typing_interval_ms: self.typing.get(row),
+            remote_tool: self.tool.get(row),
+            is_virtual_machine: self.vm.get(row),
+            screen: self.screen.get(row),
+        }
+    }
+}
+
+/// The `telemetry` table grouped by application slot (slots follow the row order of
+/// `applications`), read lazily: it holds the table's row numbers in slot order, 4 bytes per
+/// row, and builds an application's samples from the table only when asked
+/// ([`samples_into`](Self::samples_into)), so millions of samples are never materialised at
+/// once. Samples of unknown applications are left out, as ingest's policy says (and counts).
 pub(crate) struct TelemetryBySlot<'a> {
-    samples: Vec<TelemetrySample<'a>>,
-    /// `samples[offsets[slot]..offsets[slot + 1]]` belong to `slot`.
+    columns: Option<TelemetryColumns<'a>>,
+    /// Telemetry row numbers, grouped by slot, in file order within a slot.
+    rows: Vec<u32>,
+    /// `rows[offsets[slot]..offsets[slot + 1]]` belong to `slot`.
     offsets: Vec<usize>,
 }
 
@@ -166,77 +248,72 @@ impl<'a> TelemetryBySlot<'a> {
     ) -> PolarsResult<Self> {
         let Some(df) = df else {
             return Ok(TelemetryBySlot {
-                samples: Vec::new(),
+                columns: None,
+                rows: Vec::new(),
                 offsets: vec![0; slots + 1],
             });
         };
-        // Millions of rows: the columns are read out on every core.
-        let (mut app, mut session, mut event_at, mut ip) = (None, None, None, None);
-        let (mut device, mut tz, mut lag, mut typing) = (None, None, None, None);
-        let (mut tool, mut vm, mut screen) = (None, None, None);
-        rayon::scope(|s| {
-            s.spawn(|_| app = Some(required(df, "application_id")));
-            s.spawn(|_| session = Some(required(df, "session_id")));
-            s.spawn(|_| event_at = Some(micros(df, "event_at")));
-            s.spawn(|_| ip = Some(strs(df, "ip")));
-            s.spawn(|_| device = Some(strs(df, "device_id")));
-            s.spawn(|_| tz = Some(i32s(df, "tz_offset_min")));
-            s.spawn(|_| lag = Some(f32s(df, "input_lag_ms")));
-            s.spawn(|_| typing = Some(f32s(df, "typing_interval_ms")));
-            s.spawn(|_| tool = Some(strs(df, "remote_tool")));
-            s.spawn(|_| {
-                vm = Some(
-                    df.column("is_virtual_machine")
-                        .and_then(|c| Ok(c.bool()?.iter().collect::<Vec<Option<bool>>>())),
-                )
-            });
-            s.spawn(|_| screen = Some(strs(df, "screen")));
-        });
-        let done = |what: &str| PolarsError::ComputeError(format!("{what} was not read").into());
-        let app = app.ok_or_else(|| done("application_id"))??;
-        let session = session.ok_or_else(|| done("session_id"))??;
-        let event_at = event_at.ok_or_else(|| done("event_at"))??;
-        let ip = ip.ok_or_else(|| done("ip"))??;
-        let device = device.ok_or_else(|| done("device_id"))??;
-        let tz = tz.ok_or_else(|| done("tz_offset_min"))??;
-        let lag = lag.ok_or_else(|| done("input_lag_ms"))??;
-        let typing = typing.ok_or_else(|| done("typing_interval_ms"))??;
-        let tool = tool.ok_or_else(|| done("remote_tool"))??;
-        let vm = vm.ok_or_else(|| done("is_virtual_machine"))??;
-        let screen = screen.ok_or_else(|| done("screen"))??;
-
+        if u32::try_from(df.height()).is_err() {
+            polars_bail!(ComputeError: "the telemetry table has {} rows, more than 2^32", df.height());
+        }
+        let columns = TelemetryColumns::new(df)?;
+        // The slot of each row (`u32::MAX` = unknown application), chunk by chunk on every core.
+        let apps = df.column("application_id")?.str()?;
+        let per_chunk: Vec<Vec<u32>> = apps
+            .downcast_iter()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|arr| {
+                arr.iter()
+                    .map(|a| a.and_then(|a| slot_of.get(a).copied()).unwrap_or(u32::MAX))
+                    .collect()
+            })
+            .collect();
         // Counting sort by slot, keeping file order within an application.
-        let row_slot: Vec<Option<u32>> = app.par_iter().map(|a| slot_of.get(a).copied()).collect();
         let mut offsets = vec![0usize; slots + 1];
-        for s in row_slot.iter().flatten() {
-            offsets[*s as usize + 1] += 1;
+        for &s in per_chunk.iter().flatten() {
+            if s != u32::MAX {
+                offsets[s as usize + 1] += 1;
+            }
         }
         for i in 0..slots {
             offsets[i + 1] += offsets[i];
         }
         let mut next = offsets.clone();
-        let mut samples = vec![TelemetrySample::default(); offsets[slots]];
-        for (row, slot) in row_slot.iter().enumerate() {
-            let Some(slot) = slot else { continue };
-            samples[next[*slot as usize]] = TelemetrySample {
-                session_id: session[row],
-                event_at_micros: event_at[row].unwrap_or_default(),
-                ip: ip[row],
-                device_id: device[row],
-                tz_offset_min: tz[row],
-                input_lag_ms: lag[row],
-                typing_interval_ms: typing[row],
-                remote_tool: tool[row],
-                is_virtual_machine: vm[row],
-                screen: screen[row],
-            };
-            next[*slot as usize] += 1;
+        let mut rows = vec![0u32; offsets[slots]];
+        for (row, &s) in per_chunk.iter().flatten().enumerate() {
+            if s != u32::MAX {
+                rows[next[s as usize]] = row as u32;
+                next[s as usize] += 1;
+            }
         }
-        Ok(TelemetryBySlot { samples, offsets })
+        Ok(TelemetryBySlot {
+            columns: Some(columns),
+            rows,
+            offsets,
+        })
     }
 
-    pub(crate) fn of(&self, slot: usize) -> &[TelemetrySample<'a>] {
-        &self.samples[self.offsets[slot]..self.offsets[slot + 1]]
+    /// Number of samples of `slot`.
+    pub(crate) fn len_of(&self, slot: usize) -> usize {
+        self.offsets[slot + 1] - self.offsets[slot]
+    }
+
+    /// Replaces the contents of `out` with the samples of `slot`, in file order.
+    pub(crate) fn samples_into(&self, slot: usize, out: &mut Vec<TelemetrySample<'a>>) {
+        out.clear();
+        if let Some(columns) = &self.columns {
+            let rows = &self.rows[self.offsets[slot]..self.offsets[slot + 1]];
+            out.extend(rows.iter().map(|&row| columns.sample(row as usize)));
+        }
+    }
+
+    /// The samples of `slot`, in file order (allocates; see
+    /// [`samples_into`](Self::samples_into)).
+    pub(crate) fn samples_of(&self, slot: usize) -> Vec<TelemetrySample<'a>> {
+        let mut out = Vec::with_capacity(self.len_of(slot));
+        self.samples_into(slot, &mut out);
+        out
     }
 }
 

@@ -200,7 +200,7 @@ pub fn own_signals(
     // Most samples of one application repeat its IP and device: keep the earliest sample of
     // each distinct key combination, which is all the history reads (first appearances).
     let mut sample_keys: Vec<SampleKeys> = samples.iter().filter_map(sample_keys).collect();
-    sample_keys.sort_unstable_by_key(|s| (s.keys.keys, s.event_at));
+    sample_keys.sort_unstable_by_key(|s| (s.keys, s.event_at));
     sample_keys.dedup_by(|later, first| later.keys == first.keys);
     let resume = app
         .resume_text

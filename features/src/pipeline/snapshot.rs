@@ -518,19 +518,21 @@ impl HistorySnapshot {
         for label in &mut labels {
             label.0 = global(label.0);
         }
-        let own = own_rows(&cols, &|i| telemetry.of(i), &refs);
+        let own = own_rows(&cols, &telemetry, &refs);
 
         progress(Stage::History);
-        let held_telemetry_rows = (n..n + held.len()).map(|k| telemetry.of(k).len()).sum();
+        let held_telemetry_rows = (n..n + held.len()).map(|k| telemetry.len_of(k)).sum();
         let samples: Vec<(Slot, SampleKeys)> = own
             .iter()
             .enumerate()
             .flat_map(|(i, o)| o.sample_keys.iter().map(move |s| ((base + i) as Slot, *s)))
             .chain(held.iter().enumerate().flat_map(|(k, &slot)| {
                 telemetry
-                    .of(n + k)
+                    .samples_of(n + k)
                     .iter()
                     .filter_map(sample_keys)
+                    .collect::<Vec<_>>()
+                    .into_iter()
                     .map(move |s| (slot, s))
             }))
             .collect();
@@ -592,7 +594,7 @@ impl HistorySnapshot {
         let frame = feature_columns(&ids, times, |k, scratch| {
             let i = selected[k];
             self.history
-                .held_row_signals(&extension.own[i], extension.slots[i], scratch)
+                .held_row_signals(&extension.own[i], extension.slots[i], None, scratch)
         })?;
         Ok(FeatureFrame {
             frame,

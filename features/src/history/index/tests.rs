@@ -8,9 +8,9 @@ const DAY: i64 = MICROS_PER_DAY;
 
 fn keys(address: Option<u64>, device: Option<u64>, email: u64) -> EntityKeys {
     let mut k = EntityKeys::default();
-    k.keys[KeyKind::Address.index()] = address;
-    k.keys[KeyKind::Device.index()] = device;
-    k.keys[KeyKind::Email.index()] = Some(email);
+    k.set(KeyKind::Address, address);
+    k.set(KeyKind::Device, device);
+    k.set(KeyKind::Email, Some(email));
     k
 }
 
@@ -100,7 +100,7 @@ fn own_rows_are_subtracted_and_new_applications_match() {
     let dev = Some(0xD);
     let apps = [app(5, None, None, 1), app(3, None, dev, 2)];
     let mut sample_keys = EntityKeys::default();
-    sample_keys.keys[KeyKind::Device.index()] = dev;
+    sample_keys.set(KeyKind::Device, dev);
     let sample = SampleKeys {
         event_at: DAY,
         keys: sample_keys,
@@ -194,8 +194,8 @@ fn application_keys(days: std::ops::Range<i64>) -> impl Strategy<Value = Applica
         .prop_map(move |(day, identity, address, device, ip, phone)| {
             let identity = 100 + identity;
             let mut k = keys(address, device, identity);
-            k.keys[KeyKind::Ip.index()] = ip;
-            k.keys[KeyKind::Phone.index()] = phone;
+            k.set(KeyKind::Ip, ip);
+            k.set(KeyKind::Phone, phone);
             ApplicationKeys {
                 submitted_at: day * DAY,
                 identity,
@@ -217,8 +217,8 @@ fn label_draw() -> impl Strategy<Value = (usize, i64, bool)> {
 
 fn sample_keys(at: i64, device: Option<u64>, ip: Option<u64>) -> SampleKeys {
     let mut k = EntityKeys::default();
-    k.keys[KeyKind::Device.index()] = device;
-    k.keys[KeyKind::Ip.index()] = ip;
+    k.set(KeyKind::Device, device);
+    k.set(KeyKind::Ip, ip);
     SampleKeys {
         event_at: at,
         keys: k,
