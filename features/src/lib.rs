@@ -79,14 +79,17 @@ pub use history::documents::{
 pub use history::index::{
     HistoryIndex, HistoryQuery, HistorySignals, KeyStats, MICROS_PER_DAY, WINDOWS_DAYS,
 };
-pub use history::keys::{EntityKeys, KeyKind, normalize_address, normalize_email};
+pub use history::keys::{
+    EntityKeys, KeyKind, SampleEntityKeys, normalize_address, normalize_email,
+};
 pub use ingest::{
     IngestReport, Policy, RawFrames, RecordIssue, ValueIssue, read_data_dir, read_generic_table,
     read_table, record_issues, telemetry_issues,
 };
 pub use pipeline::batch::{
-    DirProgress, FeatureFrame, FeatureOptions, Stage, StoredApplication, build_feature_frame,
-    features_from_data_dir, stored_applications, write_feature_frame, write_parquet_atomically,
+    DirProgress, FeatureFrame, FeatureOptions, Stage, StoredApplication, WrittenFeatures,
+    build_feature_frame, features_from_data_dir, stored_applications, write_feature_frame,
+    write_features_from_data_dir, write_parquet_atomically,
 };
 pub use pipeline::catalog::{self as catalog, feature_set};
 pub use pipeline::own::{ReferenceSources, References};

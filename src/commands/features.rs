@@ -40,15 +40,24 @@ pub fn run(args: FeaturesArgs, report: &Reporter) -> Result<()> {
         since_micros: args.since.map(date_micros),
     };
     let progress = |p: DirProgress<'_>| report::dir_progress(report, p);
-    let mut frame = match &args.snapshot {
-        None => appfraud_features::features_from_data_dir(&args.data, options, &progress)?,
-        Some(path) => {
-            let mut history = report::load_snapshot(report, path)?;
-            report.step(format!("reading {}", args.data.display()));
-            let added = history.extend_from_data_dir(&args.data, &progress)?;
-            history.features_of(&added, options, &|stage| report.step(stage.describe()))?
-        }
+    let Some(path) = &args.snapshot else {
+        // Rows are written as they are computed, in blocks: the whole frame is never held.
+        let written = appfraud_features::write_features_from_data_dir(
+            &args.data, options, &args.out, &progress,
+        )?;
+        report.step(format!(
+            "wrote {} rows x {} features (feature set {}) to {}",
+            written.rows,
+            written.feature_set.len(),
+            &written.feature_set.hash().as_str()[..12],
+            args.out.display()
+        ));
+        return Ok(());
     };
+    let mut history = report::load_snapshot(report, path)?;
+    report.step(format!("reading {}", args.data.display()));
+    let added = history.extend_from_data_dir(&args.data, &progress)?;
+    let mut frame = history.features_of(&added, options, &|stage| report.step(stage.describe()))?;
     report.step(format!(
         "writing {} rows x {} features (feature set {})",
         frame.frame.height(),

@@ -37,7 +37,7 @@ use std::collections::{HashMap, HashSet};
 use rayon::slice::ParallelSliceMut;
 use serde::{Deserialize, Serialize};
 
-use super::keys::{EntityKeys, Key, KeyKind};
+use super::keys::{EntityKeys, Key, KeyKind, SampleEntityKeys};
 
 pub use appfraud_core::primitives::MICROS_PER_DAY;
 
@@ -57,7 +57,7 @@ pub struct SampleKeys {
     /// When the sample was taken, in microseconds since the Unix epoch (UTC).
     pub event_at: i64,
     /// The sample's keys (IP, IP network and device only).
-    pub keys: EntityKeys,
+    pub keys: SampleEntityKeys,
 }
 
 /// What the history needs to know about one application.
@@ -263,7 +263,7 @@ impl HistoryIndex {
         }
         for &(slot, s) in samples {
             if (slot as usize) < n {
-                push_keys(&mut raw, &s.keys, s.event_at, slot);
+                push_keys(&mut raw, &s.keys.to_entity_keys(), s.event_at, slot);
             }
         }
         raw.par_sort_unstable();
@@ -353,7 +353,7 @@ impl HistoryIndex {
         self.app_node.push(node);
         self.add_memberships(slot, &app.row, app.submitted_at);
         for s in samples {
-            self.add_memberships(slot, &s.keys, s.event_at);
+            self.add_memberships(slot, &s.keys.to_entity_keys(), s.event_at);
         }
         let app_node = self.app_node[slot as usize];
         let links: Vec<(i64, u32, u32)> = self
@@ -409,7 +409,12 @@ impl HistoryIndex {
         }
         for &(slot, s) in samples {
             if (slot as usize) < n {
-                self.add_memberships_deferred(slot, &s.keys, s.event_at, &mut dirty);
+                self.add_memberships_deferred(
+                    slot,
+                    &s.keys.to_entity_keys(),
+                    s.event_at,
+                    &mut dirty,
+                );
             }
         }
         for &slot in &labeled {
@@ -523,7 +528,7 @@ impl HistoryIndex {
     pub fn push_samples(&mut self, slot: Slot, samples: &[SampleKeys]) {
         if (slot as usize) < self.apps.len() {
             for s in samples {
-                self.add_memberships(slot, &s.keys, s.event_at);
+                self.add_memberships(slot, &s.keys.to_entity_keys(), s.event_at);
             }
         }
     }

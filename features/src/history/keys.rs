@@ -153,6 +153,43 @@ impl EntityKeys {
     }
 }
 
+/// The keys a telemetry sample can have (IP, IP network, device) in 24 bytes: a history holds
+/// millions of samples, and the other three kinds of [`EntityKeys`] are always empty for them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SampleEntityKeys {
+    /// IP, IP network and device, in [`SampleEntityKeys::KINDS`] order.
+    keys: [Option<std::num::NonZeroU64>; 3],
+}
+
+impl SampleEntityKeys {
+    /// The kinds a sample can have, in storage order.
+    pub const KINDS: [KeyKind; 3] = [KeyKind::Ip, KeyKind::IpNetwork, KeyKind::Device];
+
+    /// The key of `kind`; always `None` for a kind samples do not have.
+    pub fn get(&self, kind: KeyKind) -> Option<Key> {
+        let at = Self::KINDS.iter().position(|&k| k == kind)?;
+        self.keys[at].map(std::num::NonZeroU64::get)
+    }
+
+    /// The same keys as [`EntityKeys`].
+    pub fn to_entity_keys(&self) -> EntityKeys {
+        let mut keys = EntityKeys::default();
+        for (kind, key) in Self::KINDS.iter().zip(&self.keys) {
+            keys.keys[kind.index()] = *key;
+        }
+        keys
+    }
+}
+
+/// Keeps the sample kinds of `keys` (IP, IP network, device) and drops the others.
+impl From<EntityKeys> for SampleEntityKeys {
+    fn from(keys: EntityKeys) -> Self {
+        SampleEntityKeys {
+            keys: Self::KINDS.map(|kind| keys.keys[kind.index()]),
+        }
+    }
+}
+
 /// The identity of an application: its normalised email ([`normalize_email`]), hashed.
 pub fn identity_key(email: &str) -> Option<Key> {
     let normalized = normalize_email(email)?;
@@ -404,6 +441,37 @@ mod tests {
         assert!(g1.get(KeyKind::IpNetwork).is_some());
         assert_eq!(g1.get(KeyKind::IpNetwork), g2.get(KeyKind::IpNetwork));
         assert_ne!(g1.get(KeyKind::IpNetwork), g3.get(KeyKind::IpNetwork));
+    }
+
+    /// A sample's compact keys hold exactly the sample kinds of the full keys: `get` and the
+    /// round trip agree with `EntityKeys` (the reference) kind by kind, and the kinds a sample
+    /// cannot have are dropped.
+    #[test]
+    fn sample_keys_keep_exactly_the_sample_kinds() {
+        let sample = EntityKeys::of_sample(Some("24.0.0.10"), Some("Dev-1"));
+        assert!(sample.get(KeyKind::Ip).is_some() && sample.get(KeyKind::Device).is_some());
+        let compact = SampleEntityKeys::from(sample);
+        assert_eq!(compact.to_entity_keys(), sample);
+        for kind in KeyKind::ALL {
+            assert_eq!(compact.get(kind), sample.get(kind), "{kind:?}");
+        }
+        let row = EntityKeys::of_application(
+            Some("1 Main St"),
+            Some("24.0.0.10"),
+            None,
+            Some("+1 415 555 0100"),
+            None,
+            "a@b.example",
+        );
+        let kept = SampleEntityKeys::from(row).to_entity_keys();
+        for kind in KeyKind::ALL {
+            let expected = SampleEntityKeys::KINDS
+                .contains(&kind)
+                .then(|| row.get(kind))
+                .flatten();
+            assert_eq!(kept.get(kind), expected, "{kind:?}");
+        }
+        assert!(row.get(KeyKind::Address).is_some() && kept.get(KeyKind::Address).is_none());
     }
 
     #[test]

@@ -12,7 +12,9 @@ use super::catalog::{CATALOG, RowSignals, feature_set, write_row};
 use super::columns::{ApplicationColumns, TelemetryBySlot, id_map, labels_by_slot};
 use super::own::{OwnRow, OwnScratch, ReferenceSources, References, own_signals};
 use super::record::{ApplicationRecord, TelemetryRecord};
-use crate::history::documents::{DocumentIndex, DocumentQueryScratch, HeldPositions};
+use crate::history::documents::{
+    DocumentIndex, DocumentQueryScratch, HeldPositions, ResumeSignature,
+};
 use crate::history::index::{HistoryIndex, HistoryQuery, SampleKeys, Slot};
 use crate::ingest::{IngestReport, RawFrames, read_data_dir};
 use crate::reference::institutions::HighRiskInstitutions;
@@ -120,22 +122,34 @@ pub(crate) struct History {
 }
 
 impl History {
-    /// Builds the history over the own rows of all applications (slot = position).
-    pub(crate) fn build(own: &[OwnRow], labels: &[(Slot, i64, bool)]) -> History {
+    /// Builds the history over the own rows of all applications (slot = position). The
+    /// rows' sample keys and resume signatures move into the indexes (the rows keep their
+    /// signals and keys): a held row's queries read them there
+    /// ([`held_row_signals`](Self::held_row_signals) with positions), so they are not held
+    /// twice.
+    pub(crate) fn build(own: &mut [OwnRow], labels: &[(Slot, i64, bool)]) -> History {
         let keys: Vec<_> = own.iter().map(|o| o.keys).collect();
-        let samples: Vec<(Slot, SampleKeys)> = own
-            .iter()
-            .enumerate()
-            .flat_map(|(slot, o)| o.sample_keys.iter().map(move |s| (slot as Slot, *s)))
-            .collect();
+        let mut samples: Vec<(Slot, SampleKeys)> =
+            Vec::with_capacity(own.iter().map(|o| o.sample_keys.len()).sum());
+        let mut resumes: Vec<(Slot, ResumeSignature)> = Vec::new();
+        for (slot, o) in own.iter_mut().enumerate() {
+            let slot = slot as Slot;
+            samples.extend(
+                std::mem::take(&mut o.sample_keys)
+                    .into_iter()
+                    .map(|s| (slot, s)),
+            );
+            if let Some(sig) = o.resume.take() {
+                resumes.push((slot, sig));
+            }
+        }
         let (entities, documents) = rayon::join(
             || HistoryIndex::build(&keys, &samples, labels),
             || {
                 let mut documents = DocumentIndex::new();
-                for (slot, o) in own.iter().enumerate() {
-                    if let Some(sig) = &o.resume {
-                        documents.insert(slot as u32, o.keys.submitted_at, o.keys.identity, sig);
-                    }
+                for (slot, sig) in &resumes {
+                    let k = &keys[*slot as usize];
+                    documents.insert(*slot, k.submitted_at, k.identity, sig);
                 }
                 documents
             },
@@ -158,12 +172,15 @@ impl History {
         scratch: &mut DocumentQueryScratch,
     ) -> RowSignals {
         let (t, identity) = (own.keys.submitted_at, own.keys.identity);
-        let documents = own.resume.as_ref().map(|sig| match positions {
+        let documents = match positions {
             Some(positions) => self
                 .documents
-                .query_held(positions, slot, sig, t, identity, scratch),
-            None => self.documents.query_with(sig, t, identity, scratch),
-        });
+                .query_held(positions, slot, t, identity, scratch),
+            None => own
+                .resume
+                .as_ref()
+                .map(|sig| self.documents.query_with(sig, t, identity, scratch)),
+        };
         RowSignals {
             own: own.signals,
             history: self.entities.query_held(slot),
@@ -253,37 +270,152 @@ pub fn build_feature_frame(
 
 /// Steps two and three of [`build_feature_frame`], once the tables are no longer needed.
 fn frame_of_prepared(
-    prepared: Prepared,
+    mut prepared: Prepared,
     report: IngestReport,
     options: FeatureOptions,
     progress: &dyn Fn(Stage),
 ) -> Result<FeatureFrame, FeatureError> {
-    progress(Stage::History);
-    let history = History::build(&prepared.own, &prepared.labels);
-    progress(Stage::Features);
-    let selected: Vec<usize> = (0..prepared.own.len())
-        .filter(|&i| {
-            options
-                .since_micros
-                .is_none_or(|since| prepared.submitted_at[i] >= since)
-        })
-        .collect();
-    let ids: Vec<&str> = selected.iter().map(|&i| prepared.ids[i].as_str()).collect();
-    let times: Vec<i64> = selected.iter().map(|&i| prepared.submitted_at[i]).collect();
-    let clusters = selected
+    let plan = RowPlan::new(&mut prepared, options, progress);
+    let clusters = plan
+        .selected
         .iter()
-        .map(|&i| history.entities.cluster(i as Slot))
+        .map(|&i| plan.history.entities.cluster(i as Slot))
         .collect();
-    let positions = history.documents.held_positions();
-    let frame = feature_columns(&ids, times, |k, scratch| {
-        let i = selected[k];
-        history.held_row_signals(&prepared.own[i], i as Slot, Some(&positions), scratch)
-    })?;
+    let frame = plan.columns(&prepared, &plan.selected)?;
     Ok(FeatureFrame {
         frame,
         feature_set: feature_set(),
         report,
         clusters,
+    })
+}
+
+/// Step two done (the history built over every own row), with the rows to write.
+struct RowPlan {
+    history: History,
+    positions: HeldPositions,
+    /// The positions of the applications that get a row, in input order.
+    selected: Vec<usize>,
+}
+
+impl RowPlan {
+    fn new(prepared: &mut Prepared, options: FeatureOptions, progress: &dyn Fn(Stage)) -> Self {
+        progress(Stage::History);
+        let history = History::build(&mut prepared.own, &prepared.labels);
+        progress(Stage::Features);
+        let selected = (0..prepared.own.len())
+            .filter(|&i| {
+                options
+                    .since_micros
+                    .is_none_or(|since| prepared.submitted_at[i] >= since)
+            })
+            .collect();
+        let positions = history.documents.held_positions();
+        RowPlan {
+            history,
+            positions,
+            selected,
+        }
+    }
+
+    /// The feature frame of the applications at positions `rows`.
+    fn columns(&self, prepared: &Prepared, rows: &[usize]) -> Result<DataFrame, FeatureError> {
+        let ids: Vec<&str> = rows.iter().map(|&i| prepared.ids[i].as_str()).collect();
+        let times: Vec<i64> = rows.iter().map(|&i| prepared.submitted_at[i]).collect();
+        feature_columns(&ids, times, |k, scratch| {
+            let i = rows[k];
+            self.history.held_row_signals(
+                &prepared.own[i],
+                i as Slot,
+                Some(&self.positions),
+                scratch,
+            )
+        })
+    }
+}
+
+/// Rows per Parquet row group when features are written as they are computed
+/// ([`write_features_from_data_dir`]): 110 columns of 64Ki rows are 28 MiB of values.
+const WRITE_BLOCK_ROWS: usize = 1 << 16;
+
+/// What [`write_features_from_data_dir`] wrote.
+#[derive(Debug, Clone)]
+pub struct WrittenFeatures {
+    /// Rows written.
+    pub rows: usize,
+    /// The features of the file's columns, in column order.
+    pub feature_set: FeatureSet,
+    /// What ingest found questionable in the input.
+    pub report: IngestReport,
+}
+
+/// [`features_from_data_dir`] written straight to the Parquet file `out`, block by block as
+/// rows are computed, so the whole frame is never held: one row group per 65,536 rows. The
+/// values are those of [`features_from_data_dir`], bit for bit. The file is written
+/// atomically, as [`write_feature_frame`] does.
+///
+/// # Errors
+///
+/// Those of [`features_from_data_dir`], and [`FeatureError::Write`] naming `out`.
+pub fn write_features_from_data_dir(
+    dir: &Path,
+    options: FeatureOptions,
+    out: &Path,
+    progress: &dyn Fn(DirProgress<'_>),
+) -> Result<WrittenFeatures, FeatureError> {
+    write_features_in_blocks(dir, options, out, progress, WRITE_BLOCK_ROWS)
+}
+
+/// [`write_features_from_data_dir`] with `block_rows` rows per row group.
+fn write_features_in_blocks(
+    dir: &Path,
+    options: FeatureOptions,
+    out: &Path,
+    progress: &dyn Fn(DirProgress<'_>),
+    block_rows: usize,
+) -> Result<WrittenFeatures, FeatureError> {
+    let (raw, refs) = read_inputs(dir, progress)?;
+    let stage = |stage| progress(DirProgress::Stage(stage));
+    stage(Stage::OwnSignals);
+    let mut prepared = prepare(&raw, &refs)?;
+    let report = raw.report.clone();
+    drop(raw);
+    let plan = RowPlan::new(&mut prepared, options, &stage);
+    let write_error = |reason: String| FeatureError::Write {
+        file: out.to_path_buf(),
+        reason,
+    };
+    let mut failure = None;
+    write_atomically(out, |file| {
+        let mut empty = plan
+            .columns(&prepared, &[])
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        if plan.selected.is_empty() {
+            return ParquetWriter::new(file)
+                .finish(&mut empty)
+                .map(drop)
+                .map_err(std::io::Error::other);
+        }
+        let mut writer = ParquetWriter::new(file)
+            .batched(empty.schema())
+            .map_err(std::io::Error::other)?;
+        for rows in plan.selected.chunks(block_rows) {
+            let block = plan.columns(&prepared, rows).map_err(|e| {
+                failure = Some(e);
+                std::io::Error::other("feature rows failed")
+            })?;
+            writer.write_batch(&block).map_err(std::io::Error::other)?;
+        }
+        writer.finish().map(drop).map_err(std::io::Error::other)
+    })
+    .map_err(|e| match failure.take() {
+        Some(e) => e,
+        None => write_error(e.to_string()),
+    })?;
+    Ok(WrittenFeatures {
+        rows: plan.selected.len(),
+        feature_set: feature_set(),
+        report,
     })
 }
 
@@ -405,6 +537,20 @@ pub fn write_feature_frame(frame: &mut DataFrame, path: &Path) -> Result<(), Fea
 ///
 /// The I/O or Parquet encoding error, as an [`std::io::Error`].
 pub fn write_parquet_atomically(frame: &mut DataFrame, path: &Path) -> std::io::Result<()> {
+    write_atomically(path, |file| {
+        ParquetWriter::new(file)
+            .finish(frame)
+            .map(drop)
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    })
+}
+
+/// Runs `write` on a temporary file in the directory of `path` (named after `path` and the
+/// process id) and renames it to `path` when `write` succeeds; otherwise removes it.
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -415,10 +561,8 @@ pub fn write_parquet_atomically(frame: &mut DataFrame, path: &Path) -> std::io::
         .to_string_lossy();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let file = std::fs::File::create(&tmp)?;
-        ParquetWriter::new(file)
-            .finish(frame)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let mut file = std::fs::File::create(&tmp)?;
+        write(&mut file)?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
@@ -461,4 +605,84 @@ pub fn stored_applications(raw: &RawFrames) -> Result<Vec<StoredApplication>, Fe
         out[slot as usize].labels.push((at, fraud));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_dir() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../notebooks-data/sample")
+    }
+
+    /// Every value of `a` and `b` equal, feature values bit for bit (`NaN` = missing included).
+    fn assert_bit_equal(a: &DataFrame, b: &DataFrame) {
+        assert_eq!(a.schema(), b.schema());
+        assert_eq!(a.height(), b.height());
+        for (x, y) in a.columns().iter().zip(b.columns()) {
+            if let (Ok(x), Ok(y)) = (x.f32(), y.f32()) {
+                let bits = |c: &Float32Chunked| -> Vec<Option<u32>> {
+                    c.iter().map(|v| v.map(f32::to_bits)).collect()
+                };
+                assert_eq!(bits(x), bits(y), "column {}", x.name());
+            } else {
+                assert!(x.equals_missing(y), "column {}", x.name());
+            }
+        }
+    }
+
+    fn read(path: &Path) -> DataFrame {
+        ParquetReader::new(std::fs::File::open(path).expect("written"))
+            .finish()
+            .expect("readable")
+    }
+
+    /// The block-wise writer against the whole frame of the same directory (the reference):
+    /// 20,000 sample rows in blocks of 3,000 (the last one partial), a `--since` subset, and
+    /// no row at all.
+    #[test]
+    fn written_blocks_equal_the_whole_frame() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("features.parquet");
+        let since = crate::pipeline::batch::FeatureOptions {
+            since_micros: Some(1_740_000_000_000_000),
+        };
+        let never = FeatureOptions {
+            since_micros: Some(i64::MAX),
+        };
+        let mut heights = Vec::new();
+        for options in [FeatureOptions::default(), since, never] {
+            let whole = features_from_data_dir(&sample_dir(), options, &|_| {}).expect("frame");
+            let written = write_features_in_blocks(&sample_dir(), options, &out, &|_| {}, 3_000)
+                .expect("written");
+            assert_eq!(written.rows, whole.frame.height());
+            assert_eq!(written.feature_set, whole.feature_set);
+            assert_bit_equal(&read(&out), &whole.frame);
+            heights.push(written.rows);
+        }
+        assert_eq!(heights[0], 20_000);
+        assert!(heights[1] > 0 && heights[1] < heights[0], "{heights:?}");
+        assert_eq!(heights[2], 0);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("listable")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(
+            leftovers,
+            vec![std::ffi::OsString::from("features.parquet")]
+        );
+    }
+
+    /// A file that cannot be written is an error naming it, not a panic.
+    #[test]
+    fn an_unwritable_output_names_the_file() {
+        let out = Path::new("/nonexistent-directory/features.parquet");
+        let e =
+            write_features_from_data_dir(&sample_dir(), FeatureOptions::default(), out, &|_| {})
+                .expect_err("no such directory");
+        assert!(
+            matches!(&e, FeatureError::Write { file, .. } if file == out),
+            "{e}"
+        );
+    }
 }

@@ -24,10 +24,6 @@ pub(crate) fn id_map<'a>(ids: &[&'a str]) -> IdMap<'a> {
     map
 }
 
-fn strs<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<Option<&'a str>>> {
-    Ok(df.column(name)?.str()?.iter().collect())
-}
-
 fn required<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<&'a str>> {
     Ok(df
         .column(name)?
@@ -37,76 +33,84 @@ fn required<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<&'a str>> {
         .collect())
 }
 
-fn micros(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i64>>> {
-    let physical = df.column(name)?.to_physical_repr();
-    Ok(physical.i64()?.iter().collect())
-}
-
-fn i32s(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<i32>>> {
-    Ok(df.column(name)?.i32()?.iter().collect())
-}
-
-fn f32s(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<f32>>> {
-    Ok(df.column(name)?.f32()?.iter().collect())
-}
-
-/// The `applications` table as columns.
+/// The `applications` table, read row by row ([`row`](Self::row)) from the table itself: only
+/// the ids are copied out (for the id map), so no column is duplicated.
 pub(crate) struct ApplicationColumns<'a> {
     application_id: Vec<&'a str>,
-    submitted_at: Vec<Option<i64>>,
-    job_id: Vec<&'a str>,
-    full_name: Vec<&'a str>,
-    email: Vec<&'a str>,
-    phone: Vec<Option<&'a str>>,
-    claimed_country: Vec<&'a str>,
-    claimed_region: Vec<Option<&'a str>>,
-    claimed_city: Vec<Option<&'a str>>,
-    shipping_address: Vec<Option<&'a str>>,
-    ip: Vec<Option<&'a str>>,
-    device_id: Vec<Option<&'a str>>,
-    user_agent: Vec<Option<&'a str>>,
-    browser_tz_offset_min: Vec<Option<i32>>,
-    profile_url: Vec<Option<&'a str>>,
-    profile_created_at: Vec<Option<i64>>,
-    profile_prev_activity_at: Vec<Option<i64>>,
-    profile_recent_edits: Vec<Option<i32>>,
-    profile_connections: Vec<Option<i32>>,
-    institution: Vec<Option<&'a str>>,
-    degree: Vec<Option<&'a str>>,
-    major: Vec<Option<&'a str>>,
-    graduation_year: Vec<Option<i32>>,
-    years_experience: Vec<Option<f32>>,
-    resume_text: Vec<Option<&'a str>>,
+    submitted_at: RowAccess<'a, Int64Type>,
+    job_id: RowAccess<'a, StringType>,
+    full_name: RowAccess<'a, StringType>,
+    email: RowAccess<'a, StringType>,
+    phone: RowAccess<'a, StringType>,
+    claimed_country: RowAccess<'a, StringType>,
+    claimed_region: RowAccess<'a, StringType>,
+    claimed_city: RowAccess<'a, StringType>,
+    shipping_address: RowAccess<'a, StringType>,
+    ip: RowAccess<'a, StringType>,
+    device_id: RowAccess<'a, StringType>,
+    user_agent: RowAccess<'a, StringType>,
+    browser_tz_offset_min: RowAccess<'a, Int32Type>,
+    profile_url: RowAccess<'a, StringType>,
+    profile_created_at: RowAccess<'a, Int64Type>,
+    profile_prev_activity_at: RowAccess<'a, Int64Type>,
+    profile_recent_edits: RowAccess<'a, Int32Type>,
+    profile_connections: RowAccess<'a, Int32Type>,
+    institution: RowAccess<'a, StringType>,
+    degree: RowAccess<'a, StringType>,
+    major: RowAccess<'a, StringType>,
+    graduation_year: RowAccess<'a, Int32Type>,
+    years_experience: RowAccess<'a, Float32Type>,
+    resume_text: RowAccess<'a, StringType>,
+}
+
+fn series<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a Series> {
+    df.column(name).map(Column::as_materialized_series)
+}
+
+fn str_rows<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<RowAccess<'a, StringType>> {
+    Ok(RowAccess::new(series(df, name)?.str()?))
+}
+
+fn micros_rows<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<RowAccess<'a, Int64Type>> {
+    Ok(RowAccess::new(series(df, name)?.datetime()?.physical()))
+}
+
+fn i32_rows<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<RowAccess<'a, Int32Type>> {
+    Ok(RowAccess::new(series(df, name)?.i32()?))
+}
+
+fn f32_rows<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<RowAccess<'a, Float32Type>> {
+    Ok(RowAccess::new(series(df, name)?.f32()?))
 }
 
 impl<'a> ApplicationColumns<'a> {
     pub(crate) fn new(df: &'a DataFrame) -> PolarsResult<Self> {
         Ok(ApplicationColumns {
             application_id: required(df, "application_id")?,
-            submitted_at: micros(df, "submitted_at")?,
-            job_id: required(df, "job_id")?,
-            full_name: required(df, "full_name")?,
-            email: required(df, "email")?,
-            phone: strs(df, "phone")?,
-            claimed_country: required(df, "claimed_country")?,
-            claimed_region: strs(df, "claimed_region")?,
-            claimed_city: strs(df, "claimed_city")?,
-            shipping_address: strs(df, "shipping_address")?,
-            ip: strs(df, "ip")?,
-            device_id: strs(df, "device_id")?,
-            user_agent: strs(df, "user_agent")?,
-            browser_tz_offset_min: i32s(df, "browser_tz_offset_min")?,
-            profile_url: strs(df, "profile_url")?,
-            profile_created_at: micros(df, "profile_created_at")?,
-            profile_prev_activity_at: micros(df, "profile_prev_activity_at")?,
-            profile_recent_edits: i32s(df, "profile_recent_edits")?,
-            profile_connections: i32s(df, "profile_connections")?,
-            institution: strs(df, "institution")?,
-            degree: strs(df, "degree")?,
-            major: strs(df, "major")?,
-            graduation_year: i32s(df, "graduation_year")?,
-            years_experience: f32s(df, "years_experience")?,
-            resume_text: strs(df, "resume_text")?,
+            submitted_at: micros_rows(df, "submitted_at")?,
+            job_id: str_rows(df, "job_id")?,
+            full_name: str_rows(df, "full_name")?,
+            email: str_rows(df, "email")?,
+            phone: str_rows(df, "phone")?,
+            claimed_country: str_rows(df, "claimed_country")?,
+            claimed_region: str_rows(df, "claimed_region")?,
+            claimed_city: str_rows(df, "claimed_city")?,
+            shipping_address: str_rows(df, "shipping_address")?,
+            ip: str_rows(df, "ip")?,
+            device_id: str_rows(df, "device_id")?,
+            user_agent: str_rows(df, "user_agent")?,
+            browser_tz_offset_min: i32_rows(df, "browser_tz_offset_min")?,
+            profile_url: str_rows(df, "profile_url")?,
+            profile_created_at: micros_rows(df, "profile_created_at")?,
+            profile_prev_activity_at: micros_rows(df, "profile_prev_activity_at")?,
+            profile_recent_edits: i32_rows(df, "profile_recent_edits")?,
+            profile_connections: i32_rows(df, "profile_connections")?,
+            institution: str_rows(df, "institution")?,
+            degree: str_rows(df, "degree")?,
+            major: str_rows(df, "major")?,
+            graduation_year: i32_rows(df, "graduation_year")?,
+            years_experience: f32_rows(df, "years_experience")?,
+            resume_text: str_rows(df, "resume_text")?,
         })
     }
 
@@ -118,33 +122,34 @@ impl<'a> ApplicationColumns<'a> {
         &self.application_id
     }
 
+    /// Row `i`; required columns (never null after ingest) read as their value.
     pub(crate) fn row(&self, i: usize) -> Application<'a> {
         Application {
             application_id: self.application_id[i],
-            submitted_at: self.submitted_at[i].unwrap_or_default(),
-            job_id: self.job_id[i],
-            full_name: self.full_name[i],
-            email: self.email[i],
-            phone: self.phone[i],
-            claimed_country: self.claimed_country[i],
-            claimed_region: self.claimed_region[i],
-            claimed_city: self.claimed_city[i],
-            shipping_address: self.shipping_address[i],
-            ip: self.ip[i],
-            device_id: self.device_id[i],
-            user_agent: self.user_agent[i],
-            browser_tz_offset_min: self.browser_tz_offset_min[i],
-            profile_url: self.profile_url[i],
-            profile_created_at: self.profile_created_at[i],
-            profile_prev_activity_at: self.profile_prev_activity_at[i],
-            profile_recent_edits: self.profile_recent_edits[i],
-            profile_connections: self.profile_connections[i],
-            institution: self.institution[i],
-            degree: self.degree[i],
-            major: self.major[i],
-            graduation_year: self.graduation_year[i],
-            years_experience: self.years_experience[i],
-            resume_text: self.resume_text[i],
+            submitted_at: self.submitted_at.get(i).unwrap_or_default(),
+            job_id: self.job_id.get(i).unwrap_or_default(),
+            full_name: self.full_name.get(i).unwrap_or_default(),
+            email: self.email.get(i).unwrap_or_default(),
+            phone: self.phone.get(i),
+            claimed_country: self.claimed_country.get(i).unwrap_or_default(),
+            claimed_region: self.claimed_region.get(i),
+            claimed_city: self.claimed_city.get(i),
+            shipping_address: self.shipping_address.get(i),
+            ip: self.ip.get(i),
+            device_id: self.device_id.get(i),
+            user_agent: self.user_agent.get(i),
+            browser_tz_offset_min: self.browser_tz_offset_min.get(i),
+            profile_url: self.profile_url.get(i),
+            profile_created_at: self.profile_created_at.get(i),
+            profile_prev_activity_at: self.profile_prev_activity_at.get(i),
+            profile_recent_edits: self.profile_recent_edits.get(i),
+            profile_connections: self.profile_connections.get(i),
+            institution: self.institution.get(i),
+            degree: self.degree.get(i),
+            major: self.major.get(i),
+            graduation_year: self.graduation_year.get(i),
+            years_experience: self.years_experience.get(i),
+            resume_text: self.resume_text.get(i),
         }
     }
 }
@@ -196,18 +201,17 @@ struct TelemetryColumns<'a> {
 
 impl<'a> TelemetryColumns<'a> {
     fn new(df: &'a DataFrame) -> PolarsResult<Self> {
-        let column = |name: &str| df.column(name).map(Column::as_materialized_series);
         Ok(TelemetryColumns {
-            session: RowAccess::new(column("session_id")?.str()?),
-            event_at: RowAccess::new(column("event_at")?.datetime()?.physical()),
-            ip: RowAccess::new(column("ip")?.str()?),
-            device: RowAccess::new(column("device_id")?.str()?),
-            tz: RowAccess::new(column("tz_offset_min")?.i32()?),
-            lag: RowAccess::new(column("input_lag_ms")?.f32()?),
-            typing: RowAccess::new(column("typing_interval_ms")?.f32()?),
-            tool: RowAccess::new(column("remote_tool")?.str()?),
-            vm: RowAccess::new(column("is_virtual_machine")?.bool()?),
-            screen: RowAccess::new(column("screen")?.str()?),
+            session: str_rows(df, "session_id")?,
+            event_at: micros_rows(df, "event_at")?,
+            ip: str_rows(df, "ip")?,
+            device: str_rows(df, "device_id")?,
+            tz: i32_rows(df, "tz_offset_min")?,
+            lag: f32_rows(df, "input_lag_ms")?,
+            typing: f32_rows(df, "typing_interval_ms")?,
+            tool: str_rows(df, "remote_tool")?,
+            vm: RowAccess::new(series(df, "is_virtual_machine")?.bool()?),
+            screen: str_rows(df, "screen")?,
         })
     }
 
@@ -326,13 +330,13 @@ pub(crate) fn labels_by_slot(
     let Some(df) = df else {
         return Ok(Vec::new());
     };
-    let app = required(df, "application_id")?;
-    let at = micros(df, "labeled_at")?;
-    let fraud: Vec<Option<bool>> = df.column("is_fraud")?.bool()?.iter().collect();
+    let app = series(df, "application_id")?.str()?;
+    let at = series(df, "labeled_at")?.datetime()?.physical();
+    let fraud = series(df, "is_fraud")?.bool()?;
     Ok(app
         .iter()
-        .zip(at)
-        .zip(fraud)
-        .filter_map(|((a, at), f)| Some((*slot_of.get(a)?, at?, f?)))
+        .zip(at.iter())
+        .zip(fraud.iter())
+        .filter_map(|((a, at), f)| Some((*slot_of.get(a?)?, at?, f?)))
         .collect())
 }

@@ -133,7 +133,7 @@ pub fn sample_keys(sample: &TelemetrySample<'_>) -> Option<SampleKeys> {
     let keys = EntityKeys::of_sample(sample.ip, sample.device_id);
     (keys != EntityKeys::default()).then_some(SampleKeys {
         event_at: sample.event_at_micros,
-        keys,
+        keys: keys.into(),
     })
 }
 

@@ -164,7 +164,7 @@ impl HistorySnapshot {
     pub fn empty(refs: References) -> HistorySnapshot {
         HistorySnapshot {
             refs: Arc::new(refs),
-            history: History::build(&[], &[]),
+            history: History::build(&mut [], &[]),
             slot_of: HashMap::new(),
         }
     }
@@ -174,8 +174,8 @@ impl HistorySnapshot {
         Ok(HistorySnapshot::from_prepared(prepare(raw, &refs)?, refs))
     }
 
-    fn from_prepared(prepared: super::batch::Prepared, refs: References) -> HistorySnapshot {
-        let history = History::build(&prepared.own, &prepared.labels);
+    fn from_prepared(mut prepared: super::batch::Prepared, refs: References) -> HistorySnapshot {
+        let history = History::build(&mut prepared.own, &prepared.labels);
         let slot_of = prepared
             .ids
             .into_iter()

@@ -103,7 +103,7 @@ fn own_rows_are_subtracted_and_new_applications_match() {
     sample_keys.set(KeyKind::Device, dev);
     let sample = SampleKeys {
         event_at: DAY,
-        keys: sample_keys,
+        keys: sample_keys.into(),
     };
     let index = HistoryIndex::build(&apps, &[(0, sample)], &[(0, 0, true)]);
     let q = HistoryQuery {
@@ -221,7 +221,7 @@ fn sample_keys(at: i64, device: Option<u64>, ip: Option<u64>) -> SampleKeys {
     k.set(KeyKind::Ip, ip);
     SampleKeys {
         event_at: at,
-        keys: k,
+        keys: k.into(),
     }
 }
 
