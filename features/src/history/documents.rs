@@ -261,13 +261,41 @@ fn equal_slots(a: &ResumeSignature, b: &ResumeSignature) -> usize {
 
 /// Bit `i` set where slot `i` of the two signatures is equal: one pass over both, from which
 /// the similarity (its population count) and "shares a whole band" (four consecutive bits at a
-/// band boundary) both follow.
+/// band boundary) both follow. On x86-64 four slots at a time with SSE2 (part of the
+/// architecture's baseline), one compare and one move-mask each: the compiler turns the
+/// portable loop into several times as many instructions, and this runs for up to 512
+/// candidates per query.
+#[cfg(target_arch = "x86_64")]
 fn equal_mask(a: &ResumeSignature, b: &ResumeSignature) -> u64 {
+    use std::arch::x86_64::{_mm_castsi128_ps, _mm_cmpeq_epi32, _mm_loadu_si128, _mm_movemask_ps};
+    let mut mask = 0u64;
+    for (c, (x, y)) in a.0.chunks_exact(4).zip(b.0.chunks_exact(4)).enumerate() {
+        #[allow(unsafe_code)]
+        // SAFETY: SSE2 is enabled on every x86-64 target; each chunk is exactly four `u32`
+        // (16 bytes), what the unaligned loads read.
+        let bits = unsafe {
+            let x = _mm_loadu_si128(x.as_ptr().cast());
+            let y = _mm_loadu_si128(y.as_ptr().cast());
+            _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(x, y)))
+        };
+        mask |= u64::from(bits as u32) << (4 * c);
+    }
+    mask
+}
+
+/// [`equal_mask`] elsewhere, and its reference in tests.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn equal_mask_portable(a: &ResumeSignature, b: &ResumeSignature) -> u64 {
     let mut mask = 0u64;
     for (i, (x, y)) in a.0.iter().zip(&b.0).enumerate() {
         mask |= u64::from(x == y) << i;
     }
     mask
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn equal_mask(a: &ResumeSignature, b: &ResumeSignature) -> u64 {
+    equal_mask_portable(a, b)
 }
 
 /// The lowest bit of each band in a slot mask.
@@ -790,6 +818,7 @@ mod tests {
             let b = ResumeSignature(std::array::from_fn(|_| (rng.next_u64() % 2) as u32));
             let direct = (0..LSH_BANDS).any(|k| a.band(k) == b.band(k));
             assert_eq!(shares_a_band(equal_mask(&a, &b)), direct);
+            assert_eq!(equal_mask(&a, &b), equal_mask_portable(&a, &b));
             let equal = a.0.iter().zip(&b.0).filter(|(x, y)| x == y).count();
             assert_eq!(equal_slots(&a, &b), equal);
         }

@@ -10,12 +10,12 @@ use rayon::prelude::*;
 
 use super::catalog::{CATALOG, RowSignals, feature_set, write_row};
 use super::columns::{ApplicationColumns, TelemetryBySlot, id_map, labels_by_slot};
-use super::own::{OwnRow, OwnScratch, ReferenceSources, References, own_signals};
+use super::own::{OwnRow, OwnScratch, OwnSignals, ReferenceSources, References, own_signals};
 use super::record::{ApplicationRecord, TelemetryRecord};
 use crate::history::documents::{
     DocumentIndex, DocumentQueryScratch, HeldPositions, ResumeSignature,
 };
-use crate::history::index::{HistoryIndex, HistoryQuery, SampleKeys, Slot};
+use crate::history::index::{ApplicationKeys, HistoryIndex, HistoryQuery, SampleKeys, Slot};
 use crate::ingest::{IngestReport, RawFrames, read_data_dir};
 use crate::reference::institutions::HighRiskInstitutions;
 use crate::reference::ip_ranges::IpRangeTable;
@@ -122,34 +122,30 @@ pub(crate) struct History {
 }
 
 impl History {
-    /// Builds the history over the own rows of all applications (slot = position). The
-    /// rows' sample keys and resume signatures move into the indexes (the rows keep their
-    /// signals and keys): a held row's queries read them there
-    /// ([`held_row_signals`](Self::held_row_signals) with positions), so they are not held
-    /// twice.
-    pub(crate) fn build(own: &mut [OwnRow], labels: &[(Slot, i64, bool)]) -> History {
-        let keys: Vec<_> = own.iter().map(|o| o.keys).collect();
+    /// Builds the history over the own rows of all applications (slot = position): their keys
+    /// from `held`, and the sample keys and resume signatures of `extras`, which move into the
+    /// indexes (a held row's queries read them there, with
+    /// [`held_row_signals`](Self::held_row_signals) and positions).
+    pub(crate) fn build(
+        held: &[HeldOwn],
+        extras: Vec<OwnExtras>,
+        labels: &[(Slot, i64, bool)],
+    ) -> History {
+        let keys: Vec<_> = held.iter().map(|o| o.keys).collect();
         let mut samples: Vec<(Slot, SampleKeys)> =
-            Vec::with_capacity(own.iter().map(|o| o.sample_keys.len()).sum());
-        let mut resumes: Vec<(Slot, ResumeSignature)> = Vec::new();
-        for (slot, o) in own.iter_mut().enumerate() {
-            let slot = slot as Slot;
-            samples.extend(
-                std::mem::take(&mut o.sample_keys)
-                    .into_iter()
-                    .map(|s| (slot, s)),
-            );
-            if let Some(sig) = o.resume.take() {
-                resumes.push((slot, sig));
-            }
+            Vec::with_capacity(extras.iter().map(|o| o.sample_keys.len()).sum());
+        for (slot, o) in extras.iter().enumerate() {
+            samples.extend(o.sample_keys.iter().map(|s| (slot as Slot, *s)));
         }
         let (entities, documents) = rayon::join(
             || HistoryIndex::build(&keys, &samples, labels),
             || {
                 let mut documents = DocumentIndex::new();
-                for (slot, sig) in &resumes {
-                    let k = &keys[*slot as usize];
-                    documents.insert(*slot, k.submitted_at, k.identity, sig);
+                for (slot, o) in extras.iter().enumerate() {
+                    if let Some(sig) = &o.resume {
+                        let k = &keys[slot];
+                        documents.insert(slot as Slot, k.submitted_at, k.identity, sig);
+                    }
                 }
                 documents
             },
@@ -163,23 +159,22 @@ impl History {
     /// [`row_signals`](Self::row_signals) of the application held at `slot` with exactly the
     /// telemetry it is held with (the batch path; new rows of a snapshot extension): its
     /// history groups come from its memberships instead of key lookups, and its resume's
-    /// buckets from `positions` when given (taken after the last insert).
+    /// near duplicates as `resume` says.
     pub(crate) fn held_row_signals(
         &self,
-        own: &OwnRow,
+        own: &HeldOwn,
         slot: Slot,
-        positions: Option<&HeldPositions>,
+        resume: HeldResume<'_>,
         scratch: &mut DocumentQueryScratch,
     ) -> RowSignals {
         let (t, identity) = (own.keys.submitted_at, own.keys.identity);
-        let documents = match positions {
-            Some(positions) => self
+        let documents = match resume {
+            HeldResume::InIndex(positions) => self
                 .documents
                 .query_held(positions, slot, t, identity, scratch),
-            None => own
-                .resume
-                .as_ref()
-                .map(|sig| self.documents.query_with(sig, t, identity, scratch)),
+            HeldResume::Signature(sig) => {
+                sig.map(|sig| self.documents.query_with(sig, t, identity, scratch))
+            }
         };
         RowSignals {
             own: own.signals,
@@ -212,11 +207,47 @@ impl History {
     }
 }
 
-/// The validated inputs read as own rows, plus the labels by slot.
+/// How [`History::held_row_signals`] finds a held application's resume.
+#[derive(Clone, Copy)]
+pub(crate) enum HeldResume<'a> {
+    /// In the document index, through positions taken after its last insert.
+    InIndex(&'a HeldPositions),
+    /// This signature (`None`: the application has none).
+    Signature(Option<&'a ResumeSignature>),
+}
+
+/// What a held row's features read of its own row once the history is built: its signals and
+/// keys (528 bytes; the sample keys and resume signature live in the indexes).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HeldOwn {
+    pub(crate) signals: OwnSignals,
+    pub(crate) keys: ApplicationKeys,
+}
+
+impl From<&OwnRow> for HeldOwn {
+    fn from(own: &OwnRow) -> Self {
+        HeldOwn {
+            signals: own.signals,
+            keys: own.keys,
+        }
+    }
+}
+
+/// What of an own row goes into the history: its sample keys and resume signature.
+#[derive(Debug, Clone)]
+pub(crate) struct OwnExtras {
+    pub(crate) sample_keys: Vec<SampleKeys>,
+    pub(crate) resume: Option<ResumeSignature>,
+}
+
+/// The validated inputs read as own rows, plus the labels by slot. The rows are split in two
+/// (struct of arrays): what feature rows read stays, what the history takes in is dropped once
+/// it is built.
 pub(crate) struct Prepared {
     pub(crate) ids: Vec<String>,
     pub(crate) submitted_at: Vec<i64>,
-    pub(crate) own: Vec<OwnRow>,
+    pub(crate) own: Vec<HeldOwn>,
+    pub(crate) extras: Vec<OwnExtras>,
     pub(crate) labels: Vec<(Slot, i64, bool)>,
 }
 
@@ -226,11 +257,29 @@ pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, Fe
     let slot_of = id_map(cols.ids());
     let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, n)?;
     let labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
-    let own = own_rows(&cols, &telemetry, refs);
+    let mut own = Vec::new();
+    let mut extras = Vec::new();
+    (0..n)
+        .into_par_iter()
+        .map_init(
+            || (OwnScratch::default(), Vec::<TelemetrySample<'_>>::new()),
+            |(scratch, samples), i| {
+                telemetry.samples_into(i, samples);
+                let row = own_signals(&cols.row(i), samples, refs, scratch);
+                let held = HeldOwn::from(&row);
+                let extras = OwnExtras {
+                    sample_keys: row.sample_keys,
+                    resume: row.resume,
+                };
+                (held, extras)
+            },
+        )
+        .unzip_into_vecs(&mut own, &mut extras);
     Ok(Prepared {
         ids: cols.ids().iter().map(|s| (*s).to_owned()).collect(),
         submitted_at: own.iter().map(|o| o.keys.submitted_at).collect(),
         own,
+        extras,
         labels,
     })
 }
@@ -301,7 +350,8 @@ struct RowPlan {
 impl RowPlan {
     fn new(prepared: &mut Prepared, options: FeatureOptions, progress: &dyn Fn(Stage)) -> Self {
         progress(Stage::History);
-        let history = History::build(&mut prepared.own, &prepared.labels);
+        let extras = std::mem::take(&mut prepared.extras);
+        let history = History::build(&prepared.own, extras, &prepared.labels);
         progress(Stage::Features);
         let selected = (0..prepared.own.len())
             .filter(|&i| {
@@ -327,7 +377,7 @@ impl RowPlan {
             self.history.held_row_signals(
                 &prepared.own[i],
                 i as Slot,
-                Some(&self.positions),
+                HeldResume::InIndex(&self.positions),
                 scratch,
             )
         })

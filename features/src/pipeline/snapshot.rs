@@ -20,8 +20,8 @@ use appfraud_core::schema::{HIGH_RISK_INSTITUTIONS, IP_RANGES};
 use serde::{Deserialize, Serialize};
 
 use super::batch::{
-    DirProgress, FeatureFrame, FeatureOptions, History, Stage, feature_columns, own_rows, prepare,
-    read_inputs,
+    DirProgress, FeatureFrame, FeatureOptions, HeldResume, History, Stage, feature_columns,
+    own_rows, prepare, read_inputs,
 };
 use super::catalog::{CATALOG, feature_set, write_row};
 use super::columns::{ApplicationColumns, IdMap, TelemetryBySlot, labels_by_slot};
@@ -164,7 +164,7 @@ impl HistorySnapshot {
     pub fn empty(refs: References) -> HistorySnapshot {
         HistorySnapshot {
             refs: Arc::new(refs),
-            history: History::build(&mut [], &[]),
+            history: History::build(&[], Vec::new(), &[]),
             slot_of: HashMap::new(),
         }
     }
@@ -174,8 +174,8 @@ impl HistorySnapshot {
         Ok(HistorySnapshot::from_prepared(prepare(raw, &refs)?, refs))
     }
 
-    fn from_prepared(mut prepared: super::batch::Prepared, refs: References) -> HistorySnapshot {
-        let history = History::build(&mut prepared.own, &prepared.labels);
+    fn from_prepared(prepared: super::batch::Prepared, refs: References) -> HistorySnapshot {
+        let history = History::build(&prepared.own, prepared.extras, &prepared.labels);
         let slot_of = prepared
             .ids
             .into_iter()
@@ -593,8 +593,13 @@ impl HistorySnapshot {
             .collect();
         let frame = feature_columns(&ids, times, |k, scratch| {
             let i = selected[k];
-            self.history
-                .held_row_signals(&extension.own[i], extension.slots[i], None, scratch)
+            let own = &extension.own[i];
+            self.history.held_row_signals(
+                &own.into(),
+                extension.slots[i],
+                HeldResume::Signature(own.resume.as_ref()),
+                scratch,
+            )
         })?;
         Ok(FeatureFrame {
             frame,
