@@ -34,6 +34,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 use serde::{Deserialize, Serialize};
 
@@ -152,6 +153,61 @@ struct Group {
     kind: u8,
 }
 
+impl Group {
+    /// Recomputes the distinct-identity counts and known-fraud events from the entries (in
+    /// (time, slot) order) and the applications' `labels`.
+    fn refresh(&mut self, labels: &[Vec<(i64, bool)>]) {
+        let big = self.entries.len() >= IDENTITY_TABLE_MIN;
+        let mut count = 0u32;
+        self.identity_first.clear();
+        if big {
+            let mut seen: HashSet<Key> = HashSet::with_capacity(self.entries.len());
+            for e in &mut self.entries {
+                if seen.insert(e.identity) {
+                    count += 1;
+                    self.identity_first.push((e.identity, e.time));
+                }
+                e.identities = count;
+            }
+        } else {
+            // Small groups (nearly all): a scan of the earlier entries beats hashing.
+            for i in 0..self.entries.len() {
+                let id = self.entries[i].identity;
+                if !self.entries[..i].iter().any(|e| e.identity == id) {
+                    count += 1;
+                }
+                self.entries[i].identities = count;
+            }
+        }
+        self.identity_first.sort_unstable();
+        self.refresh_fraud(labels);
+    }
+
+    /// Recomputes the known-fraud events from the entries and the applications' `labels`.
+    fn refresh_fraud(&mut self, labels: &[Vec<(i64, bool)>]) {
+        let mut events: Vec<(i64, i32)> = Vec::new();
+        for e in &self.entries {
+            for (start, end) in fraud_intervals(&labels[e.slot as usize]) {
+                // Counted for t in (max(start, entry time), end]: events at those times.
+                let from = start.max(e.time);
+                if end.is_none_or(|end| from < end) {
+                    events.push((from, 1));
+                    if let Some(end) = end {
+                        events.push((end, -1));
+                    }
+                }
+            }
+        }
+        events.sort_unstable();
+        let mut running = 0;
+        for ev in &mut events {
+            running += ev.1;
+            ev.1 = running;
+        }
+        self.fraud = events;
+    }
+}
+
 /// Keys are already FNV-1a hashes: a multiply-xorshift finish spreads them over the table
 /// without SipHash's cost (the map is never exposed to keys chosen to collide: they are hashed
 /// with a fixed function first, and a collision only slows a lookup).
@@ -268,38 +324,53 @@ impl HistoryIndex {
         }
         raw.par_sort_unstable();
         raw.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1 && a.2 == b.2);
-        // A run per (key, kind) is a group; its entries are then ordered by (time, slot).
+        // A run per (key, kind) is a group; its entries are then ordered by (time, slot). The
+        // groups are made on every core, then numbered, given their union–find nodes and
+        // entered in the memberships in run order, as one at a time would.
+        let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut start = 0;
         while start < raw.len() {
             let (key, kind_index) = (raw[start].0, raw[start].1);
             let end = start + raw[start..].partition_point(|r| (r.0, r.1) == (key, kind_index));
-            let kind = KeyKind::ALL[usize::from(kind_index)];
-            let g = index.groups.len() as u32;
-            index.group_of.insert((key, kind_index), g);
-            let mut group = Group {
-                node: forms_components(kind).then(|| index.union.add_node(0)),
-                kind: kind.index() as u8,
-                ..Group::default()
-            };
-            let mut entries: Vec<(i64, Slot)> =
-                raw[start..end].iter().map(|r| (r.3, r.2)).collect();
-            entries.sort_unstable();
-            group.entries = entries
-                .into_iter()
-                .map(|(time, slot)| Entry {
-                    time,
-                    slot,
-                    identity: applications[slot as usize].identity,
-                    identities: 0,
-                })
-                .collect();
+            runs.push((start, end));
+            start = end;
+        }
+        let labels_of = &index.labels;
+        let mut groups: Vec<Group> = runs
+            .par_iter()
+            .map(|&(start, end)| {
+                let mut entries: Vec<(i64, Slot)> =
+                    raw[start..end].iter().map(|r| (r.3, r.2)).collect();
+                entries.sort_unstable();
+                let mut group = Group {
+                    entries: entries
+                        .into_iter()
+                        .map(|(time, slot)| Entry {
+                            time,
+                            slot,
+                            identity: applications[slot as usize].identity,
+                            identities: 0,
+                        })
+                        .collect(),
+                    kind: raw[start].1,
+                    ..Group::default()
+                };
+                group.refresh(labels_of);
+                group
+            })
+            .collect();
+        index.group_of.reserve(groups.len());
+        for (g, (group, &(start, _))) in groups.iter_mut().zip(&runs).enumerate() {
+            let g = g as u32;
+            index.group_of.insert((raw[start].0, raw[start].1), g);
+            if forms_components(KeyKind::ALL[usize::from(group.kind)]) {
+                group.node = Some(index.union.add_node(0));
+            }
             for e in &group.entries {
                 index.memberships[e.slot as usize].push((g, e.time));
             }
-            index.groups.push(group);
-            index.refresh_group(g);
-            start = end;
         }
+        index.groups = groups;
         index.rebuild_links();
         index
     }
@@ -565,60 +636,16 @@ impl HistoryIndex {
 
     /// Recomputes a group's running identity counts, identity table and fraud events.
     fn refresh_group(&mut self, g: u32) {
-        let group = &mut self.groups[g as usize];
-        let big = group.entries.len() >= IDENTITY_TABLE_MIN;
-        let mut count = 0u32;
-        group.identity_first.clear();
-        if big {
-            let mut seen: HashSet<Key> = HashSet::with_capacity(group.entries.len());
-            for e in &mut group.entries {
-                if seen.insert(e.identity) {
-                    count += 1;
-                    group.identity_first.push((e.identity, e.time));
-                }
-                e.identities = count;
-            }
-        } else {
-            // Small groups (nearly all): a scan of the earlier entries beats hashing.
-            for i in 0..group.entries.len() {
-                let id = group.entries[i].identity;
-                if !group.entries[..i].iter().any(|e| e.identity == id) {
-                    count += 1;
-                }
-                group.entries[i].identities = count;
-            }
-        }
-        group.identity_first.sort_unstable();
-        self.refresh_fraud(g);
+        self.groups[g as usize].refresh(&self.labels);
     }
 
     /// Recomputes a group's known-fraud events from its entries and their labels.
     fn refresh_fraud(&mut self, g: u32) {
-        let group = &self.groups[g as usize];
-        let mut events: Vec<(i64, i32)> = Vec::new();
-        for e in &group.entries {
-            for (start, end) in fraud_intervals(&self.labels[e.slot as usize]) {
-                // Counted for t in (max(start, entry time), end]: events at those times.
-                let from = start.max(e.time);
-                if end.is_none_or(|end| from < end) {
-                    events.push((from, 1));
-                    if let Some(end) = end {
-                        events.push((end, -1));
-                    }
-                }
-            }
-        }
-        events.sort_unstable();
-        let mut running = 0;
-        for ev in &mut events {
-            running += ev.1;
-            ev.1 = running;
-        }
-        self.groups[g as usize].fraud = events;
+        self.groups[g as usize].refresh_fraud(&self.labels);
     }
 
     fn rebuild_union(&mut self) {
-        self.links.sort_unstable();
+        self.links.par_sort_unstable();
         self.union.reset();
         for &(time, a, b) in &self.links {
             self.union.union(a, b, time);
