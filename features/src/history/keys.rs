@@ -71,7 +71,7 @@ impl KeyKind {
     }
 }
 
-/// A hashed, normalised entity value of one kind; never 0 (see [`key_of`]).
+/// A hashed, normalised entity value of one kind; never 0 (FNV-1a's rare 0 becomes `u64::MAX`).
 pub type Key = u64;
 
 /// The keys of one application row (or of one telemetry sample, which has only IP and device).
@@ -103,7 +103,7 @@ impl EntityKeys {
     }
 
     /// Sets (or, with `None`, clears) the key of `kind`. A key of 0 is stored as `u64::MAX`,
-    /// the rule [`key_of`] follows.
+    /// the rule every key of this module follows.
     pub fn set(&mut self, kind: KeyKind, key: Option<Key>) {
         self.keys[kind.index()] =
             key.map(|k| std::num::NonZeroU64::new(k).unwrap_or(std::num::NonZeroU64::MAX));
