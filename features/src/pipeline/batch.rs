@@ -140,14 +140,20 @@ impl History {
         let (entities, documents) = rayon::join(
             || HistoryIndex::build(&keys, &samples, labels),
             || {
-                let mut documents = DocumentIndex::new();
-                for (slot, o) in extras.iter().enumerate() {
-                    if let Some(sig) = &o.resume {
-                        let k = &keys[slot];
-                        documents.insert(slot as Slot, k.submitted_at, k.identity, sig);
-                    }
-                }
-                documents
+                let with_resume = || {
+                    extras
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(slot, o)| Some((slot, o.resume.as_ref()?)))
+                };
+                DocumentIndex::from_documents(
+                    with_resume().map(|(slot, _)| slot as Slot).collect(),
+                    with_resume()
+                        .map(|(slot, _)| keys[slot].submitted_at)
+                        .collect(),
+                    with_resume().map(|(slot, _)| keys[slot].identity).collect(),
+                    with_resume().map(|(_, sig)| *sig).collect(),
+                )
             },
         );
         History {
