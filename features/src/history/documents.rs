@@ -107,9 +107,13 @@
 //!   process, just after the band maps' last doubling; duplicates make it smaller.
 //! - Insert: amortised O(1) per band when documents arrive in time order; an older document is
 //!   inserted into its place, moving the later entries of each bucket it joins (a memory move of
-//!   4 bytes per entry).
-//! - Query: 16 hash lookups, a binary search per bucket and at most 2048 comparisons of 64 slots;
+//!   24 bytes per entry). [`DocumentIndex::from_documents`] builds a whole index with its 16
+//!   bands on separate threads.
+//! - Query: 16 hash lookups, a binary search per bucket and at most 512 comparisons of 64 slots;
 //!   [`DocumentIndex::query_with`] reuses a [`DocumentQueryScratch`] and then does not allocate.
+//!   For a document the index holds, [`DocumentIndex::query_held`] finds its buckets through
+//!   [`HeldPositions`] (8 bytes per bucket entry, taken once after the last insert) instead of
+//!   the lookups and searches: the batch path's query.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;

@@ -140,20 +140,17 @@ impl History {
         let (entities, documents) = rayon::join(
             || HistoryIndex::build(&keys, &samples, labels),
             || {
-                let with_resume = || {
-                    extras
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(slot, o)| Some((slot, o.resume.as_ref()?)))
-                };
-                DocumentIndex::from_documents(
-                    with_resume().map(|(slot, _)| slot as Slot).collect(),
-                    with_resume()
-                        .map(|(slot, _)| keys[slot].submitted_at)
-                        .collect(),
-                    with_resume().map(|(slot, _)| keys[slot].identity).collect(),
-                    with_resume().map(|(_, sig)| *sig).collect(),
-                )
+                let (mut docs, mut times, mut identities, mut signatures) =
+                    (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+                for (slot, o) in extras.iter().enumerate() {
+                    if let Some(sig) = &o.resume {
+                        docs.push(slot as Slot);
+                        times.push(keys[slot].submitted_at);
+                        identities.push(keys[slot].identity);
+                        signatures.push(*sig);
+                    }
+                }
+                DocumentIndex::from_documents(docs, times, identities, signatures)
             },
         );
         History {
@@ -265,22 +262,15 @@ pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, Fe
     let labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
     let mut own = Vec::new();
     let mut extras = Vec::new();
-    (0..n)
-        .into_par_iter()
-        .map_init(
-            || (OwnScratch::default(), Vec::<TelemetrySample<'_>>::new()),
-            |(scratch, samples), i| {
-                telemetry.samples_into(i, samples);
-                let row = own_signals(&cols.row(i), samples, refs, scratch);
-                let held = HeldOwn::from(&row);
-                let extras = OwnExtras {
-                    sample_keys: row.sample_keys,
-                    resume: row.resume,
-                };
-                (held, extras)
-            },
-        )
-        .unzip_into_vecs(&mut own, &mut extras);
+    own_rows_split(&cols, &telemetry, refs, |row| {
+        let held = HeldOwn::from(&row);
+        let extras = OwnExtras {
+            sample_keys: row.sample_keys,
+            resume: row.resume,
+        };
+        (held, extras)
+    })
+    .unzip_into_vecs(&mut own, &mut extras);
     Ok(Prepared {
         ids: cols.ids().iter().map(|s| (*s).to_owned()).collect(),
         submitted_at: own.iter().map(|o| o.keys.submitted_at).collect(),
@@ -297,16 +287,24 @@ pub(crate) fn own_rows<'a>(
     telemetry: &TelemetryBySlot<'a>,
     refs: &References,
 ) -> Vec<OwnRow> {
-    (0..cols.len())
-        .into_par_iter()
-        .map_init(
-            || (OwnScratch::default(), Vec::<TelemetrySample<'a>>::new()),
-            |(scratch, samples), i| {
-                telemetry.samples_into(i, samples);
-                own_signals(&cols.row(i), samples, refs, scratch)
-            },
-        )
-        .collect()
+    own_rows_split(cols, telemetry, refs, |row| row).collect()
+}
+
+/// [`own_rows`], each row passed through `split` as it is made (so a caller can keep its
+/// parts in separate arrays without first holding every whole row).
+fn own_rows_split<'s, 'a: 's, T: Send>(
+    cols: &'s ApplicationColumns<'a>,
+    telemetry: &'s TelemetryBySlot<'a>,
+    refs: &'s References,
+    split: impl Fn(OwnRow) -> T + Sync + Send + 's,
+) -> impl IndexedParallelIterator<Item = T> + 's {
+    (0..cols.len()).into_par_iter().map_init(
+        || (OwnScratch::default(), Vec::<TelemetrySample<'a>>::new()),
+        move |(scratch, samples), i| {
+            telemetry.samples_into(i, samples);
+            split(own_signals(&cols.row(i), samples, refs, scratch))
+        },
+    )
 }
 
 /// Builds the feature frame of validated inputs `raw` with reference tables `refs`. Rows keep
@@ -430,17 +428,10 @@ fn write_features_in_blocks(
     progress: &dyn Fn(DirProgress<'_>),
     block_rows: usize,
 ) -> Result<WrittenFeatures, FeatureError> {
-    let (raw, refs) = read_inputs(dir, progress)?;
-    let stage = |stage| progress(DirProgress::Stage(stage));
-    stage(Stage::OwnSignals);
-    let mut prepared = prepare(&raw, &refs)?;
-    let report = raw.report.clone();
-    drop(raw);
-    let plan = RowPlan::new(&mut prepared, options, &stage);
-    let write_error = |reason: String| FeatureError::Write {
-        file: out.to_path_buf(),
-        reason,
-    };
+    let (mut prepared, report) = prepared_from_dir(dir, progress)?;
+    let plan = RowPlan::new(&mut prepared, options, &|stage| {
+        progress(DirProgress::Stage(stage))
+    });
     let mut failure = None;
     write_atomically(out, |file| {
         let mut empty = plan
@@ -466,7 +457,10 @@ fn write_features_in_blocks(
     })
     .map_err(|e| match failure.take() {
         Some(e) => e,
-        None => write_error(e.to_string()),
+        None => FeatureError::Write {
+            file: out.to_path_buf(),
+            reason: e.to_string(),
+        },
     })?;
     Ok(WrittenFeatures {
         rows: plan.selected.len(),
@@ -565,14 +559,23 @@ pub fn features_from_data_dir(
     options: FeatureOptions,
     progress: &dyn Fn(DirProgress<'_>),
 ) -> Result<FeatureFrame, FeatureError> {
+    let (prepared, report) = prepared_from_dir(dir, progress)?;
+    frame_of_prepared(prepared, report, options, &|stage| {
+        progress(DirProgress::Stage(stage))
+    })
+}
+
+/// Reads data directory `dir` and runs step one on it, reporting as
+/// [`features_from_data_dir`] does; the tables are dropped before returning.
+fn prepared_from_dir(
+    dir: &Path,
+    progress: &dyn Fn(DirProgress<'_>),
+) -> Result<(Prepared, IngestReport), FeatureError> {
     let (raw, refs) = read_inputs(dir, progress)?;
-    let stage = |stage| progress(DirProgress::Stage(stage));
-    stage(Stage::OwnSignals);
+    progress(DirProgress::Stage(Stage::OwnSignals));
     let prepared = prepare(&raw, &refs)?;
-    // The tables (a gigabyte or more at a million applications) are not needed past step one.
-    let report = raw.report.clone();
-    drop(raw);
-    frame_of_prepared(prepared, report, options, &stage)
+    // The tables (gigabytes at a million applications) are not needed past step one.
+    Ok((prepared, raw.report.clone()))
 }
 
 /// Writes `frame` to `path` as Parquet, atomically: a temporary file in the same directory,
@@ -700,7 +703,7 @@ mod tests {
     fn written_blocks_equal_the_whole_frame() {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = dir.path().join("features.parquet");
-        let since = crate::pipeline::batch::FeatureOptions {
+        let since = FeatureOptions {
             since_micros: Some(1_740_000_000_000_000),
         };
         let never = FeatureOptions {

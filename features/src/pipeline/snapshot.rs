@@ -527,13 +527,9 @@ impl HistorySnapshot {
             .enumerate()
             .flat_map(|(i, o)| o.sample_keys.iter().map(move |s| ((base + i) as Slot, *s)))
             .chain(held.iter().enumerate().flat_map(|(k, &slot)| {
-                telemetry
-                    .samples_of(n + k)
-                    .iter()
-                    .filter_map(sample_keys)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .map(move |s| (slot, s))
+                let samples = telemetry.samples_of(n + k);
+                let keys: Vec<_> = samples.iter().filter_map(sample_keys).collect();
+                keys.into_iter().map(move |s| (slot, s))
             }))
             .collect();
         // Nothing fails past this point: the snapshot changes only from here on.
