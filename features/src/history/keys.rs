@@ -97,6 +97,16 @@ pub struct EntityKeys {
 }
 
 impl EntityKeys {
+    /// How many kinds have a key.
+    pub fn len(&self) -> usize {
+        self.keys.iter().filter(|k| k.is_some()).count()
+    }
+
+    /// Whether no kind has a key.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The key of `kind`, if any.
     pub fn get(&self, kind: KeyKind) -> Option<Key> {
         self.keys[kind.index()].map(std::num::NonZeroU64::get)
@@ -162,6 +172,16 @@ pub struct SampleEntityKeys {
 }
 
 impl SampleEntityKeys {
+    /// How many kinds have a key.
+    pub fn len(&self) -> usize {
+        self.keys.iter().filter(|k| k.is_some()).count()
+    }
+
+    /// Whether no kind has a key.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The kinds a sample can have, in storage order.
     pub const KINDS: [KeyKind; 3] = [KeyKind::Ip, KeyKind::IpNetwork, KeyKind::Device];
 

@@ -131,28 +131,32 @@ impl History {
         extras: Vec<OwnExtras>,
         labels: &[(Slot, i64, bool)],
     ) -> History {
-        let keys: Vec<_> = held.iter().map(|o| o.keys).collect();
+        // The extras are taken apart first and dropped, so that no signature or sample is
+        // held twice; then the two indexes are built one after the other (each on every
+        // core), so that their transients do not add up.
+        let resumes = extras.iter().filter(|o| o.resume.is_some()).count();
+        let (mut docs, mut times, mut identities, mut signatures) = (
+            Vec::with_capacity(resumes),
+            Vec::with_capacity(resumes),
+            Vec::with_capacity(resumes),
+            Vec::with_capacity(resumes),
+        );
         let mut samples: Vec<(Slot, SampleKeys)> =
             Vec::with_capacity(extras.iter().map(|o| o.sample_keys.len()).sum());
-        for (slot, o) in extras.iter().enumerate() {
-            samples.extend(o.sample_keys.iter().map(|s| (slot as Slot, *s)));
+        for (slot, o) in extras.into_iter().enumerate() {
+            let slot = slot as Slot;
+            samples.extend(o.sample_keys.into_iter().map(|s| (slot, s)));
+            if let Some(sig) = o.resume {
+                let keys = &held[slot as usize].keys;
+                docs.push(slot);
+                times.push(keys.submitted_at);
+                identities.push(keys.identity);
+                signatures.push(sig);
+            }
         }
-        let (entities, documents) = rayon::join(
-            || HistoryIndex::build(&keys, &samples, labels),
-            || {
-                let (mut docs, mut times, mut identities, mut signatures) =
-                    (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-                for (slot, o) in extras.iter().enumerate() {
-                    if let Some(sig) = &o.resume {
-                        docs.push(slot as Slot);
-                        times.push(keys[slot].submitted_at);
-                        identities.push(keys[slot].identity);
-                        signatures.push(*sig);
-                    }
-                }
-                DocumentIndex::from_documents(docs, times, identities, signatures)
-            },
-        );
+        let documents = DocumentIndex::from_documents(docs, times, identities, signatures);
+        let keys = held.iter().map(|o| o.keys).collect();
+        let entities = HistoryIndex::build_owned(keys, &samples, labels);
         History {
             entities,
             documents,
