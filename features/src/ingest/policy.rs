@@ -352,13 +352,10 @@ fn micros(df: &DataFrame, column: &str) -> PolarsResult<Vec<Option<i64>>> {
         .collect())
 }
 
-fn ids(df: &DataFrame) -> PolarsResult<Vec<Option<String>>> {
-    Ok(df
-        .column("application_id")?
-        .str()?
-        .iter()
-        .map(|v| v.map(str::to_string))
-        .collect())
+/// The `application_id` column (a cheap handle on the table's own buffers: millions of
+/// telemetry ids are read in place, never copied).
+fn ids(df: &DataFrame) -> PolarsResult<StringChunked> {
+    Ok(df.column("application_id")?.str()?.clone())
 }
 
 /// Applies the policy to the tables in place and reports what it found.
@@ -424,7 +421,7 @@ pub(super) fn apply(
     let known: HashMap<&str, usize> = app_ids
         .iter()
         .enumerate()
-        .filter_map(|(i, v)| v.as_deref().map(|v| (v, i)))
+        .filter_map(|(i, v)| v.map(|v| (v, i)))
         .collect();
 
     if let Some(tel) = telemetry.as_mut() {
@@ -445,10 +442,7 @@ pub(super) fn apply(
         let unknown: Vec<usize> = ids(tel)?
             .iter()
             .enumerate()
-            .filter(|(_, v)| {
-                v.as_deref()
-                    .is_none_or(|v| !known.contains_key(v) && held(v).is_none())
-            })
+            .filter(|(_, v)| v.is_none_or(|v| !known.contains_key(v) && held(v).is_none()))
             .map(|(i, _)| i)
             .collect();
         report.add(
@@ -469,7 +463,7 @@ pub(super) fn apply(
         let mut repeated = Vec::new();
         let mut seen = HashSet::new();
         for (i, id) in label_ids.iter().enumerate() {
-            let Some(id) = id.as_deref() else { continue };
+            let Some(id) = id else { continue };
             let submitted_at = match known.get(id) {
                 Some(&a) => Some(submitted[a]),
                 None => held(id).map(Some),

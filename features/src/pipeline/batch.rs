@@ -9,7 +9,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use super::catalog::{CATALOG, RowSignals, feature_set, write_row};
-use super::columns::{ApplicationColumns, TelemetryBySlot, id_map, labels_by_slot};
+use super::columns::{ApplicationColumns, SlotOrder, TelemetryBySlot, id_map, labels_by_slot};
 use super::own::{OwnRow, OwnScratch, OwnSignals, ReferenceSources, References, own_signals};
 use super::record::{ApplicationRecord, TelemetryRecord};
 use crate::history::documents::{
@@ -260,13 +260,44 @@ pub(crate) struct Prepared {
 
 pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, FeatureError> {
     let cols = ApplicationColumns::new(&raw.applications)?;
-    let n = cols.len();
     let slot_of = id_map(cols.ids());
-    let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, n)?;
+    let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, cols.len())?;
     let labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
+    Ok(prepare_columns(&cols, &telemetry, labels, refs))
+}
+
+/// [`prepare`] taking the tables by value: the telemetry's `application_id` column (about 30
+/// bytes a row) is dropped once the rows are grouped, and the tables are dropped on return.
+pub(crate) fn prepare_owned(
+    mut raw: RawFrames,
+    refs: &References,
+) -> Result<(Prepared, IngestReport), FeatureError> {
+    let (order, labels) = {
+        let cols = ApplicationColumns::new(&raw.applications)?;
+        let slot_of = id_map(cols.ids());
+        let order = SlotOrder::new(raw.telemetry.as_ref(), &slot_of, cols.len())?;
+        (order, labels_by_slot(raw.labels.as_ref(), &slot_of)?)
+    };
+    raw.labels = None;
+    if let Some(telemetry) = raw.telemetry.as_mut() {
+        telemetry.drop_in_place("application_id")?;
+    }
+    let cols = ApplicationColumns::new(&raw.applications)?;
+    let telemetry = TelemetryBySlot::from_order(raw.telemetry.as_ref(), order)?;
+    let prepared = prepare_columns(&cols, &telemetry, labels, refs);
+    Ok((prepared, raw.report))
+}
+
+/// Step one over every application of `cols`, with the grouped telemetry and labels.
+fn prepare_columns(
+    cols: &ApplicationColumns<'_>,
+    telemetry: &TelemetryBySlot<'_>,
+    labels: Vec<(Slot, i64, bool)>,
+    refs: &References,
+) -> Prepared {
     let mut own = Vec::new();
     let mut extras = Vec::new();
-    own_rows_split(&cols, &telemetry, refs, |row| {
+    own_rows_split(cols, telemetry, refs, |row| {
         let held = HeldOwn::from(&row);
         let extras = OwnExtras {
             sample_keys: row.sample_keys,
@@ -275,13 +306,13 @@ pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, Fe
         (held, extras)
     })
     .unzip_into_vecs(&mut own, &mut extras);
-    Ok(Prepared {
+    Prepared {
         ids: cols.ids().iter().map(|s| (*s).to_owned()).collect(),
         submitted_at: own.iter().map(|o| o.keys.submitted_at).collect(),
         own,
         extras,
         labels,
-    })
+    }
 }
 
 /// Step one for every row of `cols`, row `i` with the telemetry of slot `i`, in parallel. Each
@@ -577,9 +608,8 @@ fn prepared_from_dir(
 ) -> Result<(Prepared, IngestReport), FeatureError> {
     let (raw, refs) = read_inputs(dir, progress)?;
     progress(DirProgress::Stage(Stage::OwnSignals));
-    let prepared = prepare(&raw, &refs)?;
     // The tables (gigabytes at a million applications) are not needed past step one.
-    Ok((prepared, raw.report.clone()))
+    prepare_owned(raw, &refs)
 }
 
 /// Writes `frame` to `path` as Parquet, atomically: a temporary file in the same directory,

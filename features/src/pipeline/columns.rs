@@ -244,15 +244,26 @@ pub(crate) struct TelemetryBySlot<'a> {
     offsets: Vec<usize>,
 }
 
-impl<'a> TelemetryBySlot<'a> {
+/// Which telemetry rows belong to which application slot: the grouping of
+/// [`TelemetryBySlot`] without the table, so that the table's `application_id` column can be
+/// dropped once it is made (it is read for nothing else).
+pub(crate) struct SlotOrder {
+    /// Telemetry row numbers, grouped by slot, in file order within a slot.
+    rows: Vec<u32>,
+    /// `rows[offsets[slot]..offsets[slot + 1]]` belong to `slot`.
+    offsets: Vec<usize>,
+}
+
+impl SlotOrder {
+    /// Groups the rows of telemetry table `df` (`None`: no telemetry) by the slot of their
+    /// `application_id` among `slots` applications; rows of unknown applications are left out.
     pub(crate) fn new(
-        df: Option<&'a DataFrame>,
+        df: Option<&DataFrame>,
         slot_of: &IdMap<'_>,
         slots: usize,
     ) -> PolarsResult<Self> {
         let Some(df) = df else {
-            return Ok(TelemetryBySlot {
-                columns: None,
+            return Ok(SlotOrder {
                 rows: Vec::new(),
                 offsets: vec![0; slots + 1],
             });
@@ -260,7 +271,6 @@ impl<'a> TelemetryBySlot<'a> {
         if u32::try_from(df.height()).is_err() {
             polars_bail!(ComputeError: "the telemetry table has {} rows, more than 2^32", df.height());
         }
-        let columns = TelemetryColumns::new(df)?;
         // The slot of each row (`u32::MAX` = unknown application), chunk by chunk on every core.
         let apps = df.column("application_id")?.str()?;
         let per_chunk: Vec<Vec<u32>> = apps
@@ -291,8 +301,27 @@ impl<'a> TelemetryBySlot<'a> {
                 next[s as usize] += 1;
             }
         }
+        Ok(SlotOrder { rows, offsets })
+    }
+}
+
+impl<'a> TelemetryBySlot<'a> {
+    pub(crate) fn new(
+        df: Option<&'a DataFrame>,
+        slot_of: &IdMap<'_>,
+        slots: usize,
+    ) -> PolarsResult<Self> {
+        let order = SlotOrder::new(df, slot_of, slots)?;
+        Self::from_order(df, order)
+    }
+
+    /// The table `df` read in the grouping `order` made of it ([`SlotOrder::new`] on the same
+    /// table, which may since have lost its `application_id` column).
+    pub(crate) fn from_order(df: Option<&'a DataFrame>, order: SlotOrder) -> PolarsResult<Self> {
+        let SlotOrder { rows, offsets } = order;
+        let columns = df.map(TelemetryColumns::new).transpose()?;
         Ok(TelemetryBySlot {
-            columns: Some(columns),
+            columns,
             rows,
             offsets,
         })

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::batch::{
     DirProgress, FeatureFrame, FeatureOptions, HeldResume, History, Stage, feature_columns,
-    own_rows, prepare, read_inputs,
+    own_rows, prepare, prepare_owned, read_inputs,
 };
 use super::catalog::{CATALOG, feature_set, write_row};
 use super::columns::{ApplicationColumns, IdMap, TelemetryBySlot, labels_by_slot};
@@ -153,8 +153,7 @@ impl HistorySnapshot {
     ) -> Result<HistorySnapshot, FeatureError> {
         let (raw, refs) = read_inputs(dir, progress)?;
         progress(DirProgress::Stage(Stage::OwnSignals));
-        let prepared = prepare(&raw, &refs)?;
-        drop(raw);
+        let (prepared, _) = prepare_owned(raw, &refs)?;
         progress(DirProgress::Stage(Stage::History));
         Ok(HistorySnapshot::from_prepared(prepared, refs))
     }
