@@ -280,7 +280,16 @@ impl HistoryIndex {
     ///
     /// If the index does not hold `slot`.
     pub fn submitted_at(&self, slot: Slot) -> i64 {
-        self.apps[slot as usize].submitted_at
+        self.application(slot).submitted_at
+    }
+
+    /// The keys of the application at `slot`.
+    ///
+    /// # Panics
+    ///
+    /// If the index does not hold `slot`.
+    pub fn application(&self, slot: Slot) -> &ApplicationKeys {
+        &self.apps[slot as usize]
     }
 
     /// Builds the index over whole tables at once (the batch path). `samples` are

@@ -13,7 +13,8 @@ use super::columns::{ApplicationColumns, SlotOrder, TelemetryBySlot, id_map, lab
 use super::own::{OwnRow, OwnScratch, OwnSignals, ReferenceSources, References, own_signals};
 use super::record::{ApplicationRecord, TelemetryRecord};
 use crate::history::documents::{
-    DocumentIndex, DocumentQueryScratch, HeldPositions, ResumeSignature,
+    DocumentIndex, DocumentQueryScratch, HeldPositions, ResumeSignature, ShingleScratch,
+    resume_signature,
 };
 use crate::history::index::{ApplicationKeys, HistoryIndex, HistoryQuery, SampleKeys, Slot};
 use crate::ingest::{IngestReport, RawFrames, read_data_dir};
@@ -127,35 +128,26 @@ impl History {
     /// indexes (a held row's queries read them there, with
     /// [`held_row_signals`](Self::held_row_signals) and positions).
     pub(crate) fn build(
-        held: &[HeldOwn],
-        extras: Vec<OwnExtras>,
+        inputs: Vec<HistoryInputs>,
+        resumes: Resumes,
         labels: &[(Slot, i64, bool)],
     ) -> History {
-        // The extras are taken apart first and dropped, so that no signature or sample is
-        // held twice; then the two indexes are built one after the other (each on every
-        // core), so that their transients do not add up.
-        let resumes = extras.iter().filter(|o| o.resume.is_some()).count();
-        let (mut docs, mut times, mut identities, mut signatures) = (
-            Vec::with_capacity(resumes),
-            Vec::with_capacity(resumes),
-            Vec::with_capacity(resumes),
-            Vec::with_capacity(resumes),
-        );
+        // The inputs are taken apart and dropped first; then the two indexes are built one
+        // after the other (each on every core), so that their transients do not add up. The
+        // keys and signatures move into the indexes uncopied.
+        let keys: Vec<ApplicationKeys> = inputs.iter().map(|h| h.keys).collect();
         let mut samples: Vec<(Slot, SampleKeys)> =
-            Vec::with_capacity(extras.iter().map(|o| o.sample_keys.len()).sum());
-        for (slot, o) in extras.into_iter().enumerate() {
-            let slot = slot as Slot;
-            samples.extend(o.sample_keys.into_iter().map(|s| (slot, s)));
-            if let Some(sig) = o.resume {
-                let keys = &held[slot as usize].keys;
-                docs.push(slot);
-                times.push(keys.submitted_at);
-                identities.push(keys.identity);
-                signatures.push(sig);
-            }
+            Vec::with_capacity(inputs.iter().map(|h| h.sample_keys.len()).sum());
+        for (slot, h) in inputs.into_iter().enumerate() {
+            samples.extend(h.sample_keys.into_iter().map(|s| (slot as Slot, s)));
         }
-        let documents = DocumentIndex::from_documents(docs, times, identities, signatures);
-        let keys = held.iter().map(|o| o.keys).collect();
+        let Resumes { slots, signatures } = resumes;
+        let times = slots
+            .iter()
+            .map(|&s| keys[s as usize].submitted_at)
+            .collect();
+        let identities = slots.iter().map(|&s| keys[s as usize].identity).collect();
+        let documents = DocumentIndex::from_documents(slots, times, identities, signatures);
         let entities = HistoryIndex::build_owned(keys, &samples, labels);
         History {
             entities,
@@ -169,12 +161,13 @@ impl History {
     /// near duplicates as `resume` says.
     pub(crate) fn held_row_signals(
         &self,
-        own: &HeldOwn,
+        signals: &OwnSignals,
         slot: Slot,
         resume: HeldResume<'_>,
         scratch: &mut DocumentQueryScratch,
     ) -> RowSignals {
-        let (t, identity) = (own.keys.submitted_at, own.keys.identity);
+        let keys = self.entities.application(slot);
+        let (t, identity) = (keys.submitted_at, keys.identity);
         let documents = match resume {
             HeldResume::InIndex(positions) => self
                 .documents
@@ -184,7 +177,7 @@ impl History {
             }
         };
         RowSignals {
-            own: own.signals,
+            own: *signals,
             history: self.entities.query_held(slot),
             documents,
         }
@@ -223,39 +216,33 @@ pub(crate) enum HeldResume<'a> {
     Signature(Option<&'a ResumeSignature>),
 }
 
-/// What a held row's features read of its own row once the history is built: its signals and
-/// keys (528 bytes; the sample keys and resume signature live in the indexes).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct HeldOwn {
-    pub(crate) signals: OwnSignals,
-    pub(crate) keys: ApplicationKeys,
-}
-
-impl From<&OwnRow> for HeldOwn {
-    fn from(own: &OwnRow) -> Self {
-        HeldOwn {
-            signals: own.signals,
-            keys: own.keys,
-        }
-    }
-}
-
-/// What of an own row goes into the history: its sample keys and resume signature.
+/// What the history takes in of one application's own row: its keys (which move into the
+/// index) and its sample keys (dropped once the index is built).
 #[derive(Debug, Clone)]
-pub(crate) struct OwnExtras {
+pub(crate) struct HistoryInputs {
+    pub(crate) keys: ApplicationKeys,
     pub(crate) sample_keys: Vec<SampleKeys>,
-    pub(crate) resume: Option<ResumeSignature>,
 }
 
-/// The validated inputs read as own rows, plus the labels by slot. The rows are split in two
-/// (struct of arrays): what feature rows read stays, what the history takes in is dropped once
-/// it is built.
+/// The validated inputs read as own rows, plus the labels by slot, as arrays by slot: what
+/// feature rows read (`own`) stays, what only the history takes in (sample keys and resume
+/// signatures) is dropped once it is built.
 pub(crate) struct Prepared {
     pub(crate) ids: Vec<String>,
     pub(crate) submitted_at: Vec<i64>,
-    pub(crate) own: Vec<HeldOwn>,
-    pub(crate) extras: Vec<OwnExtras>,
+    /// The own signals, which feature rows read (464 bytes each).
+    pub(crate) own: Vec<OwnSignals>,
+    pub(crate) history: Vec<HistoryInputs>,
+    pub(crate) resumes: Resumes,
     pub(crate) labels: Vec<(Slot, i64, bool)>,
+}
+
+/// The resume signatures of the applications that have one: their slots (ascending) and
+/// signatures, as the document index takes them.
+#[derive(Debug, Default)]
+pub(crate) struct Resumes {
+    pub(crate) slots: Vec<Slot>,
+    pub(crate) signatures: Vec<ResumeSignature>,
 }
 
 pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, FeatureError> {
@@ -263,11 +250,20 @@ pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, Fe
     let slot_of = id_map(cols.ids());
     let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, cols.len())?;
     let labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
-    Ok(prepare_columns(&cols, &telemetry, labels, refs))
+    let resumes = resume_signatures(&cols);
+    Ok(prepare_columns(
+        &cols.without_resume(),
+        &telemetry,
+        resumes,
+        labels,
+        refs,
+    ))
 }
 
-/// [`prepare`] taking the tables by value: the telemetry's `application_id` column (about 30
-/// bytes a row) is dropped once the rows are grouped, and the tables are dropped on return.
+/// [`prepare`] taking the tables by value, so that the largest columns are dropped as soon as
+/// they are read for the last time: the telemetry's `application_id` once rows are grouped by
+/// application, the applications' `user_agent` (no feature reads it) at once and
+/// `resume_text` once the resume signatures are made. The tables are dropped on return.
 pub(crate) fn prepare_owned(
     mut raw: RawFrames,
     refs: &References,
@@ -282,35 +278,70 @@ pub(crate) fn prepare_owned(
     if let Some(telemetry) = raw.telemetry.as_mut() {
         telemetry.drop_in_place("application_id")?;
     }
+    raw.applications.drop_in_place("user_agent")?;
+    let resumes = resume_signatures(&ApplicationColumns::new(&raw.applications)?);
+    raw.applications.drop_in_place("resume_text")?;
     let cols = ApplicationColumns::new(&raw.applications)?;
     let telemetry = TelemetryBySlot::from_order(raw.telemetry.as_ref(), order)?;
-    let prepared = prepare_columns(&cols, &telemetry, labels, refs);
+    let prepared = prepare_columns(&cols, &telemetry, resumes, labels, refs);
     Ok((prepared, raw.report))
 }
 
-/// Step one over every application of `cols`, with the grouped telemetry and labels.
+/// The resume signatures of the applications of `cols`, made in parallel a block of rows at a
+/// time, so that only the signatures themselves are ever held (not one `Option` per row
+/// besides).
+fn resume_signatures(cols: &ApplicationColumns<'_>) -> Resumes {
+    const BLOCK: usize = 1 << 16;
+    let n = cols.len();
+    // Capacity for every row: pages past the last signature are never touched, so they cost
+    // address space, not memory.
+    let mut resumes = Resumes {
+        slots: Vec::with_capacity(n),
+        signatures: Vec::with_capacity(n),
+    };
+    for start in (0..n).step_by(BLOCK) {
+        let block: Vec<Option<ResumeSignature>> = (start..n.min(start + BLOCK))
+            .into_par_iter()
+            .map_init(ShingleScratch::default, |scratch, i| {
+                cols.resume_text(i)
+                    .and_then(|text| resume_signature(text, scratch))
+            })
+            .collect();
+        for (i, sig) in (start..).zip(block) {
+            if let Some(sig) = sig {
+                resumes.slots.push(i as Slot);
+                resumes.signatures.push(sig);
+            }
+        }
+    }
+    resumes
+}
+
+/// Step one over every application of `cols` (read without resumes: their signatures are
+/// `resumes`), with the grouped telemetry and the labels.
 fn prepare_columns(
     cols: &ApplicationColumns<'_>,
     telemetry: &TelemetryBySlot<'_>,
+    resumes: Resumes,
     labels: Vec<(Slot, i64, bool)>,
     refs: &References,
 ) -> Prepared {
     let mut own = Vec::new();
-    let mut extras = Vec::new();
+    let mut history = Vec::new();
     own_rows_split(cols, telemetry, refs, |row| {
-        let held = HeldOwn::from(&row);
-        let extras = OwnExtras {
+        let inputs = HistoryInputs {
+            keys: row.keys,
             sample_keys: row.sample_keys,
-            resume: row.resume,
         };
-        (held, extras)
+        (row.signals, inputs)
     })
-    .unzip_into_vecs(&mut own, &mut extras);
+    .unzip_into_vecs(&mut own, &mut history);
     Prepared {
         ids: cols.ids().iter().map(|s| (*s).to_owned()).collect(),
-        submitted_at: own.iter().map(|o| o.keys.submitted_at).collect(),
+        submitted_at: history.iter().map(|h| h.keys.submitted_at).collect(),
         own,
-        extras,
+        history,
+        resumes,
         labels,
     }
 }
@@ -389,8 +420,11 @@ struct RowPlan {
 impl RowPlan {
     fn new(prepared: &mut Prepared, options: FeatureOptions, progress: &dyn Fn(Stage)) -> Self {
         progress(Stage::History);
-        let extras = std::mem::take(&mut prepared.extras);
-        let history = History::build(&prepared.own, extras, &prepared.labels);
+        let history = History::build(
+            std::mem::take(&mut prepared.history),
+            std::mem::take(&mut prepared.resumes),
+            &prepared.labels,
+        );
         progress(Stage::Features);
         let selected = (0..prepared.own.len())
             .filter(|&i| {

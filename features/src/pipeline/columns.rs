@@ -35,6 +35,11 @@ fn required<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<Vec<&'a str>> {
 
 /// The `applications` table, read row by row ([`row`](Self::row)) from the table itself: only
 /// the ids are copied out (for the id map), so no column is duplicated.
+///
+/// Two columns may be absent, and then read as missing: `user_agent`, which no feature reads,
+/// and `resume_text`, which the batch path reads in a pass of its own
+/// ([`resume_text`](Self::resume_text)) before dropping it. Both are the largest columns of
+/// the table.
 pub(crate) struct ApplicationColumns<'a> {
     application_id: Vec<&'a str>,
     submitted_at: RowAccess<'a, Int64Type>,
@@ -48,7 +53,7 @@ pub(crate) struct ApplicationColumns<'a> {
     shipping_address: RowAccess<'a, StringType>,
     ip: RowAccess<'a, StringType>,
     device_id: RowAccess<'a, StringType>,
-    user_agent: RowAccess<'a, StringType>,
+    user_agent: Option<RowAccess<'a, StringType>>,
     browser_tz_offset_min: RowAccess<'a, Int32Type>,
     profile_url: RowAccess<'a, StringType>,
     profile_created_at: RowAccess<'a, Int64Type>,
@@ -60,7 +65,7 @@ pub(crate) struct ApplicationColumns<'a> {
     major: RowAccess<'a, StringType>,
     graduation_year: RowAccess<'a, Int32Type>,
     years_experience: RowAccess<'a, Float32Type>,
-    resume_text: RowAccess<'a, StringType>,
+    resume_text: Option<RowAccess<'a, StringType>>,
 }
 
 fn series<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a Series> {
@@ -69,6 +74,17 @@ fn series<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<&'a Series> {
 
 fn str_rows<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<RowAccess<'a, StringType>> {
     Ok(RowAccess::new(series(df, name)?.str()?))
+}
+
+/// [`str_rows`], `None` when the table has no column `name`.
+fn optional_str_rows<'a>(
+    df: &'a DataFrame,
+    name: &str,
+) -> PolarsResult<Option<RowAccess<'a, StringType>>> {
+    match df.column(name) {
+        Ok(_) => str_rows(df, name).map(Some),
+        Err(_) => Ok(None),
+    }
 }
 
 fn micros_rows<'a>(df: &'a DataFrame, name: &str) -> PolarsResult<RowAccess<'a, Int64Type>> {
@@ -98,7 +114,7 @@ impl<'a> ApplicationColumns<'a> {
             shipping_address: str_rows(df, "shipping_address")?,
             ip: str_rows(df, "ip")?,
             device_id: str_rows(df, "device_id")?,
-            user_agent: str_rows(df, "user_agent")?,
+            user_agent: optional_str_rows(df, "user_agent")?,
             browser_tz_offset_min: i32_rows(df, "browser_tz_offset_min")?,
             profile_url: str_rows(df, "profile_url")?,
             profile_created_at: micros_rows(df, "profile_created_at")?,
@@ -110,7 +126,7 @@ impl<'a> ApplicationColumns<'a> {
             major: str_rows(df, "major")?,
             graduation_year: i32_rows(df, "graduation_year")?,
             years_experience: f32_rows(df, "years_experience")?,
-            resume_text: str_rows(df, "resume_text")?,
+            resume_text: optional_str_rows(df, "resume_text")?,
         })
     }
 
@@ -137,7 +153,7 @@ impl<'a> ApplicationColumns<'a> {
             shipping_address: self.shipping_address.get(i),
             ip: self.ip.get(i),
             device_id: self.device_id.get(i),
-            user_agent: self.user_agent.get(i),
+            user_agent: self.user_agent.as_ref().and_then(|c| c.get(i)),
             browser_tz_offset_min: self.browser_tz_offset_min.get(i),
             profile_url: self.profile_url.get(i),
             profile_created_at: self.profile_created_at.get(i),
@@ -149,8 +165,19 @@ impl<'a> ApplicationColumns<'a> {
             major: self.major.get(i),
             graduation_year: self.graduation_year.get(i),
             years_experience: self.years_experience.get(i),
-            resume_text: self.resume_text.get(i),
+            resume_text: self.resume_text(i),
         }
+    }
+
+    /// The `resume_text` of row `i` (`None` as well when the column is absent).
+    pub(crate) fn resume_text(&self, i: usize) -> Option<&'a str> {
+        self.resume_text.as_ref().and_then(|c| c.get(i))
+    }
+
+    /// These columns with `resume_text` read as missing.
+    pub(crate) fn without_resume(mut self) -> Self {
+        self.resume_text = None;
+        self
     }
 }
 

@@ -163,7 +163,7 @@ impl HistorySnapshot {
     pub fn empty(refs: References) -> HistorySnapshot {
         HistorySnapshot {
             refs: Arc::new(refs),
-            history: History::build(&[], Vec::new(), &[]),
+            history: History::build(Vec::new(), Default::default(), &[]),
             slot_of: HashMap::new(),
         }
     }
@@ -174,7 +174,7 @@ impl HistorySnapshot {
     }
 
     fn from_prepared(prepared: super::batch::Prepared, refs: References) -> HistorySnapshot {
-        let history = History::build(&prepared.own, prepared.extras, &prepared.labels);
+        let history = History::build(prepared.history, prepared.resumes, &prepared.labels);
         let slot_of = prepared
             .ids
             .into_iter()
@@ -590,7 +590,7 @@ impl HistorySnapshot {
             let i = selected[k];
             let own = &extension.own[i];
             self.history.held_row_signals(
-                &own.into(),
+                &own.signals,
                 extension.slots[i],
                 HeldResume::Signature(own.resume.as_ref()),
                 scratch,
