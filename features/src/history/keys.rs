@@ -157,8 +157,14 @@ impl EntityKeys {
             self.set(KeyKind::IpNetwork, key_of(KeyKind::IpNetwork, &net));
         }
         if let Some(d) = device_id.map(str::trim).filter(|d| !d.is_empty()) {
-            let folded = d.to_lowercase();
-            self.set(KeyKind::Device, key_of(KeyKind::Device, folded.as_bytes()));
+            // Fingerprints are usually lower-case hex already: their folded form is themselves,
+            // so the common case hashes the text without making a copy.
+            let key = if d.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+                key_of(KeyKind::Device, d.as_bytes())
+            } else {
+                key_of(KeyKind::Device, d.to_lowercase().as_bytes())
+            };
+            self.set(KeyKind::Device, key);
         }
     }
 }

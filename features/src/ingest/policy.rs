@@ -314,19 +314,19 @@ where
 /// Sets unparseable IP strings to null; returns their rows.
 fn null_bad_ips(df: &mut DataFrame, column: &str) -> PolarsResult<Vec<usize>> {
     let ca = df.column(column)?.str()?.clone();
-    let mut rows = Vec::new();
-    let values: Vec<Option<&str>> = ca
+    // Found first, so that the column is rebuilt only when it has a bad value (millions of
+    // telemetry rows usually have none).
+    let rows: Vec<usize> = ca
         .iter()
         .enumerate()
-        .map(|(i, v)| match v {
-            Some(s) if rules::bad_ip(s) => {
-                rows.push(i);
-                None
-            }
-            other => other,
-        })
+        .filter(|(_, v)| v.is_some_and(rules::bad_ip))
+        .map(|(i, _)| i)
         .collect();
     if !rows.is_empty() {
+        let values: Vec<Option<&str>> = ca
+            .iter()
+            .map(|v| v.filter(|s| !rules::bad_ip(s)))
+            .collect();
         df.with_column(Series::new(column.into(), values).into_column())?;
     }
     Ok(rows)
