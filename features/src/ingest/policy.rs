@@ -323,9 +323,11 @@ fn null_bad_ips(df: &mut DataFrame, column: &str) -> PolarsResult<Vec<usize>> {
         .map(|(i, _)| i)
         .collect();
     if !rows.is_empty() {
+        let mut bad = rows.iter().copied().peekable();
         let values: Vec<Option<&str>> = ca
             .iter()
-            .map(|v| v.filter(|s| !rules::bad_ip(s)))
+            .enumerate()
+            .map(|(i, v)| if bad.next_if_eq(&i).is_some() { None } else { v })
             .collect();
         df.with_column(Series::new(column.into(), values).into_column())?;
     }
