@@ -327,7 +327,13 @@ fn null_bad_ips(df: &mut DataFrame, column: &str) -> PolarsResult<Vec<usize>> {
         let values: Vec<Option<&str>> = ca
             .iter()
             .enumerate()
-            .map(|(i, v)| if bad.next_if_eq(&i).is_some() { None } else { v })
+            .map(|(i, v)| {
+                if bad.next_if_eq(&i).is_some() {
+                    None
+                } else {
+                    v
+                }
+            })
             .collect();
         df.with_column(Series::new(column.into(), values).into_column())?;
     }
