@@ -51,7 +51,7 @@ fn every_sample_application_gets_sane_network_signals() {
             .push(TelemetrySample {
                 session_id: session.get(i).unwrap(),
                 event_at_micros: at.unwrap(),
-                ip: tel_ip.get(i),
+                ip: tel_ip.get(i).and_then(appfraud_features::parse_ip),
                 ..TelemetrySample::default()
             });
     }

@@ -97,7 +97,7 @@ fn every_sample_application_is_scored_and_the_signals_are_plausible() {
             .push(TelemetrySample {
                 session_id: session.get(i).unwrap(),
                 event_at_micros: at.get(i).unwrap(),
-                ip: ip.get(i),
+                ip: ip.get(i).and_then(appfraud_features::parse_ip),
                 device_id: device.get(i),
                 tz_offset_min: tz.get(i),
                 input_lag_ms: lag.get(i),

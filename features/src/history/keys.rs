@@ -134,24 +134,21 @@ impl EntityKeys {
             normalize_address(a, &mut buf);
             keys.set(KeyKind::Address, key_of(KeyKind::Address, buf.as_bytes()));
         }
-        keys.set_network(ip, device_id);
+        keys.set_network(ip.and_then(parse_ip), device_id);
         keys.set(KeyKind::Phone, phone_key(phone, phone_e164));
         keys.set(KeyKind::Email, identity_key(email));
         keys
     }
 
     /// Keys of a telemetry sample: IP, IP network and device only.
-    pub fn of_sample(ip: Option<&str>, device_id: Option<&str>) -> EntityKeys {
+    pub fn of_sample(ip: Option<IpAddr>, device_id: Option<&str>) -> EntityKeys {
         let mut keys = EntityKeys::default();
         keys.set_network(ip, device_id);
         keys
     }
 
-    fn set_network(&mut self, ip: Option<&str>, device_id: Option<&str>) {
-        if let Some(ip) = ip
-            .and_then(parse_ip)
-            .filter(|ip| !is_private_or_reserved(*ip))
-        {
+    fn set_network(&mut self, ip: Option<IpAddr>, device_id: Option<&str>) {
+        if let Some(ip) = ip.filter(|ip| !is_private_or_reserved(*ip)) {
             let (full, net) = ip_bytes(ip);
             self.set(KeyKind::Ip, key_of(KeyKind::Ip, &full));
             self.set(KeyKind::IpNetwork, key_of(KeyKind::IpNetwork, &net));
@@ -451,19 +448,19 @@ mod tests {
 
     #[test]
     fn network_keys_skip_private_and_join_networks() {
-        let a = EntityKeys::of_sample(Some("81.2.69.7"), Some(" DEV-1 "));
-        let b = EntityKeys::of_sample(Some("81.2.69.200"), Some("dev-1"));
+        let a = EntityKeys::of_sample(parse_ip("81.2.69.7"), Some(" DEV-1 "));
+        let b = EntityKeys::of_sample(parse_ip("81.2.69.200"), Some("dev-1"));
         assert_ne!(a.get(KeyKind::Ip), b.get(KeyKind::Ip));
         assert_eq!(a.get(KeyKind::IpNetwork), b.get(KeyKind::IpNetwork));
         assert_eq!(a.get(KeyKind::Device), b.get(KeyKind::Device));
-        let mapped = EntityKeys::of_sample(Some("::ffff:81.2.69.7"), None);
+        let mapped = EntityKeys::of_sample(parse_ip("::ffff:81.2.69.7"), None);
         assert_eq!(mapped.get(KeyKind::Ip), a.get(KeyKind::Ip));
-        let private = EntityKeys::of_sample(Some("10.1.2.3"), Some(""));
+        let private = EntityKeys::of_sample(parse_ip("10.1.2.3"), Some(""));
         assert_eq!(private, EntityKeys::default());
         // Same /48, and a neighbouring /48 (2001:db8::/32 is reserved, so public space).
-        let g1 = EntityKeys::of_sample(Some("2a00:1450:4001:2::1"), None);
-        let g2 = EntityKeys::of_sample(Some("2a00:1450:4001:ffff::9"), None);
-        let g3 = EntityKeys::of_sample(Some("2a00:1450:4002::1"), None);
+        let g1 = EntityKeys::of_sample(parse_ip("2a00:1450:4001:2::1"), None);
+        let g2 = EntityKeys::of_sample(parse_ip("2a00:1450:4001:ffff::9"), None);
+        let g3 = EntityKeys::of_sample(parse_ip("2a00:1450:4002::1"), None);
         assert!(g1.get(KeyKind::IpNetwork).is_some());
         assert_eq!(g1.get(KeyKind::IpNetwork), g2.get(KeyKind::IpNetwork));
         assert_ne!(g1.get(KeyKind::IpNetwork), g3.get(KeyKind::IpNetwork));
@@ -474,7 +471,7 @@ mod tests {
     /// cannot have are dropped.
     #[test]
     fn sample_keys_keep_exactly_the_sample_kinds() {
-        let sample = EntityKeys::of_sample(Some("24.0.0.10"), Some("Dev-1"));
+        let sample = EntityKeys::of_sample(parse_ip("24.0.0.10"), Some("Dev-1"));
         assert!(sample.get(KeyKind::Ip).is_some() && sample.get(KeyKind::Device).is_some());
         let compact = SampleEntityKeys::from(sample);
         assert_eq!(compact.to_entity_keys(), sample);

@@ -8,6 +8,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use super::record::Application;
+use crate::parse_ip;
 use crate::signals::remote_control::TelemetrySample;
 
 /// Application id → slot. Ids are input data, so the hash is seeded per process (foldhash's
@@ -246,7 +247,7 @@ impl<'a> TelemetryColumns<'a> {
         TelemetrySample {
             session_id: self.session.get(row).unwrap_or_default(),
             event_at_micros: self.event_at.get(row).unwrap_or_default(),
-            ip: self.ip.get(row),
+            ip: self.ip.get(row).and_then(parse_ip),
             device_id: self.device.get(row),
             tz_offset_min: self.tz.get(row),
             input_lag_ms: self.lag.get(row),

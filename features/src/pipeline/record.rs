@@ -1,6 +1,7 @@
 //! One application and its telemetry as plain Rust values: what the single-application path
 //! takes, and what the batch path reads out of its frames row by row.
 
+use crate::parse_ip;
 use crate::signals::remote_control::TelemetrySample;
 
 /// One application, borrowed, with every `docs/input-contract.md` column (timestamps in
@@ -215,7 +216,7 @@ impl TelemetryRecord {
         TelemetrySample {
             session_id: &self.session_id,
             event_at_micros: self.event_at,
-            ip: self.ip.as_deref(),
+            ip: self.ip.as_deref().and_then(parse_ip),
             device_id: self.device_id.as_deref(),
             tz_offset_min: self.tz_offset_min,
             input_lag_ms: self.input_lag_ms,
@@ -232,7 +233,7 @@ impl From<TelemetrySample<'_>> for TelemetryRecord {
         TelemetryRecord {
             session_id: s.session_id.to_owned(),
             event_at: s.event_at_micros,
-            ip: s.ip.map(str::to_owned),
+            ip: s.ip.map(|ip| ip.to_string()),
             device_id: s.device_id.map(str::to_owned),
             tz_offset_min: s.tz_offset_min,
             input_lag_ms: s.input_lag_ms,

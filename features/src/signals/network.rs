@@ -117,7 +117,7 @@ pub fn network_signals(
     let (mut public, mut anonymizing) = (0usize, 0usize);
     let (mut with_country, mut country_differs) = (0usize, 0usize);
     let mut differs_from_app = 0usize;
-    for tel_ip in telemetry.iter().filter_map(|t| t.ip.and_then(parse_ip)) {
+    for tel_ip in telemetry.iter().filter_map(|t| t.ip) {
         parsed += 1;
         differs_from_app += usize::from(app_ip.is_some_and(|a| a != tel_ip));
         let c = classify(tel_ip, ranges);

@@ -47,8 +47,6 @@
 use std::cmp::Ordering;
 use std::net::IpAddr;
 
-use crate::reference::ip_ranges::parse_ip;
-
 /// Input lag above which a sample looks remote-controlled (ms): a round trip to another machine.
 pub const LAG_REMOTE_MS: f64 = 50.0;
 /// Input lag above which a sample looks relayed over a long distance or a KVM capture chain (ms).
@@ -76,8 +74,10 @@ pub struct TelemetrySample<'a> {
     pub session_id: &'a str,
     /// When the sample was taken (µs since the Unix epoch, UTC).
     pub event_at_micros: i64,
-    /// Source IP of the session, as stored (parsed with [`parse_ip`]).
-    pub ip: Option<&'a str>,
+    /// Source IP of the session, parsed once where the text is read
+    /// ([`parse_ip`](crate::parse_ip): trimmed, an IPv4-mapped IPv6 address as its IPv4);
+    /// `None` when missing or not an address.
+    pub ip: Option<std::net::IpAddr>,
     /// Device fingerprint hash.
     pub device_id: Option<&'a str>,
     /// OS/browser UTC offset (minutes east of UTC).
@@ -207,8 +207,8 @@ pub struct RemoteControlSignals {
     /// Share of present screens that are unusual (0–1).
     pub unusual_screen_share: Option<f64>,
 
-    /// Distinct IP addresses that parse ([`parse_ip`]; an IPv4-mapped IPv6 address is its IPv4
-    /// address). Malformed IPs are not counted.
+    /// Distinct IP addresses that parse ([`parse_ip`](crate::parse_ip); an IPv4-mapped IPv6
+    /// address is its IPv4 address). Malformed IPs are not counted.
     pub ip_distinct: usize,
     /// Distinct IPv4 /24 networks among those IPs (IPv6 addresses are not counted).
     pub ipv4_24_distinct: usize,
@@ -339,7 +339,7 @@ pub fn remote_control_signals(
     // IPs and IPv4 /24 networks.
     scratch.ips.clear();
     scratch.nets.clear();
-    for ip in samples.iter().filter_map(|t| t.ip.and_then(parse_ip)) {
+    for ip in samples.iter().filter_map(|t| t.ip) {
         scratch.ips.push(ip);
         if let IpAddr::V4(v4) = ip {
             scratch.nets.push(u32::from(v4) >> 8);

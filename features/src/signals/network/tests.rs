@@ -41,7 +41,7 @@ fn app(ip: Option<&str>, claimed: &str) -> NetworkSignals {
 fn tel(ip: Option<&str>) -> TelemetrySample<'_> {
     TelemetrySample {
         session_id: "s",
-        ip,
+        ip: ip.and_then(parse_ip),
         ..TelemetrySample::default()
     }
 }

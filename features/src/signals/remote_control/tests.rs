@@ -225,7 +225,7 @@ fn distinct_ips_and_ipv4_24s() {
     let samples: Vec<_> = ips
         .iter()
         .map(|&ip| TelemetrySample {
-            ip: Some(ip),
+            ip: crate::parse_ip(ip),
             ..sample("s")
         })
         .collect();
