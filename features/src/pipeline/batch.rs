@@ -245,19 +245,10 @@ pub(crate) struct Resumes {
     pub(crate) signatures: Vec<ResumeSignature>,
 }
 
+/// Step one over validated tables the caller keeps: [`prepare_owned`] on a clone of the frames
+/// (which shares their buffers, so nothing is copied and the caller's tables stay whole).
 pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, FeatureError> {
-    let cols = ApplicationColumns::new(&raw.applications)?;
-    let slot_of = id_map(cols.ids());
-    let telemetry = TelemetryBySlot::new(raw.telemetry.as_ref(), &slot_of, cols.len())?;
-    let labels = labels_by_slot(raw.labels.as_ref(), &slot_of)?;
-    let resumes = resume_signatures(&cols);
-    Ok(prepare_columns(
-        &cols.without_resume(),
-        &telemetry,
-        resumes,
-        labels,
-        refs,
-    ))
+    prepare_owned(raw.clone(), refs).map(|(prepared, _)| prepared)
 }
 
 /// [`prepare`] taking the tables by value, so that the largest columns are dropped as soon as

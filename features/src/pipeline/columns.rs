@@ -174,12 +174,6 @@ impl<'a> ApplicationColumns<'a> {
     pub(crate) fn resume_text(&self, i: usize) -> Option<&'a str> {
         self.resume_text.as_ref().and_then(|c| c.get(i))
     }
-
-    /// These columns with `resume_text` read as missing.
-    pub(crate) fn without_resume(mut self) -> Self {
-        self.resume_text = None;
-        self
-    }
 }
 
 /// Random access by row into a column that may span many chunks (one per Parquet row group or
