@@ -3,7 +3,9 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use crate::commands::{demo, evaluate, features, generate, import, score, serve, snapshot, train};
+use crate::commands::{
+    demo, drift, evaluate, features, generate, import, score, serve, snapshot, train,
+};
 use crate::report::Reporter;
 
 /// Score job applications for fraud: synthetic data, features, training, export, scoring.
@@ -34,6 +36,9 @@ pub enum Command {
     Score(score::ScoreArgs),
     /// Keep the point-in-time history in a file: build it, or add new rows to it.
     Snapshot(snapshot::SnapshotArgs),
+    /// Compare scoring periods with a model's training-time population: PSI per input and for
+    /// the score, flag rates per band, a markdown report with plots.
+    Drift(drift::DriftArgs),
     /// Serve a model over HTTP to a screening service, one applicant at a time.
     Serve(serve::ServeArgs),
     /// Run the main job end to end on built-in data.
@@ -51,6 +56,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Evaluate(args) => evaluate::run(args, &report),
         Command::Score(args) => score::run(args, &report),
         Command::Snapshot(args) => snapshot::run(args, &report),
+        Command::Drift(args) => drift::run(args, &report),
         Command::Serve(args) => serve::run(args, &report),
         Command::Demo(args) => demo::run(args, &report),
     }

@@ -1,6 +1,7 @@
 //! `appfraud`: the command-line front end. Arguments are parsed and validated here, then handed
 //! to the library crates; no logic of the toolkit lives in this binary. Errors print as one line
-//! on stderr; the exit code is 2 for bad input or usage and 1 for an internal failure.
+//! on stderr; the exit code is 2 for bad input or usage, 1 for an internal failure and 3 for a
+//! drift alarm (`appfraud drift --fail-on`).
 //!
 //! Modules: [`cli`] is the command tree and its dispatch; [`commands`] holds one module per
 //! command; [`args`], [`report`] and [`training`] are the helpers the commands share.
@@ -45,6 +46,10 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
+            if let Some(alarm) = err.downcast_ref::<commands::drift::DriftAlarm>() {
+                eprintln!("{alarm}");
+                return ExitCode::from(commands::drift::ALARM_EXIT_CODE);
+            }
             eprintln!("error: {}", one_line(&err));
             ExitCode::from(exit_code(&err))
         }

@@ -28,10 +28,10 @@ pub mod schema;
 pub use error::CoreError;
 pub use features::{Family, FeatureDef, FeatureSet, FeatureSetHash, MissingPolicy, sha256_hex};
 pub use manifest::{
-    Band, Bands, DeployedFit, Explainer, MANIFEST_DIGEST_FIELD, MANIFEST_FILE,
-    MANIFEST_FORMAT_VERSION, ManifestFeature, ManifestFeatureSet, MetricInterval, Metrics,
-    ModelManifest, ONNX_FILE, OnnxFile, PackageFile, ReasonCode, SplitCounts, SplitMetrics,
-    TrainingSummary, manifest_digest, seal_manifest,
+    Band, BandCounts, Bands, DeployedFit, DriftReference, Explainer, FeatureHistogram, Histogram,
+    MANIFEST_DIGEST_FIELD, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, ManifestFeature,
+    ManifestFeatureSet, MetricInterval, Metrics, ModelManifest, ONNX_FILE, OnnxFile, PackageFile,
+    ReasonCode, SplitCounts, SplitMetrics, TrainingSummary, manifest_digest, seal_manifest,
 };
 pub use params::{ParamError, ParamInfo, ParamTable};
 pub use schema::{ColumnSpec, ColumnType, IpKind, ReferenceSpec, TableSpec};

@@ -73,6 +73,11 @@ pub struct ModelManifest {
     pub explainer: Explainer,
     /// Every file of the package but `manifest.json`, by name, with its SHA-256.
     pub files: Vec<PackageFile>,
+    /// The training-time distributions `appfraud drift` compares scoring periods with. Absent
+    /// from packages written before it existed: such a package scores as before, and `drift`
+    /// asks for it to be retrained.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift_reference: Option<DriftReference>,
 }
 
 impl ModelManifest {
@@ -317,6 +322,136 @@ pub struct DeployedFit {
     pub trees: Option<usize>,
     /// Rows before the calibration window left out because their identity cluster reaches it.
     pub dropped_cluster_overlap: usize,
+}
+
+/// Binned distributions of the model's inputs and of its score at training time: the reference
+/// `appfraud drift` measures each scoring period against. Counts per bin only, never a row.
+///
+/// - The features are counted over every row of the training window, labelled or not: the
+///   labelled rows are not a random sample of the applications (some are never investigated,
+///   recent ones not yet), and every application is scored.
+/// - The score and the bands are counted over every row of the held-out window (the test
+///   split's dates, which are the deployed fit's calibration window): scores of rows a model
+///   learned from are more extreme than the scores it gives new applicants, so only held-out
+///   scores are a fair reference.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DriftReference {
+    /// First and last time (RFC 3339) of the rows the features were counted on.
+    pub features_window: Option<(String, String)>,
+    /// Rows the features were counted on.
+    pub features_rows: usize,
+    /// One histogram per model input, in the model's column order.
+    pub features: Vec<FeatureHistogram>,
+    /// First and last time (RFC 3339) of the rows the score was counted on.
+    pub score_window: Option<(String, String)>,
+    /// The calibrated probability over the held-out rows.
+    pub score: Histogram,
+    /// Rows per band over the same held-out rows, at the package's band thresholds.
+    pub bands: BandCounts,
+}
+
+/// One input's histogram in a [`DriftReference`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureHistogram {
+    /// The feature's column name.
+    pub name: String,
+    /// Its histogram.
+    pub histogram: Histogram,
+}
+
+/// Counts of values in right-closed bins, plus missing values.
+///
+/// Bin `i` holds the values `v` with `edges[i - 1] < v <= edges[i]`, the first bin everything
+/// up to `edges[0]` and the last everything above the last edge, so `counts` has one more
+/// entry than `edges`; `NaN` is counted in `missing`. Edges are strictly increasing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Histogram {
+    /// Upper bounds of every bin but the last, strictly increasing.
+    pub edges: Vec<f64>,
+    /// Values per bin: `edges.len() + 1` entries.
+    pub counts: Vec<u64>,
+    /// `NaN` values.
+    pub missing: u64,
+}
+
+impl Histogram {
+    /// Counts `values` into the bins of `edges` (which must be strictly increasing).
+    pub fn count(edges: &[f64], values: impl IntoIterator<Item = f64>) -> Histogram {
+        let mut counts = vec![0u64; edges.len() + 1];
+        let mut missing = 0;
+        for v in values {
+            if v.is_nan() {
+                missing += 1;
+            } else {
+                counts[edges.partition_point(|e| *e < v)] += 1;
+            }
+        }
+        Histogram {
+            edges: edges.to_vec(),
+            counts,
+            missing,
+        }
+    }
+
+    /// Every value counted, missing included.
+    pub fn total(&self) -> u64 {
+        self.counts.iter().sum::<u64>() + self.missing
+    }
+
+    /// The bin counts followed by the missing count: the cells a comparison runs over.
+    pub fn cells(&self) -> Vec<u64> {
+        let mut cells = self.counts.clone();
+        cells.push(self.missing);
+        cells
+    }
+
+    /// Whether the edges are finite and strictly increasing and the counts one more than the
+    /// edges: what [`Histogram::count`] writes, and what a manifest read back must hold.
+    pub fn is_well_formed(&self) -> bool {
+        self.counts.len() == self.edges.len() + 1
+            && self.edges.iter().all(|e| e.is_finite())
+            && self.edges.windows(2).all(|w| w[0] < w[1])
+    }
+}
+
+/// Rows per band.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BandCounts {
+    /// Rows in the `clear` band.
+    pub clear: u64,
+    /// Rows in the `review` band.
+    pub review: u64,
+    /// Rows in the `verify` band.
+    pub verify: u64,
+}
+
+impl BandCounts {
+    /// Counts the bands of `probabilities` at `bands`' thresholds.
+    pub fn count(bands: &Bands, probabilities: impl IntoIterator<Item = f64>) -> BandCounts {
+        let mut c = BandCounts::default();
+        for p in probabilities {
+            match bands.band(p) {
+                Band::Clear => c.clear += 1,
+                Band::Review => c.review += 1,
+                Band::Verify => c.verify += 1,
+            }
+        }
+        c
+    }
+
+    /// The counts in band order (`clear`, `review`, `verify`).
+    pub fn cells(&self) -> [u64; 3] {
+        [self.clear, self.review, self.verify]
+    }
+
+    /// All rows.
+    pub fn total(&self) -> u64 {
+        self.clear + self.review + self.verify
+    }
 }
 
 /// A metric with its bootstrap interval.

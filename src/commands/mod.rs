@@ -3,6 +3,7 @@
 //! other.
 
 pub mod demo;
+pub mod drift;
 pub mod evaluate;
 pub mod features;
 pub mod generate;

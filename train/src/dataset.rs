@@ -133,6 +133,39 @@ pub struct Dataset {
     /// The training rows of the deployed fit; `None` when the data allows none (an imported
     /// model's table).
     pub refit: Option<RefitRows>,
+    /// Every row of the input, labelled or not, as the drift reference needs them.
+    pub population: Population,
+}
+
+/// Every row of a dataset's input, labelled or not: what the packaged model will meet. Labels
+/// are not known for every application (some are never investigated, recent ones not yet), and
+/// the labelled ones are not a random sample of them, so the drift reference
+/// ([`crate::drift_reference`]) is counted over these rows, not over the labelled ones.
+#[derive(Debug, Clone, Default)]
+pub struct Population {
+    /// One histogram per feature over every row ([`crate::reference_histogram`]).
+    pub features: Vec<appfraud_core::Histogram>,
+    /// Rows counted.
+    pub rows: usize,
+    /// First and last time of those rows (µs since the epoch), when the data has times.
+    pub window: Option<(i64, i64)>,
+    /// The features (one column per feature) of every row of the held-out window: the test
+    /// split's dates, which are the deployed fit's calibration window (for an imported model,
+    /// its whole table). The packaged model learned from none of them.
+    pub held_out: Vec<Vec<f32>>,
+    /// First and last time of the held-out rows, when the data has times.
+    pub held_out_window: Option<(i64, i64)>,
+}
+
+/// The first and last of `times`.
+fn window_of(times: impl Iterator<Item = i64> + Clone) -> Option<(i64, i64)> {
+    Some((times.clone().min()?, times.max()?))
+}
+
+/// A histogram of `values` (`NaN` = missing) with reference bins.
+fn population_histogram(values: impl Iterator<Item = f32>) -> appfraud_core::Histogram {
+    let values: Vec<f64> = values.map(f64::from).collect();
+    crate::reference_histogram(&values)
 }
 
 /// One split's rows, ready for a model: column-major features and labels.
@@ -365,6 +398,23 @@ impl Dataset {
             times: Some(refit_rows.iter().map(|&i| times[i]).collect()),
             dropped_cluster_overlap: refit_dropped,
         };
+        let held_out_rows: Vec<usize> = (0..times.len())
+            .filter(|&i| times[i] >= test_from)
+            .collect();
+        let population = Population {
+            features: frame.frame.columns()[2..]
+                .iter()
+                .map(|c| {
+                    Ok(population_histogram(
+                        c.f32()?.iter().map(|v| v.unwrap_or(f32::NAN)),
+                    ))
+                })
+                .collect::<Result<Vec<_>, TrainError>>()?,
+            rows: times.len(),
+            window: window_of(times.iter().copied()),
+            held_out: feature_rows(&frame.frame, &held_out_rows)?,
+            held_out_window: window_of(held_out_rows.iter().map(|&i| times[i])),
+        };
         let dataset = Dataset {
             feature_set: frame.feature_set,
             columns: feature_columns,
@@ -374,6 +424,7 @@ impl Dataset {
             times: Some(kept_times),
             summary,
             refit: Some(refit),
+            population,
         };
         dataset.finish()
     }
@@ -420,8 +471,21 @@ impl Dataset {
             .filter(|&i| splits[i] == Split::Train)
             .collect();
         let skip: Vec<&str> = [Some(label), time, id].into_iter().flatten().collect();
+        let held_out_rows: Vec<usize> = (0..df.height())
+            .filter(|&i| splits[i] == Split::Test)
+            .collect();
         let mut defs = Vec::new();
         let mut columns = Vec::new();
+        let mut population = Population {
+            rows: df.height(),
+            window: times
+                .as_ref()
+                .and_then(|t| window_of(t.iter().flatten().copied())),
+            held_out_window: times
+                .as_ref()
+                .and_then(|t| window_of(held_out_rows.iter().filter_map(|&i| t[i]))),
+            ..Population::default()
+        };
         for c in df.columns() {
             let name = c.name().as_str();
             if skip.contains(&name) {
@@ -434,6 +498,12 @@ impl Dataset {
                 MissingPolicy::Informative,
                 format!("Column `{name}` of the input table ({kind})."),
             ));
+            population
+                .features
+                .push(population_histogram(values.iter().copied()));
+            population
+                .held_out
+                .push(held_out_rows.iter().map(|&i| values[i]).collect());
             columns.push(keep.iter().map(|&i| values[i]).collect());
         }
         let feature_set = FeatureSet::new(defs).map_err(|e| data_error(e.to_string()))?;
@@ -446,6 +516,7 @@ impl Dataset {
             times: times.map(|t| keep.iter().map(|&i| t[i].unwrap_or_default()).collect()),
             summary,
             refit: None,
+            population,
         };
         // Every label of a table is known, and nothing was dropped: the deployed fit learns
         // from the training and validation rows.
@@ -511,6 +582,16 @@ impl Dataset {
             .filter(|&i| labels[i].is_some() && times.as_ref().is_none_or(|t| t[i].is_some()))
             .collect();
         let mut columns = Vec::with_capacity(features.len());
+        let mut population = Population {
+            rows: df.height(),
+            window: times
+                .as_ref()
+                .and_then(|t| window_of(t.iter().flatten().copied())),
+            held_out_window: times
+                .as_ref()
+                .and_then(|t| window_of(t.iter().flatten().copied())),
+            ..Population::default()
+        };
         for name in features {
             let c = df.column(name)?;
             let all_missing = c.null_count() == c.len();
@@ -522,7 +603,11 @@ impl Dataset {
                 )));
             }
             let (values, _) = encode_column(c, &[], &file)?;
+            population
+                .features
+                .push(population_histogram(values.iter().copied()));
             columns.push(keep.iter().map(|&i| values[i]).collect());
+            population.held_out.push(values);
         }
         let pipeline = appfraud_features::feature_set();
         let feature_set = if pipeline
@@ -576,6 +661,7 @@ impl Dataset {
             times,
             summary,
             refit: None,
+            population,
         })
     }
 
@@ -716,7 +802,7 @@ fn string_column(df: &DataFrame, name: &str) -> Result<Vec<String>, TrainError> 
         .collect())
 }
 
-fn micros_column(df: &DataFrame, name: &str) -> Result<Vec<i64>, TrainError> {
+pub(crate) fn micros_column(df: &DataFrame, name: &str) -> Result<Vec<i64>, TrainError> {
     let c = df.column(name)?.to_physical_repr();
     Ok(c.i64()?.iter().map(Option::unwrap_or_default).collect())
 }

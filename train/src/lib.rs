@@ -70,9 +70,11 @@ mod bootstrap;
 mod calibration;
 mod card;
 mod dataset;
+mod drift;
 mod error;
 mod evaluation;
 mod export;
+mod fairness;
 mod gbdt;
 mod lightgbm;
 mod logistic;
@@ -88,10 +90,19 @@ pub use appfraud_core::{ParamError, ParamInfo, ParamTable};
 pub use bootstrap::{Interval, bootstrap_ci};
 pub use calibration::{Calibrator, fit_isotonic, fit_platt};
 pub use card::{CardInputs, model_card};
-pub use dataset::{Dataset, DatasetSummary, RefitRows, Split, SplitRows, SplitSpec};
+pub use dataset::{Dataset, DatasetSummary, Population, RefitRows, Split, SplitRows, SplitSpec};
+pub use drift::{
+    Comparison, DRIFT_BINS, DriftConfig, DriftInputs, DriftReport, DriftStatus, FeatureDrift,
+    Period, PeriodDrift, TopFeature, ValidDriftConfig, chi_square_quantile, chi_square_sf, compare,
+    drift_markdown, drift_reference, drift_report, reference_edges, reference_histogram,
+};
 pub use error::TrainError;
 pub use evaluation::{BootstrapSettings, Evaluation, TARGET_FPRS, Thresholds, evaluate};
 pub use export::{BATCH_DIM, INPUT as ONNX_INPUT, OUTPUT as ONNX_OUTPUT, export_onnx, tree_covers};
+pub use fairness::{
+    FOUR_FIFTHS, FairnessReport, GroupFairness, Rate, Ratio, fairness, fairness_markdown,
+    katz_ratio, wilson,
+};
 pub use gbdt::{
     GbdtModel, GbdtParams, GbdtTraining, LeafNode, Node, RoundLoss, SplitNode, Tree,
     ValidGbdtParams, train_gbdt, train_gbdt_weighted,
@@ -107,8 +118,8 @@ pub use metrics::{
     precision_recall_curve, recall_at_fpr, recall_at_threshold, reliability, roc_auc, roc_curve,
 };
 pub use plots::{
-    BinBar, MAX_IMPORTANCE_BARS, bins_svg, calibration_svg, importance_svg, precision_recall_svg,
-    roc_svg,
+    BinBar, MAX_IMPORTANCE_BARS, bins_svg, calibration_svg, drift_psi_svg, drift_score_svg,
+    drift_top_svg, importance_svg, precision_recall_svg, roc_svg,
 };
 pub use refit::{Deployment, FitPlan, FitStep, recency_weights};
 pub use scorecard::{
@@ -116,7 +127,8 @@ pub use scorecard::{
     ScorecardParams, Selection, Trend, ValidScorecardParams, scorecard_bins, train_scorecard,
 };
 pub use trainer::{
-    Algorithm, CalibrationMethod, ImportOptions, Model, ModelOrigin, NATIVE_FORMAT_VERSION,
-    NativeModel, PLOTS, TestCurves, TrainConfig, TrainedModel, ValidTrainConfig, check_package_dir,
-    evaluate_on_data_dir, import_lightgbm, train,
+    Algorithm, CalibrationMethod, ImportOptions, LabelledScores, Model, ModelOrigin,
+    NATIVE_FORMAT_VERSION, NativeModel, PLOTS, TestCurves, TrainConfig, TrainedModel,
+    ValidTrainConfig, check_package_dir, drift_on_data_dir, evaluate_on_data_dir, import_lightgbm,
+    score_labelled_data_dir, train,
 };

@@ -35,6 +35,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::TrainError;
+use crate::drift::DriftReport;
 use crate::metrics::{PrecisionRecallCurve, ReliabilityBin, RocCurve};
 
 /// Width and height of every plot, in pixels.
@@ -54,6 +55,7 @@ const MODEL: RGBColor = RGBColor(31, 119, 180);
 const REFERENCE: RGBColor = RGBColor(140, 140, 140);
 const BASE_RATE: RGBColor = RGBColor(255, 127, 14);
 const GRID: RGBColor = RGBColor(225, 225, 225);
+const ACT: RGBColor = RGBColor(214, 39, 40);
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 type DrawResult = Result<(), DrawingAreaErrorKind<std::io::Error>>;
@@ -286,6 +288,19 @@ pub fn importance_svg(
     top: usize,
     title: &str,
 ) -> Result<String, TrainError> {
+    bars_svg("importance", features, top, title, "Gain importance")
+}
+
+/// Horizontal bars of `features`' values, the `top` largest at the top, each labelled with its
+/// value; the x axis described as `x_desc`. The body of [`importance_svg`] and
+/// [`drift_top_svg`].
+fn bars_svg(
+    plot: &'static str,
+    features: &[(String, f64)],
+    top: usize,
+    title: &str,
+    x_desc: &str,
+) -> Result<String, TrainError> {
     if !(1..=MAX_IMPORTANCE_BARS).contains(&top) {
         return Err(TrainError::InvalidArgument {
             name: "top",
@@ -335,7 +350,7 @@ pub fn importance_svg(
     // Key points in rank order, so the names appear in the SVG largest first.
     let key_points: Vec<i32> = (0..shown).map(y_of).collect();
 
-    render("importance", |root| {
+    render(plot, |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, TITLE_SIZE))
             .margin(12)
@@ -355,7 +370,7 @@ pub fn importance_svg(
                     .cloned()
                     .unwrap_or_default()
             })
-            .x_desc("Gain importance")
+            .x_desc(x_desc)
             .axis_desc_style((FONT, DESC_SIZE))
             .x_label_style((FONT, LABEL_SIZE))
             .y_label_style((FONT, name_size))
@@ -512,6 +527,250 @@ fn draw_error(plot: &'static str, error: DrawingAreaErrorKind<std::io::Error>) -
     TrainError::Plot {
         plot,
         reason: error.to_string(),
+    }
+}
+
+/// The score's distribution per period as an SVG document: the share of each period's
+/// applications in each of the reference's score bins (x, labelled by the bins' upper edges),
+/// one line per period from light (oldest) to dark (newest), the reference dashed.
+///
+/// # Errors
+///
+/// [`TrainError::EmptyInput`] for a report without periods.
+pub fn drift_score_svg(report: &DriftReport, title: &str) -> Result<String, TrainError> {
+    if report.periods.is_empty() {
+        return Err(TrainError::EmptyInput {
+            what: "drift periods",
+        });
+    }
+    let edges = &report.reference.score.edges;
+    let bins = edges.len() + 1;
+    let shares = |counts: &[u64]| -> Vec<(f64, f64)> {
+        let total = counts.iter().take(bins).sum::<u64>().max(1) as f64;
+        counts
+            .iter()
+            .take(bins)
+            .enumerate()
+            .map(|(i, c)| (i as f64, *c as f64 / total))
+            .collect()
+    };
+    let reference = shares(&report.reference.score.counts);
+    let lines: Vec<(String, Vec<(f64, f64)>)> = report
+        .periods
+        .iter()
+        .map(|p| (p.period.clone(), shares(&p.score_counts)))
+        .collect();
+    let top = lines
+        .iter()
+        .flat_map(|(_, l)| l.iter().map(|p| p.1))
+        .chain(reference.iter().map(|p| p.1))
+        .fold(0.0f64, f64::max)
+        .max(0.01);
+    let label_of = |i: usize| -> String {
+        match edges.get(i) {
+            Some(e) => format!("≤{}", format_edge(*e)),
+            None => format!(
+                ">{}",
+                edges
+                    .last()
+                    .map_or_else(|| "–".to_owned(), |e| format_edge(*e))
+            ),
+        }
+    };
+    let n = lines.len();
+    // Shown in the legend: at most six periods, the oldest and the newest among them.
+    let legend_every = n.div_ceil(6).max(1);
+    render("score by period", |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, TITLE_SIZE))
+            .margin(12)
+            .margin_right(24)
+            .x_label_area_size(56)
+            .y_label_area_size(64)
+            .build_cartesian_2d(-0.3f64..(bins as f64 - 0.7), 0.0f64..(top * 1.15))?;
+        chart
+            .configure_mesh()
+            .x_labels(bins)
+            .x_label_formatter(&|v| {
+                let i = v.round();
+                if (v - i).abs() < 1e-6 && i >= 0.0 {
+                    label_of(i as usize)
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|v| format!("{:.0} %", 100.0 * v))
+            .x_desc("Score bin of the reference (upper edge)")
+            .y_desc("Share of the period's applications")
+            .axis_desc_style((FONT, DESC_SIZE))
+            .x_label_style((FONT, LABEL_SIZE * 0.8))
+            .y_label_style((FONT, LABEL_SIZE))
+            .bold_line_style(GRID)
+            .light_line_style(TRANSPARENT)
+            .draw()?;
+        for (k, (label, points)) in lines.iter().enumerate() {
+            let color = period_color(k, n);
+            let series = chart.draw_series(LineSeries::new(
+                points.iter().copied(),
+                color.stroke_width(2),
+            ))?;
+            if k % legend_every == 0 || k + 1 == n {
+                series
+                    .label(label.clone())
+                    .legend(move |(x, y)| legend_line(x, y, color));
+            }
+        }
+        chart
+            .draw_series(DashedLineSeries::new(
+                reference.iter().copied(),
+                6,
+                4,
+                BLACK.stroke_width(2),
+            ))?
+            .label("reference (held out)")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.stroke_width(2)));
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
+    })
+}
+
+/// The score's and the bands' PSI per period as an SVG document, with the `watch` and `act`
+/// thresholds as dashed lines.
+///
+/// # Errors
+///
+/// [`TrainError::EmptyInput`] for a report without periods.
+pub fn drift_psi_svg(report: &DriftReport, title: &str) -> Result<String, TrainError> {
+    if report.periods.is_empty() {
+        return Err(TrainError::EmptyInput {
+            what: "drift periods",
+        });
+    }
+    let score: Vec<(f64, f64)> = report
+        .periods
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i as f64, p.score.psi))
+        .collect();
+    let bands: Vec<(f64, f64)> = report
+        .periods
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i as f64, p.bands_comparison.psi))
+        .collect();
+    let top = score
+        .iter()
+        .chain(&bands)
+        .map(|p| p.1)
+        .fold(report.act * 1.2, f64::max);
+    let n = report.periods.len();
+    let labels: Vec<String> = report.periods.iter().map(|p| p.period.clone()).collect();
+    let x_labels = n.min(12);
+    render("PSI by period", |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, TITLE_SIZE))
+            .margin(12)
+            .margin_right(24)
+            .x_label_area_size(56)
+            .y_label_area_size(64)
+            .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0.0f64..(top * 1.1))?;
+        chart
+            .configure_mesh()
+            .x_labels(x_labels)
+            .x_label_formatter(&|v| {
+                let i = v.round();
+                if (v - i).abs() < 1e-6 && i >= 0.0 {
+                    labels.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|v| format_tick(*v))
+            .x_desc("Period")
+            .y_desc("PSI against the reference")
+            .axis_desc_style((FONT, DESC_SIZE))
+            .x_label_style((FONT, LABEL_SIZE * 0.8))
+            .y_label_style((FONT, LABEL_SIZE))
+            .bold_line_style(GRID)
+            .light_line_style(TRANSPARENT)
+            .draw()?;
+        for (level, color) in [(report.watch, BASE_RATE), (report.act, ACT)] {
+            chart.draw_series(DashedLineSeries::new(
+                [(-0.5, level), (n as f64 - 0.5, level)],
+                6,
+                4,
+                color.stroke_width(1),
+            ))?;
+        }
+        chart
+            .draw_series(LineSeries::new(
+                score.iter().copied(),
+                MODEL.stroke_width(2),
+            ))?
+            .label("score")
+            .legend(|(x, y)| legend_line(x, y, MODEL));
+        chart.draw_series(score.iter().map(|p| Circle::new(*p, 3, MODEL.filled())))?;
+        chart
+            .draw_series(LineSeries::new(
+                bands.iter().copied(),
+                REFERENCE.stroke_width(2),
+            ))?
+            .label("bands (flag rates)")
+            .legend(|(x, y)| legend_line(x, y, REFERENCE));
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+            .label(format!("watch ≥ {}", report.watch))
+            .legend(|(x, y)| legend_line(x, y, BASE_RATE));
+        chart
+            .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+            .label(format!("act ≥ {}", report.act))
+            .legend(|(x, y)| legend_line(x, y, ACT));
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    })
+}
+
+/// The top drifting inputs of a report as horizontal bars of their largest significant PSI.
+///
+/// # Errors
+///
+/// [`TrainError::EmptyInput`] when no input drifted significantly.
+pub fn drift_top_svg(report: &DriftReport, title: &str) -> Result<String, TrainError> {
+    let bars: Vec<(String, f64)> = report
+        .top_features
+        .iter()
+        .map(|t| (t.feature.clone(), t.psi))
+        .collect();
+    let top = bars.len().clamp(1, MAX_IMPORTANCE_BARS);
+    bars_svg(
+        "top drifting inputs",
+        &bars,
+        top,
+        title,
+        "Largest PSI above sampling noise, over the periods",
+    )
+}
+
+/// The colour of period `k` of `n`: from light to dark blue as periods get newer.
+fn period_color(k: usize, n: usize) -> RGBColor {
+    let t = if n <= 1 {
+        1.0
+    } else {
+        k as f64 / (n - 1) as f64
+    };
+    let mix = |light: f64, dark: f64| (light + t * (dark - light)).round() as u8;
+    RGBColor(mix(158.0, 8.0), mix(202.0, 48.0), mix(225.0, 107.0))
+}
+
+/// A bin edge, short: three significant digits.
+fn format_edge(e: f64) -> String {
+    if e == 0.0 {
+        "0".to_owned()
+    } else if e.abs() >= 0.01 {
+        format!("{e:.3}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_owned()
+    } else {
+        format!("{e:.1e}")
     }
 }
 

@@ -27,9 +27,9 @@ use crate::refit::{Deployment, card_section, deploy, fit_weights, metrics_json};
 use crate::scorecard::{ScorecardModel, ScorecardParams, ValidScorecardParams, train_scorecard};
 use crate::{ColumnMatrix, TrainError};
 use appfraud_core::{
-    Bands, DeployedFit, Explainer, FeatureSet, MANIFEST_FILE, MANIFEST_FORMAT_VERSION,
-    ManifestFeatureSet, MetricInterval, Metrics, ModelManifest, ONNX_FILE, OnnxFile, PackageFile,
-    SplitCounts, SplitMetrics, TrainingSummary, declare_params,
+    Bands, DeployedFit, DriftReference, Explainer, FeatureSet, MANIFEST_FILE,
+    MANIFEST_FORMAT_VERSION, ManifestFeatureSet, MetricInterval, Metrics, ModelManifest, ONNX_FILE,
+    OnnxFile, PackageFile, SplitCounts, SplitMetrics, TrainingSummary, declare_params,
 };
 
 /// Version of the native model format (`model.json`).
@@ -337,6 +337,9 @@ pub struct TrainedModel {
     /// How the packaged model was fitted when it is the deployed fit (refitted after the
     /// evaluation fit, see [`Deployment`]); `None`: the packaged model is the evaluation fit.
     pub deployment: Option<Deployment>,
+    /// The training-time distributions `appfraud drift` compares with (see
+    /// [`DriftReference`]); set once the packaged model is final.
+    pub drift_reference: Option<DriftReference>,
 }
 
 /// Trains, calibrates and evaluates on `dataset`. `model_id` names the model (manifest, card,
@@ -427,11 +430,44 @@ pub fn train(
         },
         model_id,
     )?;
-    if config.refit {
-        deploy(evaluated, dataset, config)
+    let packaged = if config.refit {
+        deploy(evaluated, dataset, config)?
     } else {
-        Ok(evaluated)
-    }
+        evaluated
+    };
+    with_drift_reference(packaged, dataset)
+}
+
+/// `trained` with its [`DriftReference`], from `dataset`'s [`crate::Population`]: every input
+/// over every row of the input, the score and the bands of the packaged model over every row of
+/// the held-out window (rows it did not learn from).
+fn with_drift_reference(
+    mut trained: TrainedModel,
+    dataset: &Dataset,
+) -> Result<TrainedModel, TrainError> {
+    let population = &dataset.population;
+    let held_out: Vec<&[f32]> = population.held_out.iter().map(Vec::as_slice).collect();
+    let probabilities = trained
+        .native
+        .probabilities(&ColumnMatrix::new(held_out)?)?;
+    let time = |t: i64| {
+        chrono::DateTime::from_timestamp_micros(t).map_or_else(|| t.to_string(), |d| d.to_rfc3339())
+    };
+    let window = |w: Option<(i64, i64)>| w.map(|(a, b)| (time(a), time(b)));
+    let bands = Bands {
+        review: trained.native.thresholds.fpr_5pct,
+        verify: trained.native.thresholds.fpr_1pct,
+    };
+    trained.drift_reference = Some(crate::drift::drift_reference(
+        &trained.native.feature_names,
+        &population.features,
+        population.rows,
+        window(population.window),
+        &probabilities,
+        window(population.held_out_window),
+        &bands,
+    )?);
+    Ok(trained)
 }
 
 /// A fitted (or imported) model with what the card says about how it came to be.
@@ -550,6 +586,7 @@ fn finish(
         feature_set: dataset.feature_set.clone(),
         origin,
         deployment: None,
+        drift_reference: None,
     })
 }
 
@@ -638,7 +675,7 @@ pub fn import_lightgbm(
             format!("binary sigmoid:{}", lightgbm.sigmoid()),
         ),
     ];
-    finish(
+    let imported = finish(
         Fitted {
             model: Model::Gbdt(gbdt),
             history: Vec::new(),
@@ -662,7 +699,8 @@ pub fn import_lightgbm(
             bootstrap_resamples: options.bootstrap_resamples,
         },
         model_id,
-    )
+    )?;
+    with_drift_reference(imported, dataset)
 }
 
 /// The dataset's feature names, in column order.
@@ -1013,6 +1051,7 @@ impl TrainedModel {
                 None => Explainer::Linear,
             },
             files,
+            drift_reference: self.drift_reference.clone(),
         }
     }
 }
@@ -1110,6 +1149,56 @@ pub fn evaluate_on_data_dir(
     since: Option<i64>,
     review_budget: usize,
 ) -> Result<Evaluation, TrainError> {
+    score_labelled_data_dir(model, dir, since)?.evaluate(model, review_budget)
+}
+
+/// The labelled applications of a data directory, scored by a model: what
+/// [`evaluate_on_data_dir`] and a fairness report are computed on.
+#[derive(Debug, Clone)]
+pub struct LabelledScores {
+    /// Application ids.
+    pub ids: Vec<String>,
+    /// Whether each is fraud (its latest label).
+    pub labels: Vec<bool>,
+    /// The calibrated probability of each.
+    pub probabilities: Vec<f64>,
+}
+
+impl LabelledScores {
+    /// The evaluation protocol's metrics at the model's thresholds.
+    pub fn evaluate(
+        &self,
+        model: &NativeModel,
+        review_budget: usize,
+    ) -> Result<Evaluation, TrainError> {
+        evaluate(
+            &self.labels,
+            &self.probabilities,
+            &model.thresholds,
+            review_budget,
+            BootstrapSettings::default(),
+        )
+    }
+}
+
+/// The feature frame of data directory `dir` (applications at or after `since` only) for
+/// `model`, and the labels table ingest read.
+///
+/// # Errors
+///
+/// [`TrainError::FeatureSetMismatch`] when the pipeline's FeatureSet is not the model's; the
+/// pipeline's errors.
+fn model_frame(
+    model: &NativeModel,
+    dir: &Path,
+    since: Option<i64>,
+) -> Result<
+    (
+        appfraud_features::FeatureFrame,
+        Option<polars::prelude::DataFrame>,
+    ),
+    TrainError,
+> {
     use appfraud_features::{DirProgress, FeatureOptions, features_from_data_dir};
     // The labels come from the tables ingest validated; the frame is built from the same read.
     let labels = std::cell::RefCell::new(None);
@@ -1131,7 +1220,22 @@ pub fn evaluate_on_data_dir(
             pipeline: pipeline_hash,
         });
     }
-    let labels = labels.into_inner().ok_or_else(|| TrainError::Data {
+    Ok((frame, labels.into_inner()))
+}
+
+/// Scores every labelled application of data directory `dir` (at or after `since`) with
+/// `model`, labelled with its latest label.
+///
+/// # Errors
+///
+/// [`TrainError::Data`] without a labels table; those of [`model_frame`].
+pub fn score_labelled_data_dir(
+    model: &NativeModel,
+    dir: &Path,
+    since: Option<i64>,
+) -> Result<LabelledScores, TrainError> {
+    let (frame, labels) = model_frame(model, dir, since)?;
+    let labels = labels.ok_or_else(|| TrainError::Data {
         reason: format!("{}: labels are required to evaluate", dir.display()),
     })?;
     let latest = crate::dataset::latest_labels(&labels)?;
@@ -1139,22 +1243,70 @@ pub fn evaluate_on_data_dir(
         .frame
         .column("application_id")
         .and_then(|c| c.str().cloned())?;
-    let keep: Vec<(usize, bool)> = ids
+    let keep: Vec<(usize, bool, String)> = ids
         .iter()
         .enumerate()
-        .filter_map(|(i, id)| Some((i, *latest.get(id?)?)))
+        .filter_map(|(i, id)| Some((i, *latest.get(id?)?, id?.to_owned())))
         .collect();
-    let rows: Vec<usize> = keep.iter().map(|(i, _)| *i).collect();
+    let rows: Vec<usize> = keep.iter().map(|(i, _, _)| *i).collect();
     let columns = crate::dataset::feature_rows(&frame.frame, &rows)?;
     let x = ColumnMatrix::new(columns.iter().map(Vec::as_slice).collect())?;
-    let y: Vec<bool> = keep.iter().map(|k| k.1).collect();
-    let p = model.probabilities(&x)?;
-    evaluate(
-        &y,
-        &p,
-        &model.thresholds,
-        review_budget,
-        BootstrapSettings::default(),
+    let probabilities = model.probabilities(&x)?;
+    Ok(LabelledScores {
+        labels: keep.iter().map(|k| k.1).collect(),
+        ids: keep.into_iter().map(|k| k.2).collect(),
+        probabilities,
+    })
+}
+
+/// Compares the applications of data directory `dir` (at or after `since`), period by period,
+/// with the training-time reference of the package `model` came from (see [`drift_report`]).
+/// Labels are not needed.
+///
+/// # Errors
+///
+/// [`TrainError::Data`] when the package has no drift reference (written before it existed);
+/// those of [`model_frame`] and [`drift_report`].
+pub fn drift_on_data_dir(
+    model: &NativeModel,
+    manifest: &ModelManifest,
+    dir: &Path,
+    since: Option<i64>,
+    period: crate::Period,
+    config: &crate::ValidDriftConfig,
+) -> Result<crate::DriftReport, TrainError> {
+    let reference = manifest
+        .drift_reference
+        .as_ref()
+        .ok_or_else(|| TrainError::Data {
+            reason: format!(
+                "model {} has no drift reference in its manifest: it was packaged before drift \
+             reports existed; retrain it with this version",
+                manifest.model_id
+            ),
+        })?;
+    let (frame, _) = model_frame(model, dir, since)?;
+    let all: Vec<usize> = (0..frame.frame.height()).collect();
+    let columns = crate::dataset::feature_rows(&frame.frame, &all)?;
+    let slices: Vec<&[f32]> = columns.iter().map(Vec::as_slice).collect();
+    let probabilities = if all.is_empty() {
+        Vec::new()
+    } else {
+        model.probabilities(&ColumnMatrix::new(slices.clone())?)?
+    };
+    let times = crate::dataset::micros_column(&frame.frame, "submitted_at")?;
+    crate::drift::drift_report(
+        &manifest.model_id,
+        reference,
+        &manifest.bands,
+        crate::DriftInputs {
+            names: &model.feature_names,
+            columns: &slices,
+            probabilities: &probabilities,
+            times: &times,
+        },
+        period,
+        config,
     )
 }
 
