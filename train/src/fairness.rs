@@ -15,7 +15,8 @@
 //!
 //! Both ratios carry a Katz log interval (Katz, Baptista, Azen and Pike, *Obtaining confidence
 //! intervals for the risk ratio in cohort studies*, Biometrics 34, 1978): `ln R ± z·√(1/x₁ −
-//! 1/n₁ + 1/x₂ − 1/n₂)`, with ½ added to every count of the pair when one of them is zero. The
+//! 1/n₁ + 1/x₂ − 1/n₂)`, with ½ added to every cell of the 2×2 table when one is empty (no
+//! event, or nothing but events; the estimate itself stays the plain ratio). The
 //! four-fifths rule is flagged when the estimate is below 0.8, and called clear when the whole
 //! interval is below 0.8: 1607.4(D) itself says that smaller differences may matter when they
 //! are significant and larger ones may not when they rest on small numbers. The most favoured
@@ -24,7 +25,8 @@
 //! Applications whose group is unknown (no value, or no row in the side table) are counted and
 //! left out of every rate.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -111,6 +113,50 @@ pub struct FairnessReport {
     pub min_fpr_ratio: Option<f64>,
 }
 
+/// The group of each application, read from column `column` of the Parquet or CSV table at
+/// `path` (keyed by its `application_id` column): the applications table of a data directory,
+/// or a side table. A group value is read as text; a null is an unknown group.
+///
+/// # Errors
+///
+/// [`TrainError::UnreadableTable`] for a file that is not a table; [`TrainError::UnknownColumn`]
+/// when `application_id` or `column` is missing; [`TrainError::Data`] for a null or repeated
+/// `application_id`, naming its row (0-based, header excluded).
+pub fn read_groups(
+    path: &Path,
+    column: &str,
+) -> Result<HashMap<String, Option<String>>, TrainError> {
+    let file = path.display().to_string();
+    let df = crate::dataset::read_any_table(path)?;
+    let get = |name: &str| {
+        df.column(name).map_err(|_| TrainError::UnknownColumn {
+            file: file.clone(),
+            column: name.to_owned(),
+        })
+    };
+    let ids = crate::dataset::as_text(get("application_id")?, &file)?;
+    let values = crate::dataset::as_text(get(column)?, &file)?;
+    let (ids, values) = (ids.str()?, values.str()?);
+    let mut groups = HashMap::with_capacity(ids.len());
+    for (row, (id, value)) in ids.iter().zip(values.iter()).enumerate() {
+        let id = id.ok_or_else(|| TrainError::Data {
+            reason: format!("{file}: column `application_id`, row {row}: null"),
+        })?;
+        if groups
+            .insert(id.to_owned(), value.map(str::to_owned))
+            .is_some()
+        {
+            return Err(TrainError::Data {
+                reason: format!(
+                    "{file}: column `application_id`, row {row}: an application listed twice \
+                     (each needs one group)"
+                ),
+            });
+        }
+    }
+    Ok(groups)
+}
+
 /// The two-sided normal quantile of `level` (`z` with `P(|Z| ≤ z) = level`), from the
 /// chi-square law with one degree of freedom (`Z²`).
 fn z_of(level: f64) -> f64 {
@@ -142,12 +188,16 @@ pub fn katz_ratio(x1: usize, n1: usize, x2: usize, n2: usize, level: f64) -> Rat
     } else {
         (x1 as f64 / n1 as f64) / (x2 as f64 / n2 as f64)
     };
-    let (a, m, b, k) = if x1 == 0 || x2 == 0 {
+    // A zero cell of either 2×2 row (no event, or all events) makes the log ratio or its
+    // standard error degenerate: ½ is then added to every cell (Haldane–Anscombe), so each
+    // count gains ½ and each total 1.
+    let degenerate = x1 == 0 || x2 == 0 || x1 == n1 || x2 == n2;
+    let (a, m, b, k) = if degenerate {
         (
             x1 as f64 + 0.5,
-            n1 as f64 + 0.5,
+            n1 as f64 + 1.0,
             x2 as f64 + 0.5,
-            n2 as f64 + 0.5,
+            n2 as f64 + 1.0,
         )
     } else {
         (x1 as f64, n1 as f64, x2 as f64, n2 as f64)
@@ -503,6 +553,14 @@ mod tests {
         assert_eq!(fr.estimate, 0.0);
         assert!(fr.low.unwrap().is_finite() && fr.high.unwrap().is_finite());
         assert!(r.groups[0].true_positive_rate.is_none());
+        // Every applicant passes in both groups (49 of 49, 101 of 101): the ratio is 1 and the
+        // interval, from ½ added to every cell, is exp(ln(0.99 / (101.5 / 102)) ± z ×
+        // √(1/49.5 − 1/50 + 1/101.5 − 1/102)) = [0.964500, 1.026211] (the same steps in Python
+        // with scipy.stats.norm.ppf(0.975)), not the point [1, 1].
+        let all = katz_ratio(49, 49, 101, 101, 0.95);
+        assert_eq!(all.estimate, 1.0);
+        assert!((all.low.unwrap() - 0.964_500).abs() < 1e-6, "{all:?}");
+        assert!((all.high.unwrap() - 1.026_211).abs() < 1e-6, "{all:?}");
         assert!(fairness("g", &[None], &[false], &[0.1], 0.5, 0.95).is_err());
         assert!(fairness("g", &groups, &labels[1..], &p, 0.5, 0.95).is_err());
     }

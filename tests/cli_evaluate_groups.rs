@@ -1,0 +1,154 @@
+//! End-to-end tests of `appfraud evaluate --group`: a column of the applications table
+//! (`claimed_country`, a national-origin proxy that is never a model input) and a side table
+//! joined by `application_id`; the metrics do not change with a group; the report directory
+//! holds the model card with a section on the groups; bad group input exits with 2. The metric
+//! values themselves are checked against fairlearn in `tests/fairness_reference.rs` and by hand
+//! in `train/src/fairness.rs`.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+mod common;
+use common::{baseline, ok, read, run, s, sample, usage_error};
+
+fn evaluate(extra: &[&str]) -> Value {
+    let (model, data) = (baseline(), sample());
+    let mut args = vec![
+        "--quiet",
+        "evaluate",
+        "--model",
+        s(&model),
+        "--data",
+        s(&data),
+        "--since",
+        "2025-07-01",
+    ];
+    args.extend_from_slice(extra);
+    serde_json::from_str(&ok(&run(&args))).expect("JSON on stdout")
+}
+
+fn group_rows(f: &Value) -> u64 {
+    f["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["rows"].as_u64().unwrap())
+        .sum()
+}
+
+#[test]
+fn groups_of_an_applications_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let plain = evaluate(&[]);
+    assert!(plain.get("fairness").is_none());
+    let with = evaluate(&["--group", "claimed_country", "--out", s(&out)]);
+    // The metrics are the same with and without a group: it is not an input.
+    for key in ["rows", "positives", "roc_auc", "pr_auc", "brier"] {
+        assert_eq!(plain[key], with[key], "{key}");
+    }
+    let f = &with["fairness"];
+    assert_eq!(f["column"], "claimed_country");
+    // claimed_country is required, so no group is unknown; every evaluated row is in a group.
+    assert_eq!(f["unknown_group"], 0);
+    assert_eq!(group_rows(f), with["rows"].as_u64().unwrap());
+    let groups = f["groups"].as_array().unwrap();
+    assert!(groups.len() >= 2);
+    for g in groups {
+        let flag = &g["flag_rate"];
+        let (lo, est, hi) = (
+            flag["low"].as_f64().unwrap(),
+            flag["estimate"].as_f64().unwrap(),
+            flag["high"].as_f64().unwrap(),
+        );
+        assert!(lo <= est && est <= hi, "{g}");
+        let ratio = g["impact_ratio"]["estimate"].as_f64().unwrap();
+        assert!(ratio > 0.0 && ratio <= 1.0, "{g}");
+    }
+    let favoured = f["most_favoured_pass"].as_str().unwrap();
+    let top = groups.iter().find(|g| g["group"] == favoured).unwrap();
+    assert_eq!(top["impact_ratio"]["estimate"].as_f64(), Some(1.0));
+    // The report: the JSON, the section, and the package's card followed by the section.
+    let saved: Value =
+        serde_json::from_slice(&std::fs::read(out.join("evaluation.json")).unwrap()).unwrap();
+    assert_eq!(saved, with);
+    let card = std::fs::read_to_string(baseline().join("model_card.md")).unwrap();
+    let extended = std::fs::read_to_string(out.join("model_card.md")).unwrap();
+    assert!(extended.starts_with(card.trim_end()));
+    assert!(extended.contains("## Fairness across `claimed_country`"));
+    let section = std::fs::read_to_string(out.join("fairness.md")).unwrap();
+    assert!(extended.ends_with(&section));
+}
+
+/// Writes `applications.csv`-style side table rows: every application of the sample but each
+/// tenth gets a cohort by position.
+fn write_side_table(path: &Path) -> usize {
+    let apps = read(&sample().join("applications.parquet"));
+    let ids = apps
+        .column("application_id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .clone();
+    let mut text = String::from("application_id,cohort\n");
+    let mut left_out = 0;
+    for (i, id) in ids.iter().enumerate() {
+        if i % 10 == 9 {
+            left_out += 1;
+            continue;
+        }
+        text.push_str(&format!("{},{}\n", id.unwrap(), ["a", "b", "c"][i % 3]));
+    }
+    // A row for an application that is not in the data is harmless.
+    text.push_str("not-an-application,a\n");
+    std::fs::write(path, text).unwrap();
+    left_out
+}
+
+#[test]
+fn groups_from_a_side_table_count_the_unknown() {
+    let dir = tempfile::tempdir().unwrap();
+    let side = dir.path().join("groups.csv");
+    assert!(write_side_table(&side) > 0);
+    let e = evaluate(&["--group", "cohort", "--groups", s(&side)]);
+    let f = &e["fairness"];
+    let names: Vec<&str> = f["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    let unknown = f["unknown_group"].as_u64().unwrap();
+    assert!(unknown > 0, "a tenth of the applications have no row");
+    assert_eq!(group_rows(f) + unknown, e["rows"].as_u64().unwrap());
+}
+
+#[test]
+fn bad_group_input_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let (model, data) = (baseline(), sample());
+    let base = ["evaluate", "--model", s(&model), "--data", s(&data)];
+    // A column the applications table does not have.
+    let mut args = base.to_vec();
+    args.extend(["--group", "no_such_column"]);
+    let err = usage_error(&run(&args));
+    assert!(
+        err.contains("no_such_column") && err.contains("applications.parquet"),
+        "{err}"
+    );
+    // --groups needs --group.
+    let side = dir.path().join("groups.csv");
+    write_side_table(&side);
+    let mut args = base.to_vec();
+    args.extend(["--groups", s(&side)]);
+    usage_error(&run(&args));
+    // An application listed twice in the side table, named by its row.
+    let twice = dir.path().join("twice.csv");
+    std::fs::write(&twice, "application_id,cohort\nx,a\ny,b\nx,c\n").unwrap();
+    let mut args = base.to_vec();
+    args.extend(["--group", "cohort", "--groups", s(&twice)]);
+    let err = usage_error(&run(&args));
+    assert!(err.contains("row 2") && err.contains("twice"), "{err}");
+}
