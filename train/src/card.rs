@@ -271,14 +271,15 @@ pub fn model_card(c: &CardInputs<'_>) -> String {
          and recent fraud is under-labelled (label delay). Metrics on the newest data are \
          optimistic about precision and pessimistic about recall.\n\
          - Fraud adapts (software remote control gives way to hardware KVM, new profiles to \
-         hijacked ones). Watch feature drift and retrain; a model trained on one period is not \
-         evidence about the next.\n\
+         hijacked ones). Watch drift (`appfraud drift`, against the reference in this package's \
+         manifest) and retrain; a model trained on one period is not evidence about the next.\n\
          - Many legitimate applicants trip one or two signals (VPN users, travellers, people \
          who revive an old profile, satellite links, corporate VDI). The score is a reason to \
          verify, not a finding.\n\
          - Fairness: before use, compare flag rates and false-positive rates across the groups \
-         your organisation must protect (join the scores with your group column); no group \
-         attribute is an input of this model.\n\
+         your organisation must protect (`appfraud evaluate --group COL [--groups FILE] --out \
+         DIR` reports them with the four-fifths rule and adds a section to a copy of this \
+         card); no group attribute is an input of this model.\n\
          - Small splits give wide intervals: read the intervals, not only the point estimates."
     );
     s
