@@ -629,7 +629,7 @@ pub fn drift_score_svg(report: &DriftReport, title: &str) -> Result<String, Trai
             ))?
             .label("reference (held out)")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK.stroke_width(2)));
-        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
+        draw_legend(&mut chart, SeriesLabelPosition::LowerLeft)
     })
 }
 
