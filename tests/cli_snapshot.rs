@@ -12,91 +12,14 @@ mod common;
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::{baseline, ok_stderr, read, run, s, sample, usage_error};
+use common::{baseline, ok_stderr, read, run, s, sample, strings, usage_error};
 use polars::prelude::*;
 
-fn micros(column: &Column) -> Vec<i64> {
-    column
-        .cast(&DataType::Datetime(TimeUnit::Microseconds, None))
-        .unwrap()
-        .datetime()
-        .unwrap()
-        .physical()
-        .iter()
-        .map(|v| v.unwrap())
-        .collect()
-}
-
-fn strings(df: &DataFrame, name: &str) -> Vec<String> {
-    df.column(name)
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .map(|v| v.unwrap().to_owned())
-        .collect()
-}
-
-fn write(dir: &Path, name: &str, mut df: DataFrame) {
-    let file = std::fs::File::create(dir.join(format!("{name}.parquet"))).unwrap();
-    ParquetWriter::new(file).finish(&mut df).unwrap();
-}
-
-fn rows(df: &DataFrame, keep: impl Fn(usize) -> bool) -> DataFrame {
-    let idx: Vec<IdxSize> = (0..df.height())
-        .filter(|&i| keep(i))
-        .map(|i| i as IdxSize)
-        .collect();
-    df.take(&IdxCa::from_vec("idx".into(), idx)).unwrap()
-}
-
-/// Writes `history/` and `new/` under `root`; returns the new applications' ids.
+/// Writes `history/` and `new/` under `root`, cut at the median submission; returns the new
+/// applications' ids.
 fn cut_sample(root: &Path) -> Vec<String> {
-    let apps = read(&sample().join("applications.parquet"));
-    let telemetry = read(&sample().join("telemetry.parquet"));
-    let labels = read(&sample().join("labels.parquet"));
-    let submitted = micros(apps.column("submitted_at").unwrap());
-    let mut sorted = submitted.clone();
-    sorted.sort_unstable();
-    let cut = sorted[sorted.len() / 2];
-    let ids = strings(&apps, "application_id");
-    let held: HashMap<&str, bool> = ids
-        .iter()
-        .zip(&submitted)
-        .map(|(id, t)| (id.as_str(), *t < cut))
-        .collect();
-    let history = root.join("history");
-    let new = root.join("new");
-    std::fs::create_dir_all(history.join("reference")).unwrap();
-    std::fs::create_dir_all(&new).unwrap();
-    for f in ["ip_ranges.csv", "high_risk_institutions.csv"] {
-        std::fs::copy(
-            sample().join("reference").join(f),
-            history.join("reference").join(f),
-        )
-        .unwrap();
-    }
-    write(
-        &history,
-        "applications",
-        rows(&apps, |i| submitted[i] < cut),
-    );
-    write(&new, "applications", rows(&apps, |i| submitted[i] >= cut));
-    for (name, df, time) in [
-        ("telemetry", &telemetry, "event_at"),
-        ("labels", &labels, "labeled_at"),
-    ] {
-        let owner = strings(df, "application_id");
-        let at = micros(df.column(time).unwrap());
-        let in_history = |i: usize| held[owner[i].as_str()] && at[i] < cut;
-        write(&history, name, rows(df, in_history));
-        write(&new, name, rows(df, |i| !in_history(i)));
-    }
-    ids.into_iter()
-        .zip(submitted)
-        .filter(|(_, t)| *t >= cut)
-        .map(|(id, _)| id)
-        .collect()
+    let cut = common::median_submission(&sample());
+    common::cut_data(&sample(), &root.join("history"), &root.join("new"), cut)
 }
 
 /// The rows of `frame` by `application_id`.

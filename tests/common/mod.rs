@@ -82,3 +82,95 @@ pub fn read(path: &Path) -> DataFrame {
         .finish()
         .expect("parquet")
 }
+
+/// A timestamp column as µs since the epoch.
+pub fn micros(column: &Column) -> Vec<i64> {
+    column
+        .cast(&DataType::Datetime(TimeUnit::Microseconds, None))
+        .unwrap()
+        .datetime()
+        .unwrap()
+        .physical()
+        .iter()
+        .map(|v| v.unwrap())
+        .collect()
+}
+
+/// A string column without nulls.
+pub fn strings(df: &DataFrame, name: &str) -> Vec<String> {
+    df.column(name)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap().to_owned())
+        .collect()
+}
+
+/// Writes `df` as `dir/NAME.parquet`.
+pub fn write(dir: &Path, name: &str, mut df: DataFrame) {
+    let file = std::fs::File::create(dir.join(format!("{name}.parquet"))).unwrap();
+    ParquetWriter::new(file).finish(&mut df).unwrap();
+}
+
+/// The rows `i` of `df` for which `keep(i)`, in order.
+pub fn rows(df: &DataFrame, keep: impl Fn(usize) -> bool) -> DataFrame {
+    let idx: Vec<IdxSize> = (0..df.height())
+        .filter(|&i| keep(i))
+        .map(|i| i as IdxSize)
+        .collect();
+    df.take(&IdxCa::from_vec("idx".into(), idx)).unwrap()
+}
+
+/// The median submission instant (µs) of data directory `data`.
+pub fn median_submission(data: &Path) -> i64 {
+    let apps = read(&data.join("applications.parquet"));
+    let mut submitted = micros(apps.column("submitted_at").unwrap());
+    submitted.sort_unstable();
+    submitted[submitted.len() / 2]
+}
+
+/// Cuts data directory `data` in time at `cut` (µs): `history` gets the applications submitted
+/// before it, with their telemetry and labels dated before it, and the reference files; `new`
+/// gets the later applications and every session and label dated at or after the cut, those of
+/// held applications included (what a night's directory holds). Returns the new applications'
+/// ids.
+pub fn cut_data(data: &Path, history: &Path, new: &Path, cut: i64) -> Vec<String> {
+    use std::collections::HashMap;
+    let apps = read(&data.join("applications.parquet"));
+    let telemetry = read(&data.join("telemetry.parquet"));
+    let labels = read(&data.join("labels.parquet"));
+    let submitted = micros(apps.column("submitted_at").unwrap());
+    let ids = strings(&apps, "application_id");
+    let held: HashMap<&str, bool> = ids
+        .iter()
+        .zip(&submitted)
+        .map(|(id, t)| (id.as_str(), *t < cut))
+        .collect();
+    std::fs::create_dir_all(history.join("reference")).unwrap();
+    std::fs::create_dir_all(new).unwrap();
+    for f in ["ip_ranges.csv", "high_risk_institutions.csv"] {
+        std::fs::copy(
+            data.join("reference").join(f),
+            history.join("reference").join(f),
+        )
+        .unwrap();
+    }
+    write(history, "applications", rows(&apps, |i| submitted[i] < cut));
+    write(new, "applications", rows(&apps, |i| submitted[i] >= cut));
+    for (name, df, time) in [
+        ("telemetry", &telemetry, "event_at"),
+        ("labels", &labels, "labeled_at"),
+    ] {
+        let owner = strings(df, "application_id");
+        let at = micros(df.column(time).unwrap());
+        let in_history = |i: usize| held[owner[i].as_str()] && at[i] < cut;
+        write(history, name, rows(df, in_history));
+        write(new, name, rows(df, |i| !in_history(i)));
+    }
+    ids.into_iter()
+        .zip(submitted)
+        .filter(|(_, t)| *t >= cut)
+        .map(|(id, _)| id)
+        .collect()
+}
