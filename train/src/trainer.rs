@@ -1228,7 +1228,8 @@ fn model_frame(
 ///
 /// # Errors
 ///
-/// [`TrainError::Data`] without a labels table; those of [`model_frame`].
+/// [`TrainError::Data`] without a labels table; [`TrainError::FeatureSetMismatch`] when the
+/// pipeline's FeatureSet is not the model's; the pipeline's errors.
 pub fn score_labelled_data_dir(
     model: &NativeModel,
     dir: &Path,
@@ -1260,13 +1261,14 @@ pub fn score_labelled_data_dir(
 }
 
 /// Compares the applications of data directory `dir` (at or after `since`), period by period,
-/// with the training-time reference of the package `model` came from (see [`drift_report`]).
-/// Labels are not needed.
+/// with the training-time reference in `manifest`, the manifest of the package `model` came
+/// from (see [`crate::drift_report`]). Labels are not needed.
 ///
 /// # Errors
 ///
 /// [`TrainError::Data`] when the package has no drift reference (written before it existed);
-/// those of [`model_frame`] and [`drift_report`].
+/// [`TrainError::FeatureSetMismatch`], the pipeline's errors, and those of
+/// [`crate::drift_report`].
 pub fn drift_on_data_dir(
     model: &NativeModel,
     manifest: &ModelManifest,
