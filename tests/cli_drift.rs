@@ -9,7 +9,8 @@
 //! - fresh generated data with one shift injected by hand (every phone removed from the
 //!   second quarter): `phone_present` is `act` in exactly the months of the shift, and
 //!   `--fail-on act` exits with 3 after writing the report; thresholds from `--config`;
-//! - a package written before drift references existed is refused with exit code 2.
+//! - a package written before drift references existed is refused with exit code 2;
+//! - a `--since` after the data gives an empty report, stable, and no alarm.
 
 use std::path::Path;
 
@@ -331,4 +332,20 @@ fn a_package_without_a_reference_is_refused() {
         ])
         .output()
         .unwrap());
+}
+
+#[test]
+fn no_application_in_the_periods_is_a_stable_empty_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = drift(
+        &baseline(),
+        &sample(),
+        dir.path(),
+        &["--since", "2030-01-01", "--fail-on", "watch"],
+    );
+    assert!(periods(&r).is_empty());
+    assert_eq!(r["status"], "stable");
+    let md = std::fs::read_to_string(dir.path().join("drift.md")).unwrap();
+    assert!(md.contains("No application to compare"), "{md}");
+    assert!(!dir.path().join("score_by_period.svg").exists());
 }

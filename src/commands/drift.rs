@@ -105,6 +105,9 @@ pub fn run(args: DriftArgs, report: &Reporter) -> Result<()> {
         &config,
     )?;
     write_report(&drift, &args.out)?;
+    if drift.periods.is_empty() {
+        report.step("no application to compare in the periods asked for (see --since)");
+    }
     for p in &drift.periods {
         report.step(format!(
             "{}: {} applications, score PSI {:.3} ({}), {}",

@@ -784,6 +784,14 @@ pub fn drift_markdown(report: &DriftReport) -> String {
         report.watch, report.watch, report.act, report.act, report.alpha
     );
     let _ = writeln!(md, "## Score and bands by period\n");
+    if report.periods.is_empty() {
+        let _ = writeln!(
+            md,
+            "No application to compare: the data holds none in the periods asked for (see \
+             `--since`)."
+        );
+        return md;
+    }
     let _ = writeln!(
         md,
         "| period | rows | score PSI | p | noise floor | score | clear | review | verify | bands PSI | bands | inputs watch / act | period |"
