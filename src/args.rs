@@ -1,6 +1,8 @@
 //! Argument helpers shared by the commands: value parsers, conversions of parsed values to
 //! library units, and the usage error that exits with 2.
 
+use std::path::{Path, PathBuf};
+
 use appfraud_serve::{EngineChoice, ReasonScope};
 use chrono::NaiveDate;
 use clap::ValueEnum;
@@ -34,6 +36,21 @@ pub fn require_parquet(flag: &str, path: &std::path::Path, what: &str) -> Result
             path.display()
         )))
     }
+}
+
+/// The applications table of data directory `dir`: Parquet when present, else CSV (the
+/// contract's rule).
+pub fn applications_file(dir: &Path) -> Result<PathBuf, UsageError> {
+    ["applications.parquet", "applications.csv"]
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            UsageError(format!(
+                "{}: no applications.parquet or applications.csv to read the --group column from",
+                dir.display()
+            ))
+        })
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! the model id and data source name the package records, and the train → report → write
 //! sequence.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -29,13 +30,19 @@ pub fn source_name(path: &Path) -> String {
     )
 }
 
+/// Group attributes for the card's fairness section: the column's name and each application's
+/// group.
+pub type Groups<'a> = (&'a str, &'a HashMap<String, Option<String>>);
+
 /// Trains `config`'s model on `dataset`, reports its metrics and writes the package to `out`,
-/// recording `source` as its training data. Returns the package's model id.
+/// recording `source` as its training data; with `groups`, the card gets a section on how the
+/// flags fall across them. Returns the package's model id.
 pub fn train_package(
     dataset: &Dataset,
     config: &ValidTrainConfig,
     out: &Path,
     source: &str,
+    groups: Option<Groups<'_>>,
     report: &Reporter,
 ) -> Result<String> {
     let algo = config.algorithm().as_str();
@@ -44,7 +51,19 @@ pub fn train_package(
         &dataset.feature_set.hash().as_str()[..12]
     );
     report.step(format!("training {algo}"));
-    let trained = appfraud_train::train(dataset, config, &model_id)?;
+    let mut trained = appfraud_train::train(dataset, config, &model_id)?;
+    if let Some((column, groups)) = groups {
+        trained.assess_fairness(dataset, column, groups)?;
+        if let Some(f) = &trained.fairness {
+            report.step(format!(
+                "  fairness across `{column}` on the held-out rows: {} groups, lowest impact \
+                 ratio {:.3}, {} of unknown group",
+                f.groups.len(),
+                f.min_impact_ratio,
+                f.unknown_group
+            ));
+        }
+    }
     if let Some(last) = trained.history.last() {
         report.step(format!(
             "  {} trees, final train log-loss {:.5}{}",

@@ -1,7 +1,8 @@
-//! End-to-end tests of `appfraud evaluate --group`: a column of the applications table
-//! (`claimed_country`, a national-origin proxy that is never a model input) and a side table
-//! joined by `application_id`; the metrics do not change with a group; the report directory
-//! holds the model card with a section on the groups; bad group input exits with 2. The metric
+//! End-to-end tests of `appfraud evaluate --group` and `train --group`: a column of the
+//! applications table (`claimed_country`, a national-origin proxy that is never a model input)
+//! and a side table joined by `application_id`; the metrics and the trained model do not change
+//! with a group; the report directory and the trained package hold a model card with a section
+//! on the groups; bad group input exits with 2. The metric
 //! values themselves are checked against fairlearn in `tests/fairness_reference.rs` and by hand
 //! in `train/src/fairness.rs`.
 
@@ -151,4 +152,67 @@ fn bad_group_input_is_a_usage_error() {
     args.extend(["--group", "cohort", "--groups", s(&twice)]);
     let err = usage_error(&run(&args));
     assert!(err.contains("row 2") && err.contains("twice"), "{err}");
+}
+
+#[test]
+fn train_adds_a_fairness_section_and_the_group_is_no_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("model");
+    let config = common::workspace().join("models/baseline.toml");
+    ok(&run(&[
+        "--quiet",
+        "train",
+        "--data",
+        s(&sample()),
+        "--config",
+        s(&config),
+        "--group",
+        "claimed_country",
+        "--out",
+        s(&out),
+    ]));
+    // The baseline's configuration on the baseline's data: the model is the baseline's, byte
+    // for byte, so the group changed nothing but the card.
+    for f in ["model.onnx", "model.json"] {
+        assert_eq!(
+            std::fs::read(out.join(f)).unwrap(),
+            std::fs::read(baseline().join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let card = std::fs::read_to_string(out.join("model_card.md")).unwrap();
+    assert!(
+        card.contains("## Fairness across `claimed_country`"),
+        "{card}"
+    );
+    assert!(card.contains("held-out rows"));
+    assert!(
+        !std::fs::read_to_string(baseline().join("model_card.md"))
+            .unwrap()
+            .contains("## Fairness across")
+    );
+
+    // With --table, the group must come from a side table, never from the training table.
+    let features = dir.path().join("features.parquet");
+    ok(&run(&[
+        "--quiet",
+        "features",
+        "--data",
+        s(&sample()),
+        "--out",
+        s(&features),
+    ]));
+    let table_out = dir.path().join("table-model");
+    let err = usage_error(&run(&[
+        "train",
+        "--table",
+        s(&features),
+        "--label",
+        "phone_present",
+        "--group",
+        "phone_valid",
+        "--out",
+        s(&table_out),
+    ]));
+    assert!(err.contains("--groups"), "{err}");
 }

@@ -127,6 +127,7 @@ pub fn run(args: DemoArgs, report: &Reporter) -> Result<()> {
         &config,
         &model_dir,
         &source_name(&args.sample),
+        None,
         report,
     )?;
     drop(dataset);

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use clap::Args;
 use serde::Serialize;
 
-use crate::args::{UsageError, date_micros, parse_date};
+use crate::args::{applications_file, date_micros, parse_date};
 use crate::report::{self, Reporter};
 
 /// Confidence level of the fairness intervals.
@@ -112,21 +112,6 @@ pub fn run(args: EvaluateArgs, report: &Reporter) -> Result<()> {
     }
     println!("{json}");
     Ok(())
-}
-
-/// The applications table of data directory `dir`: Parquet when present, else CSV (the
-/// contract's rule).
-fn applications_file(dir: &Path) -> Result<PathBuf, UsageError> {
-    ["applications.parquet", "applications.csv"]
-        .iter()
-        .map(|name| dir.join(name))
-        .find(|p| p.is_file())
-        .ok_or_else(|| {
-            UsageError(format!(
-                "{}: no applications.parquet or applications.csv to read the --group column from",
-                dir.display()
-            ))
-        })
 }
 
 /// One line per group on stderr, then the four-fifths findings.

@@ -7,7 +7,7 @@ use appfraud_train::{Algorithm, CalibrationMethod, Dataset, SplitSpec, TrainConf
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
-use crate::args::{UsageError, date_micros, parse_date};
+use crate::args::{UsageError, applications_file, date_micros, parse_date};
 use crate::report::{self, Reporter};
 use crate::training::{read_config, source_name, train_package};
 
@@ -73,6 +73,14 @@ pub struct TrainArgs {
     /// TOML file with the parameters (see below); command-line options win.
     #[arg(long, value_name = "train.toml")]
     pub config: Option<PathBuf>,
+    /// Add a section to the model card on how the flags fall across the groups of this column
+    /// (held-out rows): a column of the applications table, or of the --groups table. Never a
+    /// model input.
+    #[arg(long, value_name = "COL")]
+    pub group: Option<String>,
+    /// A side table (Parquet or CSV) with `application_id` and the --group column.
+    #[arg(long, value_name = "FILE", requires = "group")]
+    pub groups: Option<PathBuf>,
     /// First day of the validation split (YYYY-MM-DD); default: the quarter before the test one.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub valid_from: Option<NaiveDate>,
@@ -138,6 +146,24 @@ pub fn run(args: TrainArgs, report: &Reporter) -> Result<()> {
         valid_from: args.valid_from.map(date_micros),
         test_from: args.test_from.map(date_micros),
     };
+    // The groups are read before the data, so that a wrong column fails at once.
+    let groups = match &args.group {
+        Some(column) => {
+            let path = match (&args.groups, &args.source.data) {
+                (Some(file), _) => file.clone(),
+                (None, Some(dir)) => applications_file(dir)?,
+                (None, None) => {
+                    return Err(UsageError(format!(
+                        "--group {column} with --table needs --groups FILE: a group column of \
+                         the training table would be a model input"
+                    ))
+                    .into());
+                }
+            };
+            Some((column.as_str(), appfraud_train::read_groups(&path, column)?))
+        }
+        None => None,
+    };
     let (dataset, source) = match (&args.source.data, &args.source.table) {
         (Some(dir), None) => {
             report.step(format!(
@@ -162,6 +188,28 @@ pub fn run(args: TrainArgs, report: &Reporter) -> Result<()> {
         }
     };
     report::dataset(report, &dataset);
-    train_package(&dataset, &config, &args.out, &source, report)?;
+    if let Some((column, _)) = &groups {
+        if dataset
+            .feature_set
+            .features()
+            .iter()
+            .any(|f| f.name == *column)
+        {
+            return Err(UsageError(format!(
+                "--group {column}: the training table has a column of that name, which train \
+                 would use as a model input; a group attribute must never be one: move it into \
+                 the --groups table"
+            ))
+            .into());
+        }
+    }
+    train_package(
+        &dataset,
+        &config,
+        &args.out,
+        &source,
+        groups.as_ref().map(|(c, g)| (*c, g)),
+        report,
+    )?;
     Ok(())
 }

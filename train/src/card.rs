@@ -54,6 +54,9 @@ pub struct CardInputs<'a> {
     /// A scorecard's section "Scorecard" (Markdown): points scaling, bins and points per
     /// feature, the features left out.
     pub scorecard: Option<&'a str>,
+    /// Flags across the groups of a column the user gave (`train --group`), on the held-out
+    /// rows: appended as a section.
+    pub fairness: Option<&'a crate::FairnessReport>,
 }
 
 fn date(t: Option<i64>) -> String {
@@ -282,5 +285,13 @@ pub fn model_card(c: &CardInputs<'_>) -> String {
          card); no group attribute is an input of this model.\n\
          - Small splits give wide intervals: read the intervals, not only the point estimates."
     );
+    if let Some(f) = c.fairness {
+        s.push('\n');
+        s.push_str(&crate::fairness_markdown(f));
+        s.push_str(
+            "- Computed on the held-out rows (the test split; for a deployed fit, its \
+             calibration window), each with the label the split knows.\n",
+        );
+    }
     s
 }

@@ -340,6 +340,43 @@ pub struct TrainedModel {
     /// The training-time distributions `appfraud drift` compares with (see
     /// [`DriftReference`]); set once the packaged model is final.
     pub drift_reference: Option<DriftReference>,
+    /// Flags across the groups of a column, on the held-out rows, when asked for
+    /// ([`TrainedModel::assess_fairness`]); the card gets a section on it.
+    pub fairness: Option<crate::FairnessReport>,
+}
+
+impl TrainedModel {
+    /// Reports how the packaged model's flags fall across the groups of `column` on the
+    /// dataset's held-out rows (the test split: the deployed fit's calibration window), each
+    /// labelled as the dataset labels it; `groups` maps application ids to their group (absent
+    /// or `None`: unknown). The card then has a section on it. The groups are never an input.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`crate::fairness`], and of scoring the held-out rows.
+    pub fn assess_fairness(
+        &mut self,
+        dataset: &Dataset,
+        column: &str,
+        groups: &std::collections::HashMap<String, Option<String>>,
+    ) -> Result<(), TrainError> {
+        let rows = dataset.rows(Split::Test);
+        let probabilities = self.native.probabilities(&rows.matrix()?)?;
+        let of_row: Vec<Option<String>> = rows
+            .ids
+            .iter()
+            .map(|id| groups.get(id).cloned().flatten())
+            .collect();
+        self.fairness = Some(crate::fairness(
+            column,
+            &of_row,
+            &rows.labels,
+            &probabilities,
+            self.native.thresholds.fpr_5pct,
+            0.95,
+        )?);
+        Ok(())
+    }
 }
 
 /// Trains, calibrates and evaluates on `dataset`. `model_id` names the model (manifest, card,
@@ -587,6 +624,7 @@ fn finish(
         origin,
         deployment: None,
         drift_reference: None,
+        fairness: None,
     })
 }
 
@@ -898,6 +936,7 @@ impl TrainedModel {
             plots: &PLOTS,
             deployment: deployment.as_deref(),
             scorecard: scorecard_section.as_deref(),
+            fairness: self.fairness.as_ref(),
         });
         let files: Vec<(&str, Vec<u8>)> = vec![
             ("model.json", model_json.into_bytes()),
