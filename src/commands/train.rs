@@ -188,20 +188,19 @@ pub fn run(args: TrainArgs, report: &Reporter) -> Result<()> {
         }
     };
     report::dataset(report, &dataset);
-    if let Some((column, _)) = &groups {
-        if dataset
+    if let Some((column, _)) = &groups
+        && dataset
             .feature_set
             .features()
             .iter()
             .any(|f| f.name == *column)
-        {
-            return Err(UsageError(format!(
-                "--group {column}: the training table has a column of that name, which train \
-                 would use as a model input; a group attribute must never be one: move it into \
-                 the --groups table"
-            ))
-            .into());
-        }
+    {
+        return Err(UsageError(format!(
+            "--group {column}: the training table has a column of that name, which train would \
+             use as a model input; a group attribute must never be one: move it into the \
+             --groups table"
+        ))
+        .into());
     }
     train_package(
         &dataset,
