@@ -816,7 +816,7 @@ fn bool_column(df: &DataFrame, name: &str) -> Result<Vec<bool>, TrainError> {
         .collect())
 }
 
-pub(crate) fn read_any_table(path: &Path) -> Result<DataFrame, TrainError> {
+fn read_any_table(path: &Path) -> Result<DataFrame, TrainError> {
     appfraud_features::read_generic_table(path).map_err(|e| TrainError::UnreadableTable {
         file: path.display().to_string(),
         reason: match e {
@@ -926,7 +926,7 @@ fn parse_time(text: &str) -> Option<i64> {
 
 /// Column `c` of the table `file` as text; a column of a type with no text form (nested
 /// lists or structs) is the user's to change.
-pub(crate) fn as_text(c: &Column, file: &str) -> Result<Column, TrainError> {
+fn as_text(c: &Column, file: &str) -> Result<Column, TrainError> {
     c.cast(&DataType::String).map_err(|e| {
         data_error(format!(
             "{file}: column `{}` of type {} cannot be read as text: {e}",

@@ -115,7 +115,8 @@ pub struct FairnessReport {
 
 /// The group of each application, read from column `column` of the Parquet or CSV table at
 /// `path` (keyed by its `application_id` column): the applications table of a data directory,
-/// or a side table. A group value is read as text; a null is an unknown group.
+/// or a side table. Only the two columns are read, as text (a CSV's values exactly as written:
+/// `02134` stays `02134`); an empty or null value is an unknown group.
 ///
 /// # Errors
 ///
@@ -127,25 +128,16 @@ pub fn read_groups(
     column: &str,
 ) -> Result<HashMap<String, Option<String>>, TrainError> {
     let file = path.display().to_string();
-    let df = crate::dataset::read_any_table(path)?;
-    let get = |name: &str| {
-        df.column(name).map_err(|_| TrainError::UnknownColumn {
-            file: file.clone(),
-            column: name.to_owned(),
-        })
-    };
-    let ids = crate::dataset::as_text(get("application_id")?, &file)?;
-    let values = crate::dataset::as_text(get(column)?, &file)?;
-    let (ids, values) = (ids.str()?, values.str()?);
+    let df = read_text_columns(path, &["application_id", column])?;
+    let ids = df.column("application_id")?.str()?;
+    let values = df.column(column)?.str()?;
     let mut groups = HashMap::with_capacity(ids.len());
     for (row, (id, value)) in ids.iter().zip(values.iter()).enumerate() {
         let id = id.ok_or_else(|| TrainError::Data {
             reason: format!("{file}: column `application_id`, row {row}: null"),
         })?;
-        if groups
-            .insert(id.to_owned(), value.map(str::to_owned))
-            .is_some()
-        {
+        let value = value.filter(|v| !v.is_empty()).map(str::to_owned);
+        if groups.insert(id.to_owned(), value).is_some() {
             return Err(TrainError::Data {
                 reason: format!(
                     "{file}: column `application_id`, row {row}: an application listed twice \
@@ -155,6 +147,80 @@ pub fn read_groups(
         }
     }
     Ok(groups)
+}
+
+/// Columns `names` of the Parquet or CSV table at `path`, each cast to text; a CSV is read with
+/// every value as text, no type inferred.
+fn read_text_columns(
+    path: &Path,
+    names: &[&str],
+) -> Result<polars::prelude::DataFrame, TrainError> {
+    use polars::prelude::*;
+    let file = path.display().to_string();
+    let unreadable = |reason: String| TrainError::UnreadableTable {
+        file: file.clone(),
+        reason,
+    };
+    let open = || std::fs::File::open(path).map_err(|e| unreadable(e.to_string()));
+    let missing = |available: &[String]| {
+        names
+            .iter()
+            .find(|n| !available.iter().any(|a| a == *n))
+            .map(|n| TrainError::UnknownColumn {
+                file: file.clone(),
+                column: (*n).to_owned(),
+            })
+    };
+    let df = match path.extension().and_then(|e| e.to_str()) {
+        Some("parquet") => {
+            let schema = ParquetReader::new(open()?)
+                .schema()
+                .map_err(|e| unreadable(e.to_string()))?;
+            let available: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+            if let Some(e) = missing(&available) {
+                return Err(e);
+            }
+            ParquetReader::new(open()?)
+                .with_columns(Some(names.iter().map(|n| (*n).to_owned()).collect()))
+                .finish()
+                .map_err(|e| unreadable(e.to_string()))?
+        }
+        Some("csv") => {
+            let text = || {
+                CsvReadOptions::default()
+                    .with_has_header(true)
+                    .with_infer_schema_length(Some(0))
+            };
+            let header = text()
+                .with_n_rows(Some(0))
+                .into_reader_with_file_handle(open()?)
+                .finish()
+                .map_err(|e| unreadable(e.to_string()))?;
+            let available: Vec<String> = header
+                .get_column_names()
+                .iter()
+                .map(|n| n.to_string())
+                .collect();
+            if let Some(e) = missing(&available) {
+                return Err(e);
+            }
+            text()
+                .with_columns(Some(names.iter().map(|n| PlSmallStr::from(*n)).collect()))
+                .into_reader_with_file_handle(open()?)
+                .finish()
+                .map_err(|e| unreadable(e.to_string()))?
+        }
+        _ => return Err(unreadable("expected a .parquet or .csv file".to_owned())),
+    };
+    let columns = names
+        .iter()
+        .map(|n| {
+            df.column(n)?
+                .cast(&DataType::String)
+                .map_err(|e| unreadable(format!("column `{n}` cannot be read as text: {e}")))
+        })
+        .collect::<Result<Vec<_>, TrainError>>()?;
+    Ok(DataFrame::new_infer_height(columns)?)
 }
 
 /// The two-sided normal quantile of `level` (`z` with `P(|Z| ≤ z) = level`), from the
