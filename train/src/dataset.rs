@@ -40,6 +40,7 @@ use appfraud_core::{Family, FeatureDef, FeatureSet, MissingPolicy};
 use appfraud_features::{DirProgress, FeatureOptions, features_from_data_dir};
 use chrono::{DateTime, Datelike, NaiveDate};
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::TrainError;
 
@@ -402,8 +403,9 @@ impl Dataset {
             .filter(|&i| times[i] >= test_from)
             .collect();
         let population = Population {
+            // One column per task: each histogram sorts its column.
             features: frame.frame.columns()[2..]
-                .iter()
+                .par_iter()
                 .map(|c| {
                     Ok(population_histogram(
                         c.f32()?.iter().map(|v| v.unwrap_or(f32::NAN)),
