@@ -581,33 +581,19 @@ pub fn drift_score_svg(report: &DriftReport, title: &str) -> Result<String, Trai
     // Shown in the legend: at most six periods, the oldest and the newest among them.
     let legend_every = n.div_ceil(6).max(1);
     render("score by period", |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, TITLE_SIZE))
-            .margin(12)
-            .margin_right(24)
-            .x_label_area_size(56)
-            .y_label_area_size(64)
-            .build_cartesian_2d(-0.3f64..(bins as f64 - 0.7), 0.0f64..(top * 1.15))?;
-        chart
-            .configure_mesh()
-            .x_labels(bins)
-            .x_label_formatter(&|v| {
-                let i = v.round();
-                if (v - i).abs() < 1e-6 && i >= 0.0 {
-                    label_of(i as usize)
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|v| format!("{:.0} %", 100.0 * v))
-            .x_desc("Score bin of the reference (upper edge)")
-            .y_desc("Share of the period's applications")
-            .axis_desc_style((FONT, DESC_SIZE))
-            .x_label_style((FONT, LABEL_SIZE * 0.8))
-            .y_label_style((FONT, LABEL_SIZE))
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .draw()?;
+        let mut chart = category_chart(
+            root,
+            title,
+            -0.3..(bins as f64 - 0.7),
+            top * 1.15,
+            CategoryAxes {
+                labels: bins,
+                label_of: &label_of,
+                y_format: &|v| format!("{:.0} %", 100.0 * v),
+                x_desc: "Score bin of the reference (upper edge)",
+                y_desc: "Share of the period's applications",
+            },
+        )?;
         for (k, (label, points)) in lines.iter().enumerate() {
             let color = period_color(k, n);
             let series = chart.draw_series(LineSeries::new(
@@ -666,33 +652,19 @@ pub fn drift_psi_svg(report: &DriftReport, title: &str) -> Result<String, TrainE
     let labels: Vec<String> = report.periods.iter().map(|p| p.period.clone()).collect();
     let x_labels = n.min(12);
     render("PSI by period", |root| {
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, (FONT, TITLE_SIZE))
-            .margin(12)
-            .margin_right(24)
-            .x_label_area_size(56)
-            .y_label_area_size(64)
-            .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0.0f64..(top * 1.1))?;
-        chart
-            .configure_mesh()
-            .x_labels(x_labels)
-            .x_label_formatter(&|v| {
-                let i = v.round();
-                if (v - i).abs() < 1e-6 && i >= 0.0 {
-                    labels.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|v| format_tick(*v))
-            .x_desc("Period")
-            .y_desc("PSI against the reference")
-            .axis_desc_style((FONT, DESC_SIZE))
-            .x_label_style((FONT, LABEL_SIZE * 0.8))
-            .y_label_style((FONT, LABEL_SIZE))
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .draw()?;
+        let mut chart = category_chart(
+            root,
+            title,
+            -0.5..(n as f64 - 0.5),
+            top * 1.1,
+            CategoryAxes {
+                labels: x_labels,
+                label_of: &|i| labels.get(i).cloned().unwrap_or_default(),
+                y_format: &|v| format_tick(*v),
+                x_desc: "Period",
+                y_desc: "PSI against the reference",
+            },
+        )?;
         for (level, color) in [(report.watch, BASE_RATE), (report.act, ACT)] {
             chart.draw_series(DashedLineSeries::new(
                 [(-0.5, level), (n as f64 - 0.5, level)],
@@ -747,6 +719,59 @@ pub fn drift_top_svg(report: &DriftReport, title: &str) -> Result<String, TrainE
         title,
         "Largest PSI above sampling noise, over the periods",
     )
+}
+
+/// The axes of a [`category_chart`]: categories at x = 0, 1, 2, … labelled by `label_of`.
+struct CategoryAxes<'a> {
+    /// Ticks on the x axis (plotters spreads them over the range).
+    labels: usize,
+    /// The label of category `i`.
+    label_of: &'a dyn Fn(usize) -> String,
+    /// The y axis' tick labels.
+    y_format: &'a dyn Fn(&f64) -> String,
+    /// What the x axis shows.
+    x_desc: &'a str,
+    /// What the y axis shows.
+    y_desc: &'a str,
+}
+
+/// A titled chart of categories along x (`x` spans their indices with some padding) and
+/// values from 0 to `y_top`, its mesh drawn: the frame of the drift plots.
+fn category_chart<'a, 'b>(
+    root: &'a Area<'b>,
+    title: &str,
+    x: std::ops::Range<f64>,
+    y_top: f64,
+    axes: CategoryAxes<'_>,
+) -> Result<UnitChart<'a, 'b>, DrawingAreaErrorKind<std::io::Error>> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, TITLE_SIZE))
+        .margin(12)
+        .margin_right(24)
+        .x_label_area_size(56)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x, 0.0f64..y_top)?;
+    chart
+        .configure_mesh()
+        .x_labels(axes.labels)
+        .x_label_formatter(&|v| {
+            let i = v.round();
+            if (v - i).abs() < 1e-6 && i >= 0.0 {
+                (axes.label_of)(i as usize)
+            } else {
+                String::new()
+            }
+        })
+        .y_label_formatter(axes.y_format)
+        .x_desc(axes.x_desc)
+        .y_desc(axes.y_desc)
+        .axis_desc_style((FONT, DESC_SIZE))
+        .x_label_style((FONT, LABEL_SIZE * 0.8))
+        .y_label_style((FONT, LABEL_SIZE))
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .draw()?;
+    Ok(chart)
 }
 
 /// The colour of period `k` of `n`: from light to dark blue as periods get newer.
