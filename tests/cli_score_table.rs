@@ -72,33 +72,8 @@ fn table_of_features_scores_like_the_data_directory_and_reports_broken_rows() {
 
     // Break row 7: `phone_present` is a `never`-missing feature; make it null. Make row 11's
     // `ip_kind_residential` infinite.
-    let mut df = read(&features);
-    let phone: Float32Chunked = df
-        .column("phone_present")
-        .unwrap()
-        .f32()
-        .unwrap()
-        .iter()
-        .enumerate()
-        .map(|(i, v)| if i == 7 { None } else { v })
-        .collect();
-    let ip: Float32Chunked = df
-        .column("ip_kind_residential")
-        .unwrap()
-        .f32()
-        .unwrap()
-        .iter()
-        .enumerate()
-        .map(|(i, v)| if i == 11 { Some(f32::INFINITY) } else { v })
-        .collect();
-    df.with_column(phone.with_name("phone_present".into()).into_column())
-        .unwrap();
-    df.with_column(ip.with_name("ip_kind_residential".into()).into_column())
-        .unwrap();
     let broken = tmp.path().join("broken-features.parquet");
-    ParquetWriter::new(std::fs::File::create(&broken).unwrap())
-        .finish(&mut df)
-        .unwrap();
+    common::break_rows_7_and_11(&features, &broken);
     let out = run(&[
         "score",
         "--model",

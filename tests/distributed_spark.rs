@@ -201,34 +201,10 @@ fn feature_table(dir: &Path) -> (std::path::PathBuf, usize) {
         "--out",
         s(&features),
     ]));
-    let mut df = read(&features);
-    let phone: Float32Chunked = df
-        .column("phone_present")
-        .unwrap()
-        .f32()
-        .unwrap()
-        .iter()
-        .enumerate()
-        .map(|(i, v)| if i == 7 { None } else { v })
-        .collect();
-    let ip: Float32Chunked = df
-        .column("ip_kind_residential")
-        .unwrap()
-        .f32()
-        .unwrap()
-        .iter()
-        .enumerate()
-        .map(|(i, v)| if i == 11 { Some(f32::INFINITY) } else { v })
-        .collect();
-    df.with_column(phone.with_name("phone_present".into()).into_column())
-        .unwrap();
-    df.with_column(ip.with_name("ip_kind_residential".into()).into_column())
-        .unwrap();
     let table = dir.join("table.parquet");
-    ParquetWriter::new(std::fs::File::create(&table).unwrap())
-        .finish(&mut df)
-        .unwrap();
-    (table, df.height())
+    common::break_rows_7_and_11(&features, &table);
+    let rows = read(&table).height();
+    (table, rows)
 }
 
 #[test]

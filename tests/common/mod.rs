@@ -174,3 +174,35 @@ pub fn cut_data(data: &Path, history: &Path, new: &Path, cut: i64) -> Vec<String
         .map(|(id, _)| id)
         .collect()
 }
+
+/// Copies the feature table `features` to `out` with two rows an application cannot be scored
+/// from: row 7's `phone_present` (a `never`-missing feature) null, row 11's
+/// `ip_kind_residential` infinite.
+pub fn break_rows_7_and_11(features: &Path, out: &Path) {
+    let mut df = read(features);
+    let phone: Float32Chunked = df
+        .column("phone_present")
+        .unwrap()
+        .f32()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, v)| if i == 7 { None } else { v })
+        .collect();
+    let ip: Float32Chunked = df
+        .column("ip_kind_residential")
+        .unwrap()
+        .f32()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, v)| if i == 11 { Some(f32::INFINITY) } else { v })
+        .collect();
+    df.with_column(phone.with_name("phone_present".into()).into_column())
+        .unwrap();
+    df.with_column(ip.with_name("ip_kind_residential".into()).into_column())
+        .unwrap();
+    ParquetWriter::new(std::fs::File::create(out).unwrap())
+        .finish(&mut df)
+        .unwrap();
+}
