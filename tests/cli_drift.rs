@@ -18,7 +18,7 @@ use polars::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::{BIN, baseline, ok, read, run, s, sample, usage_error};
+use common::{baseline, ok, read, run, s, sample, usage_error};
 
 /// Runs `appfraud drift` and parses the `drift.json` it wrote.
 fn drift(model: &Path, data: &Path, out: &Path, extra: &[&str]) -> Value {
@@ -319,19 +319,16 @@ fn a_package_without_a_reference_is_refused() {
     );
     // It still scores: the reference is needed by drift only.
     let scores = dir.path().join("scores.parquet");
-    ok(&std::process::Command::new(BIN)
-        .args([
-            "--quiet",
-            "score",
-            "--model",
-            s(&old),
-            "--data",
-            s(&sample()),
-            "--out",
-            s(&scores),
-        ])
-        .output()
-        .unwrap());
+    ok(&run(&[
+        "--quiet",
+        "score",
+        "--model",
+        s(&old),
+        "--data",
+        s(&sample()),
+        "--out",
+        s(&scores),
+    ]));
 }
 
 #[test]

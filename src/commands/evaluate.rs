@@ -83,14 +83,9 @@ pub fn run(args: EvaluateArgs, report: &Reporter) -> Result<()> {
     report::metrics(report, "evaluation", &e);
     let fairness = match groups {
         Some((column, groups)) => {
-            let of_row: Vec<Option<String>> = scored
-                .ids
-                .iter()
-                .map(|id| groups.get(id).cloned().flatten())
-                .collect();
             let f = appfraud_train::fairness(
                 column,
-                &of_row,
+                &appfraud_train::groups_of(&scored.ids, &groups),
                 &scored.labels,
                 &scored.probabilities,
                 package.manifest().bands.review,

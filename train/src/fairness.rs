@@ -149,6 +149,14 @@ pub fn read_groups(
     Ok(groups)
 }
 
+/// The group of each of `ids` in `groups` (as [`read_groups`] reads them); an id without a row
+/// is of unknown group.
+pub fn groups_of(ids: &[String], groups: &HashMap<String, Option<String>>) -> Vec<Option<String>> {
+    ids.iter()
+        .map(|id| groups.get(id).cloned().flatten())
+        .collect()
+}
+
 /// Columns `names` of the Parquet or CSV table at `path`, each cast to text; a CSV is read with
 /// every value as text, no type inferred.
 fn read_text_columns(

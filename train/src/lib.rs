@@ -101,7 +101,7 @@ pub use evaluation::{BootstrapSettings, Evaluation, TARGET_FPRS, Thresholds, eva
 pub use export::{BATCH_DIM, INPUT as ONNX_INPUT, OUTPUT as ONNX_OUTPUT, export_onnx, tree_covers};
 pub use fairness::{
     FOUR_FIFTHS, FairnessReport, GroupFairness, Rate, Ratio, fairness, fairness_markdown,
-    katz_ratio, read_groups, wilson,
+    groups_of, katz_ratio, read_groups, wilson,
 };
 pub use gbdt::{
     GbdtModel, GbdtParams, GbdtTraining, LeafNode, Node, RoundLoss, SplitNode, Tree,

@@ -362,14 +362,9 @@ impl TrainedModel {
     ) -> Result<(), TrainError> {
         let rows = dataset.rows(Split::Test);
         let probabilities = self.native.probabilities(&rows.matrix()?)?;
-        let of_row: Vec<Option<String>> = rows
-            .ids
-            .iter()
-            .map(|id| groups.get(id).cloned().flatten())
-            .collect();
         self.fairness = Some(crate::fairness(
             column,
-            &of_row,
+            &crate::groups_of(&rows.ids, groups),
             &rows.labels,
             &probabilities,
             self.native.thresholds.fpr_5pct,
