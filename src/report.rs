@@ -121,8 +121,15 @@ pub fn ingested(report: &Reporter, raw: &RawFrames, indent: &str) {
 pub fn dir_progress(report: &Reporter, progress: appfraud_features::DirProgress<'_>) {
     match progress {
         appfraud_features::DirProgress::Ingested(raw) => ingested(report, raw, ""),
-        appfraud_features::DirProgress::Stage(stage) => report.step(stage.describe()),
+        appfraud_features::DirProgress::Stage(stage) => self::stage(report, stage),
     }
+}
+
+/// Reports the start of a stage of feature computation, once the memory the stage before freed
+/// is given back ([`crate::release_freed_memory`]).
+pub fn stage(report: &Reporter, stage: appfraud_features::Stage) {
+    crate::release_freed_memory();
+    report.step(stage.describe());
 }
 
 /// A dataset's row accounting and its splits.

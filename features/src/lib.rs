@@ -68,6 +68,7 @@ mod history;
 mod ingest;
 mod pipeline;
 mod reference;
+mod scan;
 mod signals;
 
 pub use error::{CsvSyntax, FeatureError, IngestError};

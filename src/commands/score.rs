@@ -89,7 +89,7 @@ pub fn run(args: ScoreArgs, report: &Reporter) -> Result<()> {
     };
     let bar = ProgressSlot::default();
     let on_progress = |p: ScoreProgress| match p {
-        ScoreProgress::Features(stage) => report.step(stage.describe()),
+        ScoreProgress::Features(stage) => report::stage(report, stage),
         ScoreProgress::ScoringStarted { total, engine } => {
             report.step(format!("scoring {total} applications ({engine} engine)"));
             bar.start(report, total);

@@ -38,7 +38,7 @@ pub fn read_data_dir(dir: &Path) -> Result<RawFrames, IngestError> {
 /// labels may name without holding it, so those rows are kept instead of excluded.
 pub(crate) fn read_data_dir_extending(
     dir: &Path,
-    held: &dyn Fn(&str) -> Option<i64>,
+    held: &(dyn Fn(&str) -> Option<i64> + Sync),
 ) -> Result<RawFrames, IngestError> {
     let applications = read_table(dir, &schema::APPLICATIONS)?.ok_or(IngestError::MissingFile {
         dir: dir.to_path_buf(),
@@ -115,8 +115,9 @@ fn check_unique(file: &Path, df: &DataFrame, column: &'static str) -> Result<(),
             file: file.to_path_buf(),
             reason: e.to_string(),
         })?;
-    let mut seen: std::collections::HashMap<&str, usize> =
-        std::collections::HashMap::with_capacity(values.len());
+    // Ids are input data: a seeded fast hash (foldhash), not SipHash, and not a fixed seed.
+    let mut seen: std::collections::HashMap<&str, usize, foldhash::fast::RandomState> =
+        std::collections::HashMap::with_capacity_and_hasher(values.len(), Default::default());
     for (row, v) in values.iter().enumerate() {
         if let Some(v) = v {
             if let Some(&first_row) = seen.get(v) {

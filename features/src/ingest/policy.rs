@@ -23,6 +23,8 @@ use std::fmt;
 use chrono::{DateTime, Datelike};
 use polars::prelude::*;
 
+use crate::scan::rows_where;
+
 /// What ingest did with a questionable value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Policy {
@@ -277,11 +279,12 @@ pub fn telemetry_issues(telemetry: &mut [crate::TelemetryRecord]) -> Vec<RecordI
     found
 }
 
-/// Sets `column` to null at the rows where `bad` holds; returns those rows.
+/// Sets `column` to null at the rows where `bad` holds; returns those rows. The rows are found
+/// on every core and the column is rebuilt only when there are some.
 fn null_where<T>(
     df: &mut DataFrame,
     column: &str,
-    bad: impl Fn(usize, T::Native) -> bool,
+    bad: impl Fn(usize, T::Native) -> bool + Sync,
 ) -> PolarsResult<Vec<usize>>
 where
     T: PolarsNumericType,
@@ -290,25 +293,30 @@ where
     let dtype = col.dtype().clone();
     let physical = col.to_physical_repr();
     let ca: &ChunkedArray<T> = physical.as_materialized_series().as_ref().as_ref();
-    let mut rows = Vec::new();
-    let values: Vec<Option<T::Native>> = ca
-        .iter()
-        .enumerate()
-        .map(|(i, v)| match v {
-            Some(x) if bad(i, x) => {
-                rows.push(i);
-                None
-            }
-            other => other,
-        })
-        .collect();
+    let rows = rows_where(ca, |i, v| v.is_some_and(|x| bad(i, x)));
     if !rows.is_empty() {
-        let series = ChunkedArray::<T>::from_iter_options(column.into(), values.into_iter())
-            .into_series()
-            .cast(&dtype)?;
+        let series =
+            ChunkedArray::<T>::from_iter_options(column.into(), without_rows(ca.iter(), &rows))
+                .into_series()
+                .cast(&dtype)?;
         df.with_column(series.into_column())?;
     }
     Ok(rows)
+}
+
+/// `values` with the values at the ascending positions `rows` replaced by `None`.
+fn without_rows<'r, V>(
+    values: impl Iterator<Item = Option<V>> + 'r,
+    rows: &'r [usize],
+) -> impl Iterator<Item = Option<V>> + 'r {
+    let mut bad = rows.iter().copied().peekable();
+    values.enumerate().map(move |(i, v)| {
+        if bad.next_if_eq(&i).is_some() {
+            None
+        } else {
+            v
+        }
+    })
 }
 
 /// Sets unparseable IP strings to null; returns their rows.
@@ -316,25 +324,9 @@ fn null_bad_ips(df: &mut DataFrame, column: &str) -> PolarsResult<Vec<usize>> {
     let ca = df.column(column)?.str()?.clone();
     // Found first, so that the column is rebuilt only when it has a bad value (millions of
     // telemetry rows usually have none).
-    let rows: Vec<usize> = ca
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| v.is_some_and(rules::bad_ip))
-        .map(|(i, _)| i)
-        .collect();
+    let rows = rows_where(&ca, |_, v| v.is_some_and(rules::bad_ip));
     if !rows.is_empty() {
-        let mut bad = rows.iter().copied().peekable();
-        let values: Vec<Option<&str>> = ca
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                if bad.next_if_eq(&i).is_some() {
-                    None
-                } else {
-                    v
-                }
-            })
-            .collect();
+        let values: Vec<Option<&str>> = without_rows(ca.iter(), &rows).collect();
         df.with_column(Series::new(column.into(), values).into_column())?;
     }
     Ok(rows)
@@ -374,7 +366,7 @@ pub(super) fn apply(
     applications: &mut DataFrame,
     telemetry: &mut Option<DataFrame>,
     labels: &mut Option<DataFrame>,
-    held: &dyn Fn(&str) -> Option<i64>,
+    held: &(dyn Fn(&str) -> Option<i64> + Sync),
 ) -> PolarsResult<IngestReport> {
     let mut report = IngestReport::default();
     let apps = applications;
@@ -426,11 +418,14 @@ pub(super) fn apply(
     report.add("applications", "ip", NOT_AN_IP, Policy::Missing, &bad);
 
     let app_ids = ids(apps)?;
-    let known: HashMap<&str, usize> = app_ids
-        .iter()
-        .enumerate()
-        .filter_map(|(i, v)| v.map(|v| (v, i)))
-        .collect();
+    let mut known: HashMap<&str, usize, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(app_ids.len(), Default::default());
+    known.extend(
+        app_ids
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (v, i))),
+    );
 
     if let Some(tel) = telemetry.as_mut() {
         for column in ["input_lag_ms", "typing_interval_ms"] {
@@ -447,12 +442,9 @@ pub(super) fn apply(
         );
         let bad = null_bad_ips(tel, "ip")?;
         report.add("telemetry", "ip", NOT_AN_IP, Policy::Missing, &bad);
-        let unknown: Vec<usize> = ids(tel)?
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| v.is_none_or(|v| !known.contains_key(v) && held(v).is_none()))
-            .map(|(i, _)| i)
-            .collect();
+        let unknown = rows_where(&ids(tel)?, |_, v| {
+            v.is_none_or(|v| !known.contains_key(v) && held(v).is_none())
+        });
         report.add(
             "telemetry",
             "application_id",
@@ -469,7 +461,7 @@ pub(super) fn apply(
         let mut unknown = Vec::new();
         let mut before = Vec::new();
         let mut repeated = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen: HashSet<&str, foldhash::fast::RandomState> = HashSet::default();
         for (i, id) in label_ids.iter().enumerate() {
             let Some(id) = id else { continue };
             let submitted_at = match known.get(id) {

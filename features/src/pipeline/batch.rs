@@ -506,14 +506,31 @@ fn write_features_in_blocks(
         let mut writer = ParquetWriter::new(file)
             .batched(empty.schema())
             .map_err(std::io::Error::other)?;
-        for rows in plan.selected.chunks(block_rows) {
-            let block = plan.columns(&prepared, rows).map_err(|e| {
-                failure = Some(e);
-                std::io::Error::other("feature rows failed")
-            })?;
-            writer.write_batch(&block).map_err(std::io::Error::other)?;
-        }
-        writer.finish().map(drop).map_err(std::io::Error::other)
+        // Block k is encoded and written on a thread of its own while block k + 1 is computed
+        // on every core; at most one computed block waits for the writer.
+        std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel::<DataFrame>(1);
+            let writing = scope.spawn(move || -> std::io::Result<_> {
+                for block in receive {
+                    writer.write_batch(&block).map_err(std::io::Error::other)?;
+                }
+                writer.finish().map(drop).map_err(std::io::Error::other)
+            });
+            for rows in plan.selected.chunks(block_rows) {
+                let block = plan.columns(&prepared, rows).map_err(|e| {
+                    failure = Some(e);
+                    std::io::Error::other("feature rows failed")
+                })?;
+                if send.send(block).is_err() {
+                    // The writer stopped on an error, which its result carries.
+                    break;
+                }
+            }
+            drop(send);
+            writing
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the Parquet writer panicked")))
+        })
     })
     .map_err(|e| match failure.take() {
         Some(e) => e,

@@ -293,14 +293,13 @@ impl SlotOrder {
         if u32::try_from(df.height()).is_err() {
             polars_bail!(ComputeError: "the telemetry table has {} rows, more than 2^32", df.height());
         }
-        // The slot of each row (`u32::MAX` = unknown application), chunk by chunk on every core.
+        // The slot of each row (`u32::MAX` = unknown application), piece by piece on every core.
         let apps = df.column("application_id")?.str()?;
-        let per_chunk: Vec<Vec<u32>> = apps
-            .downcast_iter()
-            .collect::<Vec<_>>()
+        let per_chunk: Vec<Vec<u32>> = crate::scan::pieces(apps)
             .into_par_iter()
-            .map(|arr| {
-                arr.iter()
+            .map(|piece| {
+                piece
+                    .iter()
                     .map(|a| a.and_then(|a| slot_of.get(a).copied()).unwrap_or(u32::MAX))
                     .collect()
             })
