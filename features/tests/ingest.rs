@@ -545,3 +545,40 @@ fn the_built_in_sample_reads_with_its_documented_noise_counted() {
         ) > 0
     );
 }
+
+/// The feature pipeline does not decode `user_agent` (no feature reads it) but still checks its
+/// type in the Parquet schema, with the same error `read_data_dir`, which reads it, gives.
+#[test]
+fn an_unread_column_of_the_wrong_type_is_refused_by_the_feature_pipeline_too() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), applications());
+    let raw = read_data_dir(dir.path()).unwrap();
+    assert!(raw.applications.column("user_agent").is_ok());
+
+    let mut df = applications();
+    df.with_column(Series::new("user_agent".into(), vec![1i32, 2, 3]).into_column())
+        .unwrap();
+    write(dir.path(), df);
+    let wrong_type = |err: &IngestError| {
+        matches!(
+            err,
+            IngestError::WrongType {
+                column: "user_agent",
+                expected: "utf8",
+                ..
+            }
+        )
+    };
+    let err = read_data_dir(dir.path()).unwrap_err();
+    assert!(wrong_type(&err), "{err}");
+    let err = appfraud_features::features_from_data_dir(
+        dir.path(),
+        appfraud_features::FeatureOptions::default(),
+        &|_| {},
+    )
+    .unwrap_err();
+    match &err {
+        appfraud_features::FeatureError::Ingest(e) => assert!(wrong_type(e), "{err}"),
+        other => panic!("expected an ingest error, got {other}"),
+    }
+}

@@ -30,23 +30,33 @@ pub struct RawFrames {
 
 /// Reads and validates the tables of data directory `dir`.
 pub fn read_data_dir(dir: &Path) -> Result<RawFrames, IngestError> {
-    read_data_dir_extending(dir, &|_| None)
+    read_data_dir_extending(dir, &|_| None, &[])
 }
+
+/// Contract columns that no feature reads: the feature pipeline checks their type in a Parquet
+/// file's schema but does not decode them (`user_agent` is a sixth of a generated
+/// applications table). A CSV file is parsed whole, so there they are read and then dropped.
+pub(crate) const UNREAD_BY_FEATURES: &[&str] = &["user_agent"];
 
 /// Reads and validates the tables of data directory `dir`, which extends a history held
 /// elsewhere: `held` gives the `submitted_at` of an application the directory's telemetry or
-/// labels may name without holding it, so those rows are kept instead of excluded.
+/// labels may name without holding it, so those rows are kept instead of excluded. The
+/// nullable columns named in `unread` are validated but left out of the frames (see
+/// [`UNREAD_BY_FEATURES`]).
 pub(crate) fn read_data_dir_extending(
     dir: &Path,
     held: &(dyn Fn(&str) -> Option<i64> + Sync),
+    unread: &[&str],
 ) -> Result<RawFrames, IngestError> {
-    let applications = read_table(dir, &schema::APPLICATIONS)?.ok_or(IngestError::MissingFile {
-        dir: dir.to_path_buf(),
-        stem: schema::APPLICATIONS.stem,
-    })?;
+    let applications = read_table_without(dir, &schema::APPLICATIONS, unread)?.ok_or(
+        IngestError::MissingFile {
+            dir: dir.to_path_buf(),
+            stem: schema::APPLICATIONS.stem,
+        },
+    )?;
     let mut applications = applications;
-    let mut telemetry = read_table(dir, &schema::TELEMETRY)?;
-    let mut labels = read_table(dir, &schema::LABELS)?;
+    let mut telemetry = read_table_without(dir, &schema::TELEMETRY, unread)?;
+    let mut labels = read_table_without(dir, &schema::LABELS, unread)?;
     let report =
         policy::apply(&mut applications, &mut telemetry, &mut labels, held).map_err(|e| {
             IngestError::Unreadable {
@@ -65,6 +75,22 @@ pub(crate) fn read_data_dir_extending(
 /// Reads table `spec` from `dir` (Parquet preferred, else CSV) and validates it; `Ok(None)` when
 /// an optional table is absent, [`IngestError::MissingFile`] when a required one is.
 pub fn read_table(dir: &Path, spec: &TableSpec) -> Result<Option<DataFrame>, IngestError> {
+    read_table_without(dir, spec, &[])
+}
+
+/// [`read_table`] leaving out the nullable columns of `spec` named in `unread`: a Parquet file
+/// is decoded for the other contract columns only (extra columns are not decoded either), and
+/// the type of an unread column is checked in its schema.
+fn read_table_without(
+    dir: &Path,
+    spec: &TableSpec,
+    unread: &[&str],
+) -> Result<Option<DataFrame>, IngestError> {
+    let unread: Vec<&ColumnSpec> = spec
+        .columns
+        .iter()
+        .filter(|c| c.nullable && unread.contains(&c.name))
+        .collect();
     let parquet = dir.join(spec.parquet_file());
     let csv = dir.join(spec.csv_file());
     for path in [&parquet, &csv] {
@@ -73,17 +99,7 @@ pub fn read_table(dir: &Path, spec: &TableSpec) -> Result<Option<DataFrame>, Ing
         }
     }
     let (file, df) = if parquet.is_file() {
-        let df = File::open(&parquet)
-            .map_err(|e| e.to_string())
-            .and_then(|f| {
-                ParquetReader::new(f)
-                    .finish()
-                    .map_err(|e| format!("not a readable Parquet file (truncated or corrupt): {e}"))
-            })
-            .map_err(|reason| IngestError::Unreadable {
-                file: parquet.clone(),
-                reason,
-            })?;
+        let df = read_parquet(&parquet, spec, &unread)?;
         (parquet, df)
     } else if csv.is_file() {
         let df = csv::read_csv(&csv, spec)?;
@@ -96,7 +112,7 @@ pub fn read_table(dir: &Path, spec: &TableSpec) -> Result<Option<DataFrame>, Ing
     } else {
         return Ok(None);
     };
-    let df = validate(&file, df, spec)?;
+    let df = validate(&file, df, spec, &unread)?;
     if spec.stem == schema::APPLICATIONS.stem {
         if df.height() == 0 {
             return Err(IngestError::Empty { file });
@@ -147,10 +163,62 @@ fn type_matches(col: &ColumnSpec, dtype: &DataType) -> bool {
     }
 }
 
-fn validate(file: &Path, df: DataFrame, spec: &TableSpec) -> Result<DataFrame, IngestError> {
+/// Reads the contract columns of the Parquet file `path` but those of `unread`, whose types
+/// are checked in the file's schema.
+fn read_parquet(
+    path: &Path,
+    spec: &TableSpec,
+    unread: &[&ColumnSpec],
+) -> Result<DataFrame, IngestError> {
+    let unreadable = |e: PolarsError| IngestError::Unreadable {
+        file: path.to_path_buf(),
+        reason: format!("not a readable Parquet file (truncated or corrupt): {e}"),
+    };
+    let f = File::open(path).map_err(|e| IngestError::Unreadable {
+        file: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let mut reader = ParquetReader::new(f);
+    let file_schema = reader.schema().map_err(unreadable)?;
+    let mut read = Vec::with_capacity(spec.columns.len());
+    for col in spec.columns {
+        let Some(field) = file_schema.get(col.name) else {
+            // Left for `validate` to name as missing.
+            continue;
+        };
+        if unread.iter().any(|u| u.name == col.name) {
+            let dtype = DataType::from_arrow_field(field);
+            if !type_matches(col, &dtype) {
+                return Err(IngestError::WrongType {
+                    file: path.to_path_buf(),
+                    column: col.name,
+                    expected: col.ty.name(),
+                    found: dtype.to_string(),
+                });
+            }
+        } else {
+            read.push(col.name.to_string());
+        }
+    }
+    reader.with_columns(Some(read)).finish().map_err(unreadable)
+}
+
+/// Checks `df` against `spec` and keeps the contract's columns in contract order; the columns
+/// of `unread` are left out when absent (a Parquet reader already checked their type), and
+/// dropped when present (a CSV file).
+fn validate(
+    file: &Path,
+    df: DataFrame,
+    spec: &TableSpec,
+    unread: &[&ColumnSpec],
+) -> Result<DataFrame, IngestError> {
     let file: PathBuf = file.to_path_buf();
     let mut columns = Vec::with_capacity(spec.columns.len());
     for col in spec.columns {
+        let skipped = unread.iter().any(|u| u.name == col.name);
+        if skipped && df.column(col.name).is_err() {
+            continue;
+        }
         let Ok(c) = df.column(col.name) else {
             return Err(IngestError::MissingColumn {
                 file,
@@ -174,7 +242,9 @@ fn validate(file: &Path, df: DataFrame, spec: &TableSpec) -> Result<DataFrame, I
                 row,
             });
         }
-        columns.push(c.clone());
+        if !skipped {
+            columns.push(c.clone());
+        }
     }
     DataFrame::new(df.height(), columns).map_err(|e| IngestError::Unreadable {
         file,

@@ -17,7 +17,7 @@ use crate::history::documents::{
     resume_signature,
 };
 use crate::history::index::{ApplicationKeys, HistoryIndex, HistoryQuery, SampleKeys, Slot};
-use crate::ingest::{IngestReport, RawFrames, read_data_dir};
+use crate::ingest::{IngestReport, RawFrames, UNREAD_BY_FEATURES, read_data_dir_extending};
 use crate::reference::institutions::HighRiskInstitutions;
 use crate::reference::ip_ranges::IpRangeTable;
 use crate::signals::remote_control::TelemetrySample;
@@ -269,7 +269,9 @@ pub(crate) fn prepare_owned(
     if let Some(telemetry) = raw.telemetry.as_mut() {
         telemetry.drop_in_place("application_id")?;
     }
-    raw.applications.drop_in_place("user_agent")?;
+    if raw.applications.column("user_agent").is_ok() {
+        raw.applications.drop_in_place("user_agent")?;
+    }
     let resumes = resume_signatures(&ApplicationColumns::new(&raw.applications)?);
     raw.applications.drop_in_place("resume_text")?;
     let cols = ApplicationColumns::new(&raw.applications)?;
@@ -601,18 +603,20 @@ pub(crate) fn feature_columns(
 #[derive(Debug, Clone, Copy)]
 pub enum DirProgress<'a> {
     /// The tables were read and validated: their row counts and the [`IngestReport`] can be
-    /// shown before the long feature computation starts.
+    /// shown before the long feature computation starts. The columns no feature reads
+    /// (`user_agent`) are validated but not in the frames.
     Ingested(&'a RawFrames),
     /// A stage of the feature computation starts.
     Stage(Stage),
 }
 
-/// Reads and validates the tables of data directory `dir`, then its reference files.
+/// Reads and validates the tables of data directory `dir` (without the columns no feature
+/// reads, [`UNREAD_BY_FEATURES`]), then its reference files.
 pub(crate) fn read_inputs(
     dir: &Path,
     progress: &dyn Fn(DirProgress<'_>),
 ) -> Result<(RawFrames, References), FeatureError> {
-    let raw = read_data_dir(dir)?;
+    let raw = read_data_dir_extending(dir, &|_| None, UNREAD_BY_FEATURES)?;
     progress(DirProgress::Ingested(&raw));
     let refs = References::from_data_dir(dir)?;
     Ok((raw, refs))

@@ -30,7 +30,7 @@ use super::record::Application;
 use crate::FeatureError;
 use crate::history::documents::{DocumentIndex, DocumentQueryScratch};
 use crate::history::index::{HistoryIndex, SampleKeys, Slot};
-use crate::ingest::{RawFrames, read_data_dir_extending};
+use crate::ingest::{RawFrames, UNREAD_BY_FEATURES, read_data_dir_extending};
 use crate::signals::remote_control::TelemetrySample;
 
 pub use file::{FORMAT_VERSION, SnapshotFileError};
@@ -450,7 +450,7 @@ impl HistorySnapshot {
                 .get(id)
                 .map(|&slot| self.history.entities.submitted_at(slot))
         };
-        let raw = read_data_dir_extending(dir, &held)?;
+        let raw = read_data_dir_extending(dir, &held, UNREAD_BY_FEATURES)?;
         progress(DirProgress::Ingested(&raw));
         let refs = if dir.join(IP_RANGES.path).is_file()
             || dir.join(HIGH_RISK_INSTITUTIONS.path).is_file()
