@@ -34,7 +34,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
+use rayon::iter::{IntoParallelIterator, IntoParallelRefIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 use serde::{Deserialize, Serialize};
 
@@ -434,12 +434,17 @@ impl HistoryIndex {
 
     /// Rebuilds every link from the application rows, then the union–find.
     fn rebuild_links(&mut self) {
-        let mut links = Vec::new();
-        for (slot, app) in self.apps.iter().enumerate() {
-            for node in self.row_nodes(&app.row) {
-                links.push((app.submitted_at, self.app_node[slot], node));
-            }
-        }
+        // Found on every core (a few hash lookups per application); the union–find that
+        // follows must take them one at a time, in time order.
+        let this = &*self;
+        let links = (0..this.apps.len())
+            .into_par_iter()
+            .flat_map_iter(|slot| {
+                let app = &this.apps[slot];
+                this.row_nodes(&app.row)
+                    .map(move |node| (app.submitted_at, this.app_node[slot], node))
+            })
+            .collect();
         self.links = links;
         self.rebuild_union();
     }
