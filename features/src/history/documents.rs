@@ -586,16 +586,41 @@ impl DocumentIndex {
         let per_band: Vec<(BandMap, Vec<Vec<BucketEntry>>)> = (0..LSH_BANDS)
             .into_par_iter()
             .map(|band| {
+                // Two passes, so that every list is allocated at its final size (growing by
+                // doubling left a third of the entries' memory unused at a million documents,
+                // and shrinking afterwards would leave the freed blocks scattered): the first
+                // numbers the buckets that get a list and counts their entries, the second fills
+                // them in the order `insert` would.
                 let mut map = BandMap::default();
-                let mut lists = Vec::new();
+                let mut sizes: Vec<u32> = Vec::new();
                 for (slot, sig) in signatures.iter().enumerate() {
-                    insert_in_band(
-                        &mut map,
-                        &mut lists,
-                        band_key(sig, band),
-                        slot as u32,
-                        &entry_of,
-                    );
+                    match map.entry(band_key(sig, band)) {
+                        Entry::Vacant(v) => {
+                            v.insert(slot as u32);
+                        }
+                        Entry::Occupied(mut o) => {
+                            let value = o.get_mut();
+                            if *value & LIST_FLAG == 0 {
+                                *value = LIST_FLAG | sizes.len() as u32;
+                                sizes.push(2);
+                            } else {
+                                sizes[(*value & !LIST_FLAG) as usize] += 1;
+                            }
+                        }
+                    }
+                }
+                let mut lists: Vec<Vec<BucketEntry>> = sizes
+                    .into_iter()
+                    .map(|n| Vec::with_capacity(n as usize))
+                    .collect();
+                for (slot, sig) in signatures.iter().enumerate() {
+                    let value = map[&band_key(sig, band)];
+                    if value & LIST_FLAG != 0 {
+                        insert_sorted(
+                            &mut lists[(value & !LIST_FLAG) as usize],
+                            entry_of(slot as u32),
+                        );
+                    }
                 }
                 (map, lists)
             })
@@ -815,15 +840,20 @@ fn insert_in_band(
             } else {
                 &mut lists[(value & !LIST_FLAG) as usize]
             };
-            let new = entry_of(slot);
-            let at = (new.time, new.doc);
-            if list.last().is_none_or(|e| (e.time, e.doc) <= at) {
-                list.push(new);
-            } else {
-                let i = list.partition_point(|e| (e.time, e.doc) <= at);
-                list.insert(i, new);
-            }
+            insert_sorted(list, entry_of(slot));
         }
+    }
+}
+
+/// Inserts `new` into bucket list `list`, kept sorted by (time, doc id), after the entries
+/// equal to it (so in insertion order among equals).
+fn insert_sorted(list: &mut Vec<BucketEntry>, new: BucketEntry) {
+    let at = (new.time, new.doc);
+    if list.last().is_none_or(|e| (e.time, e.doc) <= at) {
+        list.push(new);
+    } else {
+        let i = list.partition_point(|e| (e.time, e.doc) <= at);
+        list.insert(i, new);
     }
 }
 

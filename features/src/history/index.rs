@@ -140,32 +140,80 @@ struct Entry {
     identities: u32,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// One entity value's applications, in (time, slot) order. 48 bytes besides its entries: most
+/// groups hold one or two applications, and a million applications make millions of groups.
+#[derive(Debug, Serialize, Deserialize)]
 struct Group {
     entries: Vec<Entry>,
-    /// (time, known-fraud count from this time on), sorted by time.
-    fraud: Vec<(i64, i32)>,
-    /// For big groups: (identity, first time), sorted by identity.
-    identity_first: Vec<(Key, i64)>,
-    /// Union–find node of this entity value, for the kinds that form components.
-    node: Option<u32>,
+    /// Known-fraud events and identity table, for the few groups that have either.
+    extra: Option<Box<GroupExtra>>,
+    /// Union–find node of this entity value ([`NO_NODE`] for the kinds that form no
+    /// components).
+    node: u32,
     /// The [`KeyKind::index`] of the group's key.
     kind: u8,
 }
 
+/// [`Group::node`] of a group whose kind forms no components.
+const NO_NODE: u32 = u32::MAX;
+
+/// What only some groups have.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct GroupExtra {
+    /// (time, known-fraud count from this time on), sorted by time.
+    fraud: Vec<(i64, i32)>,
+    /// For big groups: (identity, first time), sorted by identity.
+    identity_first: Vec<(Key, i64)>,
+}
+
 impl Group {
+    /// An empty group of kind index `kind` with union–find node `node`.
+    fn new(kind: u8, node: Option<u32>) -> Self {
+        Group {
+            entries: Vec::new(),
+            extra: None,
+            node: node.unwrap_or(NO_NODE),
+            kind,
+        }
+    }
+
+    /// The group's union–find node, for the kinds that form components.
+    fn node(&self) -> Option<u32> {
+        (self.node != NO_NODE).then_some(self.node)
+    }
+
+    /// (time, known-fraud count from this time on), sorted by time.
+    fn fraud(&self) -> &[(i64, i32)] {
+        self.extra.as_ref().map_or(&[], |e| &e.fraud)
+    }
+
+    /// For big groups: (identity, first time), sorted by identity; empty otherwise.
+    fn identity_first(&self) -> &[(Key, i64)] {
+        self.extra.as_ref().map_or(&[], |e| &e.identity_first)
+    }
+
+    /// Keeps `fraud` and `identity_first`, boxed only when either has anything.
+    fn set_extra(&mut self, fraud: Vec<(i64, i32)>, identity_first: Vec<(Key, i64)>) {
+        self.extra = (!fraud.is_empty() || !identity_first.is_empty()).then(|| {
+            Box::new(GroupExtra {
+                fraud,
+                identity_first,
+            })
+        });
+    }
+
     /// Recomputes the distinct-identity counts and known-fraud events from the entries (in
     /// (time, slot) order) and the applications' `labels`.
     fn refresh(&mut self, labels: &[Vec<(i64, bool)>]) {
         let big = self.entries.len() >= IDENTITY_TABLE_MIN;
         let mut count = 0u32;
-        self.identity_first.clear();
+        let mut identity_first = Vec::new();
         if big {
             let mut seen: HashSet<Key> = HashSet::with_capacity(self.entries.len());
             for e in &mut self.entries {
                 if seen.insert(e.identity) {
                     count += 1;
-                    self.identity_first.push((e.identity, e.time));
+                    identity_first.push((e.identity, e.time));
                 }
                 e.identities = count;
             }
@@ -179,12 +227,24 @@ impl Group {
                 self.entries[i].identities = count;
             }
         }
-        self.identity_first.sort_unstable();
-        self.refresh_fraud(labels);
+        identity_first.sort_unstable();
+        let fraud = self.fraud_events(labels);
+        self.set_extra(fraud, identity_first);
     }
 
     /// Recomputes the known-fraud events from the entries and the applications' `labels`.
     fn refresh_fraud(&mut self, labels: &[Vec<(i64, bool)>]) {
+        let fraud = self.fraud_events(labels);
+        let identity_first = self
+            .extra
+            .take()
+            .map(|e| e.identity_first)
+            .unwrap_or_default();
+        self.set_extra(fraud, identity_first);
+    }
+
+    /// The known-fraud events of the entries given the applications' `labels`.
+    fn fraud_events(&self, labels: &[Vec<(i64, bool)>]) -> Vec<(i64, i32)> {
         let mut events: Vec<(i64, i32)> = Vec::new();
         for e in &self.entries {
             for (start, end) in fraud_intervals(&labels[e.slot as usize]) {
@@ -204,7 +264,7 @@ impl Group {
             running += ev.1;
             ev.1 = running;
         }
-        self.fraud = events;
+        events
     }
 }
 
@@ -368,19 +428,16 @@ impl HistoryIndex {
                 let mut entries: Vec<(i64, Slot)> =
                     raw[start..end].iter().map(|r| (r.3, r.2)).collect();
                 entries.sort_unstable();
-                let mut group = Group {
-                    entries: entries
-                        .into_iter()
-                        .map(|(time, slot)| Entry {
-                            time,
-                            slot,
-                            identity: applications[slot as usize].identity,
-                            identities: 0,
-                        })
-                        .collect(),
-                    kind: raw[start].1,
-                    ..Group::default()
-                };
+                let mut group = Group::new(raw[start].1, None);
+                group.entries = entries
+                    .into_iter()
+                    .map(|(time, slot)| Entry {
+                        time,
+                        slot,
+                        identity: applications[slot as usize].identity,
+                        identities: 0,
+                    })
+                    .collect();
                 group.refresh(labels_of);
                 group
             })
@@ -402,7 +459,7 @@ impl HistoryIndex {
             let g = g as u32;
             index.group_of.insert((raw[start].0, raw[start].1), g);
             if forms_components(KeyKind::ALL[usize::from(group.kind)]) {
-                group.node = Some(index.union.add_node(0));
+                group.node = index.union.add_node(0);
             }
             for e in &group.entries {
                 index.memberships[e.slot as usize].push((g, e.time));
@@ -428,7 +485,7 @@ impl HistoryIndex {
             .filter(|k| forms_components(*k))
             .filter_map(move |k| {
                 let g = *self.group_of.get(&(row.get(k)?, k.index() as u8))?;
-                self.groups[g as usize].node
+                self.groups[g as usize].node()
             })
     }
 
@@ -607,11 +664,7 @@ impl HistoryIndex {
         let g = self.groups.len() as u32;
         self.group_of.insert(id, g);
         let node = forms_components(kind).then(|| self.union.add_node(0));
-        self.groups.push(Group {
-            node,
-            kind: kind.index() as u8,
-            ..Group::default()
-        });
+        self.groups.push(Group::new(kind.index() as u8, node));
         g
     }
 
@@ -850,20 +903,21 @@ fn group_stats(
     } else {
         entries[before - 1].identities
     };
-    let own_identity_before = if group.identity_first.is_empty() {
+    let identity_first = group.identity_first();
+    let own_identity_before = if identity_first.is_empty() {
         entries[..before].iter().any(|e| e.identity == identity)
     } else {
-        group
-            .identity_first
+        identity_first
             .binary_search_by_key(&identity, |p| p.0)
-            .is_ok_and(|i| group.identity_first[i].1 < t)
+            .is_ok_and(|i| identity_first[i].1 < t)
     };
     s.other_identities_before = identities - u32::from(own_identity_before);
-    let known = group.fraud.partition_point(|e| e.0 < t);
+    let fraud_events = group.fraud();
+    let known = fraud_events.partition_point(|e| e.0 < t);
     let fraud = if known == 0 {
         0
     } else {
-        group.fraud[known - 1].1
+        fraud_events[known - 1].1
     };
     let own = i32::from(own_before && own_fraud);
     s.fraud_known = u32::try_from(fraud - own).unwrap_or(0);
@@ -883,8 +937,11 @@ struct TimedUnionFind {
     size: Vec<u32>,
     apps: Vec<u32>,
     initial_apps: Vec<u32>,
-    /// Per root: (time, applications from that time on), sorted.
-    history: Vec<Vec<(i64, u32)>>,
+    /// Per node: its list in `histories`, [`NO_HISTORY`] while nothing was ever linked under
+    /// it (most nodes: a vector each would cost 24 bytes per node).
+    history_of: Vec<u32>,
+    /// Per root that ever had a link: (time, applications from that time on), sorted.
+    histories: Vec<Vec<(i64, u32)>>,
     /// Every union made, in the order made (so by time): what undoing it needs.
     journal: Vec<Union>,
 }
@@ -903,6 +960,9 @@ impl Union {
     const PUSHED: u32 = u32::MAX;
 }
 
+/// [`TimedUnionFind::history_of`] of a node that has no history.
+const NO_HISTORY: u32 = u32::MAX;
+
 impl TimedUnionFind {
     fn add_node(&mut self, apps: u32) -> u32 {
         let id = self.parent.len() as u32;
@@ -911,7 +971,7 @@ impl TimedUnionFind {
         self.size.push(1);
         self.apps.push(apps);
         self.initial_apps.push(apps);
-        self.history.push(Vec::new());
+        self.history_of.push(NO_HISTORY);
         id
     }
 
@@ -922,9 +982,8 @@ impl TimedUnionFind {
         self.linked_at.fill(i64::MAX);
         self.size.fill(1);
         self.apps.copy_from_slice(&self.initial_apps);
-        for h in &mut self.history {
-            h.clear();
-        }
+        self.history_of.fill(NO_HISTORY);
+        self.histories = Vec::new();
         self.journal.clear();
     }
 
@@ -942,11 +1001,12 @@ impl TimedUnionFind {
             self.linked_at[small] = i64::MAX;
             self.size[big] -= self.size[small];
             self.apps[big] -= self.apps[small];
-            let h = &mut self.history[big];
-            if u.replaced == Union::PUSHED {
-                h.pop();
-            } else if let Some(last) = h.last_mut() {
-                last.1 = u.replaced;
+            if let Some(h) = self.histories.get_mut(self.history_of[big] as usize) {
+                if u.replaced == Union::PUSHED {
+                    h.pop();
+                } else if let Some(last) = h.last_mut() {
+                    last.1 = u.replaced;
+                }
             }
         }
     }
@@ -972,7 +1032,10 @@ impl TimedUnionFind {
 
     /// Applications in the component rooted (at `t`) at `root`, counting links before `t`.
     fn apps_at(&self, root: u32, t: i64) -> u32 {
-        let h = &self.history[root as usize];
+        let h = self
+            .histories
+            .get(self.history_of[root as usize] as usize)
+            .map_or(&[][..], Vec::as_slice);
         let i = h.partition_point(|e| e.0 < t);
         if i == 0 {
             self.initial_apps[root as usize]
@@ -996,7 +1059,12 @@ impl TimedUnionFind {
         self.size[big as usize] += self.size[small as usize];
         self.apps[big as usize] += self.apps[small as usize];
         let apps = self.apps[big as usize];
-        let h = &mut self.history[big as usize];
+        let list = &mut self.history_of[big as usize];
+        if *list == NO_HISTORY {
+            *list = self.histories.len() as u32;
+            self.histories.push(Vec::with_capacity(1));
+        }
+        let h = &mut self.histories[*list as usize];
         let replaced = match h.last_mut() {
             Some(last) if last.0 == time => std::mem::replace(&mut last.1, apps),
             _ => {

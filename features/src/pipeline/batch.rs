@@ -255,9 +255,10 @@ pub(crate) fn prepare(raw: &RawFrames, refs: &References) -> Result<Prepared, Fe
 }
 
 /// [`prepare`] taking the tables by value, so that the largest columns are dropped as soon as
-/// they are read for the last time: the telemetry's `application_id` once rows are grouped by
-/// application, the applications' `user_agent` (no feature reads it) at once and
-/// `resume_text` once the resume signatures are made. The tables are dropped on return.
+/// they are read for the last time: the telemetry table once its rows are grouped by
+/// application and held compactly, the applications' `user_agent` (no feature reads it) at
+/// once and `resume_text` once the resume signatures are made. The tables are dropped on
+/// return.
 pub(crate) fn prepare_owned(
     mut raw: RawFrames,
     refs: &References,
@@ -269,16 +270,14 @@ pub(crate) fn prepare_owned(
         (order, labels_by_slot(raw.labels.as_ref(), &slot_of)?)
     };
     raw.labels = None;
-    if let Some(telemetry) = raw.telemetry.as_mut() {
-        telemetry.drop_in_place("application_id")?;
-    }
+    // The telemetry is held compactly from here on; the table goes.
+    let telemetry = TelemetryBySlot::from_order(raw.telemetry.take().as_ref(), order)?;
     if raw.applications.column("user_agent").is_ok() {
         raw.applications.drop_in_place("user_agent")?;
     }
     let resumes = resume_signatures(&ApplicationColumns::new(&raw.applications)?);
     raw.applications.drop_in_place("resume_text")?;
     let cols = ApplicationColumns::new(&raw.applications)?;
-    let telemetry = TelemetryBySlot::from_order(raw.telemetry.as_ref(), order)?;
     let prepared = prepare_columns(&cols, &telemetry, resumes, labels, refs);
     Ok((prepared, raw.report))
 }
@@ -317,7 +316,7 @@ fn resume_signatures(cols: &ApplicationColumns<'_>) -> Resumes {
 /// `resumes`), with the grouped telemetry and the labels.
 fn prepare_columns(
     cols: &ApplicationColumns<'_>,
-    telemetry: &TelemetryBySlot<'_>,
+    telemetry: &TelemetryBySlot,
     resumes: Resumes,
     labels: Vec<(Slot, i64, bool)>,
     refs: &References,
@@ -344,9 +343,9 @@ fn prepare_columns(
 
 /// Step one for every row of `cols`, row `i` with the telemetry of slot `i`, in parallel. Each
 /// worker builds one application's samples at a time into its own buffer.
-pub(crate) fn own_rows<'a>(
-    cols: &ApplicationColumns<'a>,
-    telemetry: &TelemetryBySlot<'a>,
+pub(crate) fn own_rows(
+    cols: &ApplicationColumns<'_>,
+    telemetry: &TelemetryBySlot,
     refs: &References,
 ) -> Vec<OwnRow> {
     own_rows_split(cols, telemetry, refs, |row| row).collect()
@@ -356,12 +355,12 @@ pub(crate) fn own_rows<'a>(
 /// parts in separate arrays without first holding every whole row).
 fn own_rows_split<'s, 'a: 's, T: Send>(
     cols: &'s ApplicationColumns<'a>,
-    telemetry: &'s TelemetryBySlot<'a>,
+    telemetry: &'s TelemetryBySlot,
     refs: &'s References,
     split: impl Fn(OwnRow) -> T + Sync + Send + 's,
 ) -> impl IndexedParallelIterator<Item = T> + 's {
     (0..cols.len()).into_par_iter().map_init(
-        || (OwnScratch::default(), Vec::<TelemetrySample<'a>>::new()),
+        || (OwnScratch::default(), Vec::<TelemetrySample<'s>>::new()),
         move |(scratch, samples), i| {
             telemetry.samples_into(i, samples);
             split(own_signals(&cols.row(i), samples, refs, scratch))

@@ -8,7 +8,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use super::record::Application;
-use crate::parse_ip;
+use super::telemetry::CompactTelemetry;
 use crate::signals::remote_control::TelemetrySample;
 
 /// Application id → slot. Ids are input data, so the hash is seeded per process (foldhash's
@@ -207,59 +207,14 @@ impl<'a, T: PolarsDataType> RowAccess<'a, T> {
     }
 }
 
-/// The columns of the `telemetry` table that samples are read from.
-struct TelemetryColumns<'a> {
-    session: RowAccess<'a, StringType>,
-    event_at: RowAccess<'a, Int64Type>,
-    ip: RowAccess<'a, StringType>,
-    device: RowAccess<'a, StringType>,
-    tz: RowAccess<'a, Int32Type>,
-    lag: RowAccess<'a, Float32Type>,
-    typing: RowAccess<'a, Float32Type>,
-    tool: RowAccess<'a, StringType>,
-    vm: RowAccess<'a, BooleanType>,
-    screen: RowAccess<'a, StringType>,
-}
-
-impl<'a> TelemetryColumns<'a> {
-    fn new(df: &'a DataFrame) -> PolarsResult<Self> {
-        Ok(TelemetryColumns {
-            session: str_rows(df, "session_id")?,
-            event_at: micros_rows(df, "event_at")?,
-            ip: str_rows(df, "ip")?,
-            device: str_rows(df, "device_id")?,
-            tz: i32_rows(df, "tz_offset_min")?,
-            lag: f32_rows(df, "input_lag_ms")?,
-            typing: f32_rows(df, "typing_interval_ms")?,
-            tool: str_rows(df, "remote_tool")?,
-            vm: RowAccess::new(series(df, "is_virtual_machine")?.bool()?),
-            screen: str_rows(df, "screen")?,
-        })
-    }
-
-    fn sample(&self, row: usize) -> TelemetrySample<'a> {
-        TelemetrySample {
-            session_id: self.session.get(row).unwrap_or_default(),
-            event_at_micros: self.event_at.get(row).unwrap_or_default(),
-            ip: self.ip.get(row).and_then(parse_ip),
-            device_id: self.device.get(row),
-            tz_offset_min: self.tz.get(row),
-            input_lag_ms: self.lag.get(row),
-            typing_interval_ms: self.typing.get(row),
-            remote_tool: self.tool.get(row),
-            is_virtual_machine: self.vm.get(row),
-            screen: self.screen.get(row),
-        }
-    }
-}
-
 /// The `telemetry` table grouped by application slot (slots follow the row order of
-/// `applications`), read lazily: it holds the table's row numbers in slot order, 4 bytes per
-/// row, and builds an application's samples from the table only when asked
-/// ([`samples_into`](Self::samples_into)), so millions of samples are never materialised at
-/// once. Samples of unknown applications are left out, as ingest's policy says (and counts).
-pub(crate) struct TelemetryBySlot<'a> {
-    columns: Option<TelemetryColumns<'a>>,
+/// `applications`): its samples held compactly ([`CompactTelemetry`], 48 bytes a row, so the
+/// table itself can be dropped), with the row numbers in slot order, 4 bytes a row. An
+/// application's samples are built only when asked ([`samples_into`](Self::samples_into)), so
+/// millions of samples are never materialised at once. Samples of unknown applications are
+/// left out, as ingest's policy says (and counts).
+pub(crate) struct TelemetryBySlot {
+    samples: CompactTelemetry,
     /// Telemetry row numbers, grouped by slot, in file order within a slot.
     rows: Vec<u32>,
     /// `rows[offsets[slot]..offsets[slot + 1]]` belong to `slot`.
@@ -326,9 +281,9 @@ impl SlotOrder {
     }
 }
 
-impl<'a> TelemetryBySlot<'a> {
+impl TelemetryBySlot {
     pub(crate) fn new(
-        df: Option<&'a DataFrame>,
+        df: Option<&DataFrame>,
         slot_of: &IdMap<'_>,
         slots: usize,
     ) -> PolarsResult<Self> {
@@ -337,12 +292,16 @@ impl<'a> TelemetryBySlot<'a> {
     }
 
     /// The table `df` read in the grouping `order` made of it ([`SlotOrder::new`] on the same
-    /// table, which may since have lost its `application_id` column).
-    pub(crate) fn from_order(df: Option<&'a DataFrame>, order: SlotOrder) -> PolarsResult<Self> {
+    /// table, which may since have lost its `application_id` column). Nothing borrows `df`
+    /// afterwards.
+    pub(crate) fn from_order(df: Option<&DataFrame>, order: SlotOrder) -> PolarsResult<Self> {
         let SlotOrder { rows, offsets } = order;
-        let columns = df.map(TelemetryColumns::new).transpose()?;
+        let samples = df
+            .map(CompactTelemetry::from_frame)
+            .transpose()?
+            .unwrap_or_default();
         Ok(TelemetryBySlot {
-            columns,
+            samples,
             rows,
             offsets,
         })
@@ -354,17 +313,15 @@ impl<'a> TelemetryBySlot<'a> {
     }
 
     /// Replaces the contents of `out` with the samples of `slot`, in file order.
-    pub(crate) fn samples_into(&self, slot: usize, out: &mut Vec<TelemetrySample<'a>>) {
+    pub(crate) fn samples_into<'s>(&'s self, slot: usize, out: &mut Vec<TelemetrySample<'s>>) {
         out.clear();
-        if let Some(columns) = &self.columns {
-            let rows = &self.rows[self.offsets[slot]..self.offsets[slot + 1]];
-            out.extend(rows.iter().map(|&row| columns.sample(row as usize)));
-        }
+        let rows = &self.rows[self.offsets[slot]..self.offsets[slot + 1]];
+        out.extend(rows.iter().map(|&row| self.samples.sample(row as usize)));
     }
 
     /// The samples of `slot`, in file order (allocates; see
     /// [`samples_into`](Self::samples_into)).
-    pub(crate) fn samples_of(&self, slot: usize) -> Vec<TelemetrySample<'a>> {
+    pub(crate) fn samples_of(&self, slot: usize) -> Vec<TelemetrySample<'_>> {
         let mut out = Vec::with_capacity(self.len_of(slot));
         self.samples_into(slot, &mut out);
         out

@@ -21,3 +21,4 @@ pub mod own;
 pub mod record;
 mod sentence;
 pub mod snapshot;
+mod telemetry;

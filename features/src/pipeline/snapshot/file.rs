@@ -39,7 +39,7 @@ use crate::FeatureError;
 const MAGIC: &[u8; 16] = b"APPFRAUD-HISTSNP";
 
 /// The version of the encoded structures. Bump on any change to what is stored.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 const HASH_HEX: usize = 64;
 const HEADER: usize = MAGIC.len() + 4 + HASH_HEX;
