@@ -371,13 +371,25 @@ impl HistoryIndex {
         labels: &[(Slot, i64, bool)],
     ) -> Self {
         let n = applications.len();
+        // Each application's labels sized exactly: most have one, and a vector grown by
+        // pushing holds four.
+        let mut label_counts = vec![0u32; n];
+        for &(slot, _, _) in labels {
+            if let Some(c) = label_counts.get_mut(slot as usize) {
+                *c += 1;
+            }
+        }
         let mut index = HistoryIndex {
             apps: applications,
-            labels: vec![Vec::new(); n],
+            labels: label_counts
+                .into_iter()
+                .map(|c| Vec::with_capacity(c as usize))
+                .collect(),
             app_node: Vec::with_capacity(n),
             ..Self::default()
         };
         let applications = &index.apps;
+        index.union.reserve_exact(n);
         for _ in 0..n {
             let node = index.union.add_node(1);
             index.app_node.push(node);
@@ -443,6 +455,12 @@ impl HistoryIndex {
             })
             .collect();
         index.group_of.reserve(groups.len());
+        index.union.reserve_exact(
+            groups
+                .iter()
+                .filter(|g| forms_components(KeyKind::ALL[usize::from(g.kind)]))
+                .count(),
+        );
         // Each application's memberships sized exactly (growing by doubling left a quarter
         // of them unused).
         let mut per_slot = vec![0u32; n];
@@ -743,6 +761,8 @@ impl HistoryIndex {
     fn rebuild_union(&mut self) {
         self.links.par_sort_unstable();
         self.union.reset();
+        // One journal entry per link at most.
+        self.union.journal.reserve_exact(self.links.len());
         for &(time, a, b) in &self.links {
             self.union.union(a, b, time);
         }
@@ -973,6 +993,16 @@ impl TimedUnionFind {
         self.initial_apps.push(apps);
         self.history_of.push(NO_HISTORY);
         id
+    }
+
+    /// Room for `additional` more nodes, exactly (the batch build knows how many).
+    fn reserve_exact(&mut self, additional: usize) {
+        self.parent.reserve_exact(additional);
+        self.linked_at.reserve_exact(additional);
+        self.size.reserve_exact(additional);
+        self.apps.reserve_exact(additional);
+        self.initial_apps.reserve_exact(additional);
+        self.history_of.reserve_exact(additional);
     }
 
     fn reset(&mut self) {
