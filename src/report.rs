@@ -105,11 +105,10 @@ impl ProgressSlot {
 }
 
 /// What ingest read: table sizes, then every line of its report, each prefixed by `indent`.
-pub fn ingested(report: &Reporter, raw: &RawFrames, indent: &str) {
+pub fn ingested(report: &Reporter, raw: &RawFrames, telemetry_rows: usize, indent: &str) {
     report.step(format!(
-        "{indent}read {} applications, {} telemetry rows, {} labels",
+        "{indent}read {} applications, {telemetry_rows} telemetry rows, {} labels",
         raw.applications.height(),
-        raw.telemetry.as_ref().map_or(0, DataFrame::height),
         raw.labels.as_ref().map_or(0, DataFrame::height),
     ));
     for line in raw.report.to_string().lines() {
@@ -120,7 +119,10 @@ pub fn ingested(report: &Reporter, raw: &RawFrames, indent: &str) {
 /// Reports a data directory run's progress: what ingest read, then each stage.
 pub fn dir_progress(report: &Reporter, progress: appfraud_features::DirProgress<'_>) {
     match progress {
-        appfraud_features::DirProgress::Ingested(raw) => ingested(report, raw, ""),
+        appfraud_features::DirProgress::Ingested {
+            frames,
+            telemetry_rows,
+        } => ingested(report, frames, telemetry_rows, ""),
         appfraud_features::DirProgress::Stage(stage) => self::stage(report, stage),
     }
 }

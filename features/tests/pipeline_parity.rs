@@ -348,7 +348,7 @@ enum Event {
 fn record(events: &std::sync::Mutex<Vec<Event>>) -> impl Fn(DirProgress<'_>) + '_ {
     move |p| {
         let event = match p {
-            DirProgress::Ingested(raw) => Event::Ingested(raw.applications.height()),
+            DirProgress::Ingested { frames, .. } => Event::Ingested(frames.applications.height()),
             DirProgress::Stage(stage) => Event::Stage(stage),
         };
         events.lock().expect("events").push(event);

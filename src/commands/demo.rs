@@ -81,7 +81,9 @@ pub fn run(args: DemoArgs, report: &Reporter) -> Result<()> {
     let data = appfraud_synth::generate(&params);
     data.write(&data_dir)
         .with_context(|| format!("writing {}", data_dir.display()))?;
-    summarise(&appfraud_features::read_data_dir(&data_dir)?, report)?;
+    let frames = appfraud_features::read_data_dir(&data_dir)?;
+    let telemetry_rows = frames.telemetry.as_ref().map_or(0, DataFrame::height);
+    summarise(&frames, telemetry_rows, report)?;
 
     // 2. features
     let features_path = args.out.join("features.parquet");
@@ -94,8 +96,11 @@ pub fn run(args: DemoArgs, report: &Reporter) -> Result<()> {
     let mut frame =
         appfraud_features::features_from_data_dir(&args.sample, FeatureOptions::default(), &|p| {
             match p {
-                DirProgress::Ingested(raw) => {
-                    if let Err(e) = summarise(raw, report) {
+                DirProgress::Ingested {
+                    frames,
+                    telemetry_rows,
+                } => {
+                    if let Err(e) = summarise(frames, telemetry_rows, report) {
                         summary_failure.borrow_mut().get_or_insert(e);
                     }
                 }
@@ -257,8 +262,8 @@ fn package_files(dir: &Path) -> Result<BTreeMap<String, Option<Vec<u8>>>> {
 }
 
 /// Prints what ingest read, then the fraud share among labels per quarter of submission.
-fn summarise(frames: &RawFrames, report: &Reporter) -> Result<()> {
-    report::ingested(report, frames, "   ");
+fn summarise(frames: &RawFrames, telemetry_rows: usize, report: &Reporter) -> Result<()> {
+    report::ingested(report, frames, telemetry_rows, "   ");
     let Some(labels) = &frames.labels else {
         return Ok(());
     };

@@ -291,7 +291,7 @@ impl Dataset {
         // read.
         let labels = std::cell::RefCell::new(None);
         let frame = features_from_data_dir(dir, FeatureOptions::default(), &|p| {
-            if let DirProgress::Ingested(raw) = p {
+            if let DirProgress::Ingested { frames: raw, .. } = p {
                 *labels.borrow_mut() = raw.labels.clone();
             }
         })?;

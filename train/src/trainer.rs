@@ -1242,7 +1242,7 @@ fn model_frame(
             since_micros: since,
         },
         &|p| {
-            if let DirProgress::Ingested(raw) = p {
+            if let DirProgress::Ingested { frames: raw, .. } = p {
                 *labels.borrow_mut() = raw.labels.clone();
             }
         },

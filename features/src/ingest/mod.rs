@@ -86,33 +86,16 @@ fn read_table_without(
     spec: &TableSpec,
     unread: &[&str],
 ) -> Result<Option<DataFrame>, IngestError> {
-    let unread: Vec<&ColumnSpec> = spec
-        .columns
-        .iter()
-        .filter(|c| c.nullable && unread.contains(&c.name))
-        .collect();
-    let parquet = dir.join(spec.parquet_file());
-    let csv = dir.join(spec.csv_file());
-    for path in [&parquet, &csv] {
-        if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) {
-            return Err(IngestError::Empty { file: path.clone() });
-        }
-    }
-    let (file, df) = if parquet.is_file() {
-        let df = read_parquet(&parquet, spec, &unread)?;
-        (parquet, df)
-    } else if csv.is_file() {
-        let df = csv::read_csv(&csv, spec)?;
-        (csv, df)
-    } else if spec.required {
-        return Err(IngestError::MissingFile {
-            dir: dir.to_path_buf(),
-            stem: spec.stem,
-        });
-    } else {
+    let unread = unread_columns(spec, unread);
+    let Some(file) = locate(dir, spec)? else {
         return Ok(None);
     };
-    let df = validate(&file, df, spec, &unread)?;
+    let df = match &file {
+        TableFile::Parquet(path) => read_parquet(path, spec, &unread)?,
+        TableFile::Csv(path) => csv::read_csv(path, spec)?,
+    };
+    let file = file.path().to_path_buf();
+    let df = validate(&file, df, spec, &unread, 0)?;
     if spec.stem == schema::APPLICATIONS.stem {
         if df.height() == 0 {
             return Err(IngestError::Empty { file });
@@ -120,6 +103,203 @@ fn read_table_without(
         check_unique(&file, &df, "application_id")?;
     }
     Ok(Some(df))
+}
+
+/// The nullable columns of `spec` named in `unread`.
+fn unread_columns<'s>(spec: &'s TableSpec, unread: &[&str]) -> Vec<&'s ColumnSpec> {
+    spec.columns
+        .iter()
+        .filter(|c| c.nullable && unread.contains(&c.name))
+        .collect()
+}
+
+/// The file a table is read from.
+enum TableFile {
+    Parquet(PathBuf),
+    Csv(PathBuf),
+}
+
+impl TableFile {
+    fn path(&self) -> &Path {
+        match self {
+            TableFile::Parquet(p) | TableFile::Csv(p) => p,
+        }
+    }
+}
+
+/// The file of table `spec` in `dir`: Parquet preferred, else CSV; `Ok(None)` when an optional
+/// table is absent, [`IngestError::MissingFile`] when a required one is, [`IngestError::Empty`]
+/// for a file of zero bytes.
+fn locate(dir: &Path, spec: &TableSpec) -> Result<Option<TableFile>, IngestError> {
+    let parquet = dir.join(spec.parquet_file());
+    let csv = dir.join(spec.csv_file());
+    for path in [&parquet, &csv] {
+        if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) {
+            return Err(IngestError::Empty { file: path.clone() });
+        }
+    }
+    if parquet.is_file() {
+        Ok(Some(TableFile::Parquet(parquet)))
+    } else if csv.is_file() {
+        Ok(Some(TableFile::Csv(csv)))
+    } else if spec.required {
+        Err(IngestError::MissingFile {
+            dir: dir.to_path_buf(),
+            stem: spec.stem,
+        })
+    } else {
+        Ok(None)
+    }
+}
+
+/// Telemetry rows per chunk when the table is streamed ([`read_data_dir_streaming`]): a chunk
+/// is a run of whole Parquet row groups of at least this many rows (or one row group, however
+/// large), so the decoded table is never held whole.
+pub(crate) const TELEMETRY_CHUNK_ROWS: usize = 1 << 20;
+
+/// One validated chunk of the telemetry table, as [`read_data_dir_streaming`] hands it over.
+pub(crate) struct TelemetryChunk<'a> {
+    /// The chunk's rows of known applications: the contract columns but the unread ones, after
+    /// the policy.
+    pub(crate) frame: &'a DataFrame,
+    /// Per row of `frame`, the row of its application in `applications`.
+    pub(crate) slots: &'a [u32],
+}
+
+/// [`read_data_dir_extending`] (with nothing held) that never holds the telemetry table whole:
+/// it is read a chunk of about `chunk_rows` rows at a time, each chunk validated and checked as
+/// the whole table would be (errors and the report name the same rows) and handed to
+/// `on_chunk`. The returned frames have no telemetry; the number is the rows handed over.
+pub(crate) fn read_data_dir_streaming(
+    dir: &Path,
+    unread: &[&str],
+    chunk_rows: usize,
+    on_chunk: &mut dyn FnMut(TelemetryChunk<'_>) -> PolarsResult<()>,
+) -> Result<(RawFrames, usize), IngestError> {
+    let mut applications = read_table_without(dir, &schema::APPLICATIONS, unread)?.ok_or(
+        IngestError::MissingFile {
+            dir: dir.to_path_buf(),
+            stem: schema::APPLICATIONS.stem,
+        },
+    )?;
+    let failed = |e: PolarsError| IngestError::Unreadable {
+        file: dir.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let mut report = IngestReport::default();
+    let checked =
+        policy::CheckedApplications::new(&mut applications, &mut report).map_err(failed)?;
+    let known = checked.rows();
+    let mut issues = policy::TelemetryIssues::default();
+    let mut kept = 0usize;
+    for_each_chunk(
+        dir,
+        &schema::TELEMETRY,
+        unread,
+        chunk_rows,
+        &mut |mut chunk, first_row| {
+            checked
+                .telemetry_with(&mut chunk, first_row, &known, &|_| None, &mut issues)
+                .map_err(failed)?;
+            let slots: Vec<u32> = chunk
+                .column("application_id")
+                .and_then(|c| c.str().cloned())
+                .map_err(failed)?
+                .iter()
+                .map(|id| {
+                    id.and_then(|id| known.get(id))
+                        .map_or(u32::MAX, |&r| r as u32)
+                })
+                .collect();
+            kept += chunk.height();
+            if u32::try_from(kept).is_err() {
+                return Err(failed(polars_err!(
+                    ComputeError: "the telemetry table has more than 2^32 rows"
+                )));
+            }
+            on_chunk(TelemetryChunk {
+                frame: &chunk,
+                slots: &slots,
+            })
+            .map_err(failed)
+        },
+    )?;
+    issues.report_into(&mut report);
+    let mut labels = read_table_without(dir, &schema::LABELS, unread)?;
+    if let Some(lab) = labels.as_mut() {
+        checked
+            .labels(lab, &|_| None, &mut report)
+            .map_err(failed)?;
+    }
+    Ok((
+        RawFrames {
+            applications,
+            telemetry: None,
+            labels,
+            report,
+        },
+        kept,
+    ))
+}
+
+/// Reads table `spec` of `dir` a chunk at a time (without the columns of `unread`), each chunk
+/// validated as [`read_table`] validates the whole, and hands each with its first row to `f`.
+/// A Parquet file is read in runs of whole row groups of at least `chunk_rows` rows; a CSV
+/// file, parsed whole, is one chunk. An absent optional table hands over nothing.
+fn for_each_chunk(
+    dir: &Path,
+    spec: &TableSpec,
+    unread: &[&str],
+    chunk_rows: usize,
+    f: &mut dyn FnMut(DataFrame, usize) -> Result<(), IngestError>,
+) -> Result<(), IngestError> {
+    let unread = unread_columns(spec, unread);
+    match locate(dir, spec)? {
+        None => Ok(()),
+        Some(TableFile::Csv(path)) => {
+            let df = csv::read_csv(&path, spec)?;
+            f(validate(&path, df, spec, &unread, 0)?, 0)
+        }
+        Some(TableFile::Parquet(path)) => {
+            let unreadable = |e: PolarsError| IngestError::Unreadable {
+                file: path.to_path_buf(),
+                reason: format!("not a readable Parquet file (truncated or corrupt): {e}"),
+            };
+            let (mut reader, columns) = parquet_projection(&path, spec, &unread)?;
+            let metadata = reader.get_metadata().map_err(unreadable)?.clone();
+            let mut runs = Vec::new();
+            let (mut start, mut len) = (0usize, 0usize);
+            for group in &metadata.row_groups {
+                len += group.num_rows();
+                if len >= chunk_rows {
+                    runs.push((start, len));
+                    (start, len) = (start + len, 0);
+                }
+            }
+            if len > 0 || runs.is_empty() {
+                // The rest, or a table without rows (read once, so that it is validated).
+                runs.push((start, len));
+            }
+            for (start, len) in runs {
+                let mut reader = ParquetReader::new(open(&path)?);
+                reader.set_metadata(metadata.clone());
+                let df = reader
+                    .with_columns(Some(columns.clone()))
+                    .with_slice(Some((start, len)))
+                    .finish()
+                    .map_err(unreadable)?;
+                f(validate(&path, df, spec, &unread, start)?, start)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn open(path: &Path) -> Result<File, IngestError> {
+    File::open(path).map_err(|e| IngestError::Unreadable {
+        file: path.to_path_buf(),
+        reason: e.to_string(),
+    })
 }
 
 /// Fails with [`IngestError::Duplicate`] at the first repeated value of `column`.
@@ -170,15 +350,28 @@ fn read_parquet(
     spec: &TableSpec,
     unread: &[&ColumnSpec],
 ) -> Result<DataFrame, IngestError> {
+    let (reader, columns) = parquet_projection(path, spec, unread)?;
+    reader
+        .with_columns(Some(columns))
+        .finish()
+        .map_err(|e| IngestError::Unreadable {
+            file: path.to_path_buf(),
+            reason: format!("not a readable Parquet file (truncated or corrupt): {e}"),
+        })
+}
+
+/// A reader of the Parquet file `path` and the columns to read of it: the contract columns it
+/// has but those of `unread`, whose types are checked in the file's schema here.
+fn parquet_projection(
+    path: &Path,
+    spec: &TableSpec,
+    unread: &[&ColumnSpec],
+) -> Result<(ParquetReader<File>, Vec<String>), IngestError> {
     let unreadable = |e: PolarsError| IngestError::Unreadable {
         file: path.to_path_buf(),
         reason: format!("not a readable Parquet file (truncated or corrupt): {e}"),
     };
-    let f = File::open(path).map_err(|e| IngestError::Unreadable {
-        file: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    let mut reader = ParquetReader::new(f);
+    let mut reader = ParquetReader::new(open(path)?);
     let file_schema = reader.schema().map_err(unreadable)?;
     let mut read = Vec::with_capacity(spec.columns.len());
     for col in spec.columns {
@@ -200,17 +393,18 @@ fn read_parquet(
             read.push(col.name.to_string());
         }
     }
-    reader.with_columns(Some(read)).finish().map_err(unreadable)
+    Ok((reader, read))
 }
 
-/// Checks `df` against `spec` and keeps the contract's columns in contract order; the columns
-/// of `unread` are left out when absent (a Parquet reader already checked their type), and
-/// dropped when present (a CSV file).
+/// Checks `df` (rows of a table from its row `first_row` on) against `spec` and keeps the
+/// contract's columns in contract order; the columns of `unread` are left out when absent (a
+/// Parquet reader already checked their type), and dropped when present (a CSV file).
 fn validate(
     file: &Path,
     df: DataFrame,
     spec: &TableSpec,
     unread: &[&ColumnSpec],
+    first_row: usize,
 ) -> Result<DataFrame, IngestError> {
     let file: PathBuf = file.to_path_buf();
     let mut columns = Vec::with_capacity(spec.columns.len());
@@ -239,7 +433,7 @@ fn validate(
             return Err(IngestError::NullValue {
                 file,
                 column: col.name,
-                row,
+                row: first_row + row,
             });
         }
         if !skipped {
@@ -284,4 +478,162 @@ pub fn read_generic_table(path: &Path) -> Result<DataFrame, IngestError> {
         });
     }
     Ok(df)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../notebooks-data/sample")
+    }
+
+    /// A copy of the built-in sample whose telemetry is `telemetry`, written in row groups of
+    /// 5,000 rows (so that chunks of a few thousand rows cut it in many places).
+    fn dir_with_telemetry(mut telemetry: DataFrame) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for table in ["applications", "labels"] {
+            let name = format!("{table}.parquet");
+            std::fs::copy(sample_dir().join(&name), dir.path().join(&name)).expect("copied");
+        }
+        let file = File::create(dir.path().join("telemetry.parquet")).expect("created");
+        ParquetWriter::new(file)
+            .with_row_group_size(Some(5_000))
+            .finish(&mut telemetry)
+            .expect("written");
+        dir
+    }
+
+    fn sample_telemetry() -> DataFrame {
+        let file = File::open(sample_dir().join("telemetry.parquet")).expect("sample");
+        ParquetReader::new(file).finish().expect("readable")
+    }
+
+    /// Streamed in chunks, the telemetry is the table read whole (the reference): the same
+    /// rows kept in the same order, each with its application's row, and the same report, its
+    /// counts and first rows, with questionable values and unknown applications in several
+    /// chunks. Applications and labels are the same frames.
+    #[test]
+    fn streamed_telemetry_is_the_whole_table_chunk_by_chunk() {
+        let mut telemetry = sample_telemetry();
+        let n = telemetry.height();
+        assert!(n > 50_000, "{n}");
+        // Unknown applications and bad IPs early, in the middle and at the end.
+        let ids: Vec<Option<String>> = telemetry
+            .column("application_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match i {
+                3 | 20_000 | 20_001 => Some(format!("unknown-{i}")),
+                _ if i == n - 1 => Some("unknown-last".to_owned()),
+                _ => v.map(str::to_owned),
+            })
+            .collect();
+        let ips: Vec<Option<String>> = telemetry
+            .column("ip")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                if i % 9_973 == 17 {
+                    Some("not an ip".to_owned())
+                } else {
+                    v.map(str::to_owned)
+                }
+            })
+            .collect();
+        telemetry
+            .with_column(Column::new("application_id".into(), ids))
+            .unwrap();
+        telemetry
+            .with_column(Column::new("ip".into(), ips))
+            .unwrap();
+        let dir = dir_with_telemetry(telemetry);
+
+        let whole = read_data_dir_extending(dir.path(), &|_| None, &["user_agent"]).unwrap();
+        let mut chunks: Vec<DataFrame> = Vec::new();
+        let mut slots: Vec<u32> = Vec::new();
+        let (streamed, rows) =
+            read_data_dir_streaming(dir.path(), &["user_agent"], 7_000, &mut |chunk| {
+                chunks.push(chunk.frame.clone());
+                slots.extend_from_slice(chunk.slots);
+                Ok(())
+            })
+            .unwrap();
+        assert!(chunks.len() > 5, "{} chunks", chunks.len());
+        assert_eq!(streamed.report, whole.report);
+        assert_eq!(
+            whole
+                .report
+                .count("telemetry", "application_id", "unknown application"),
+            4
+        );
+        assert!(whole.report.count("telemetry", "ip", "not an IP address") >= 6);
+        assert!(streamed.applications.equals_missing(&whole.applications));
+        let (a, b) = (streamed.labels.unwrap(), whole.labels.unwrap());
+        assert!(a.equals_missing(&b));
+        assert!(streamed.telemetry.is_none());
+
+        let expected = whole.telemetry.unwrap();
+        assert_eq!(rows, expected.height());
+        let mut joined = chunks[0].clone();
+        for c in &chunks[1..] {
+            joined.vstack_mut(c).unwrap();
+        }
+        assert!(joined.equals_missing(&expected));
+        let app_rows: std::collections::HashMap<&str, u32> = whole
+            .applications
+            .column("application_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.unwrap(), i as u32))
+            .collect();
+        let expected_slots: Vec<u32> = expected
+            .column("application_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| app_rows[v.unwrap()])
+            .collect();
+        assert_eq!(slots, expected_slots);
+    }
+
+    /// A null in a required telemetry column far into the table is the same error, naming the
+    /// same file, column and row, whether the table is read whole or in chunks.
+    #[test]
+    fn a_null_in_a_late_chunk_names_the_row_of_the_table() {
+        let mut telemetry = sample_telemetry();
+        let row = telemetry.height() - 10;
+        let sessions: Vec<Option<String>> = telemetry
+            .column("session_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i != row).then(|| v.unwrap().to_owned()))
+            .collect();
+        telemetry
+            .with_column(Column::new("session_id".into(), sessions))
+            .unwrap();
+        let dir = dir_with_telemetry(telemetry);
+        let whole = read_data_dir_extending(dir.path(), &|_| None, &["user_agent"])
+            .expect_err("a null session");
+        let streamed = read_data_dir_streaming(dir.path(), &["user_agent"], 7_000, &mut |_| Ok(()))
+            .expect_err("a null session");
+        assert!(
+            matches!(&streamed, IngestError::NullValue { column: "session_id", row: r, .. } if *r == row),
+            "{streamed}"
+        );
+        assert_eq!(streamed.to_string(), whole.to_string());
+    }
 }

@@ -358,10 +358,9 @@ fn ids(df: &DataFrame) -> PolarsResult<StringChunked> {
     Ok(df.column("application_id")?.str()?.clone())
 }
 
-/// Applies the policy to the tables in place and reports what it found.
-/// Applies the policy table. `held` answers, for an id absent from `applications`, the
-/// `submitted_at` of an application held elsewhere (a history snapshot the directory extends);
-/// telemetry and labels of such applications are kept.
+/// Applies the policy table to the tables in place and reports what it found. `held` answers,
+/// for an id absent from `applications`, the `submitted_at` of an application held elsewhere (a
+/// history snapshot the directory extends); telemetry and labels of such applications are kept.
 pub(super) fn apply(
     applications: &mut DataFrame,
     telemetry: &mut Option<DataFrame>,
@@ -369,93 +368,187 @@ pub(super) fn apply(
     held: &(dyn Fn(&str) -> Option<i64> + Sync),
 ) -> PolarsResult<IngestReport> {
     let mut report = IngestReport::default();
-    let apps = applications;
-    let submitted = micros(apps, "submitted_at")?;
-    let year = |row: usize| submitted[row].and_then(year_of);
-    use rules::*;
+    let checked = CheckedApplications::new(applications, &mut report)?;
+    if let Some(tel) = telemetry.as_mut() {
+        let mut issues = TelemetryIssues::default();
+        checked.telemetry(tel, 0, held, &mut issues)?;
+        issues.report_into(&mut report);
+    }
+    if let Some(lab) = labels.as_mut() {
+        checked.labels(lab, held, &mut report)?;
+    }
+    Ok(report)
+}
 
-    let bad = null_where::<Float32Type>(apps, "years_experience", |_, v| bad_years_experience(v))?;
-    report.add(
-        "applications",
-        "years_experience",
-        YEARS_EXPERIENCE,
-        Policy::Missing,
-        &bad,
-    );
-    let bad = null_where::<Int32Type>(apps, "graduation_year", |i, v| {
-        bad_graduation_year(v, year(i))
-    })?;
-    report.add(
-        "applications",
-        "graduation_year",
-        GRADUATION_YEAR,
-        Policy::Missing,
-        &bad,
-    );
-    let bad = null_where::<Int32Type>(apps, "browser_tz_offset_min", |_, v| bad_tz_offset(v))?;
-    report.add(
-        "applications",
-        "browser_tz_offset_min",
-        TZ_OFFSET,
-        Policy::Missing,
-        &bad,
-    );
-    for column in ["profile_created_at", "profile_prev_activity_at"] {
-        let bad = null_where::<Int64Type>(apps, column, |i, v| bad_profile_time(v, submitted[i]))?;
+/// The `applications` table once its policy is applied: what the telemetry and labels checks
+/// read of it (each id's row, each row's `submitted_at`).
+pub(super) struct CheckedApplications {
+    ids: StringChunked,
+    submitted: Vec<Option<i64>>,
+}
+
+/// The telemetry checks, in the order they are reported: (column, issue, policy).
+const TELEMETRY_CHECKS: [(&str, &str, Policy); 5] = [
+    ("input_lag_ms", rules::DURATION, Policy::Missing),
+    ("typing_interval_ms", rules::DURATION, Policy::Missing),
+    ("tz_offset_min", rules::TZ_OFFSET, Policy::Missing),
+    ("ip", rules::NOT_AN_IP, Policy::Missing),
+    ("application_id", "unknown application", Policy::Excluded),
+];
+
+/// What the telemetry checks found so far, per check of [`TELEMETRY_CHECKS`]: rows and first
+/// row. A table read a chunk at a time is reported as the whole table would be.
+#[derive(Debug, Default)]
+pub(super) struct TelemetryIssues {
+    found: [(usize, Option<usize>); 5],
+}
+
+impl TelemetryIssues {
+    /// Counts the rows of check `check` found in a chunk starting at `first_row` (`rows` are
+    /// the chunk's, ascending).
+    fn add(&mut self, check: usize, first_row: usize, rows: &[usize]) {
+        let (count, first) = &mut self.found[check];
+        *count += rows.len();
+        if first.is_none() {
+            *first = rows.first().map(|r| r + first_row);
+        }
+    }
+
+    /// Adds the issues found to `report`, in check order.
+    pub(super) fn report_into(&self, report: &mut IngestReport) {
+        for (&(column, issue, policy), &(rows, first)) in TELEMETRY_CHECKS.iter().zip(&self.found) {
+            if let Some(first_row) = first {
+                report.issues.push(ValueIssue {
+                    table: "telemetry",
+                    column,
+                    issue,
+                    policy,
+                    rows,
+                    first_row,
+                });
+            }
+        }
+    }
+}
+
+impl CheckedApplications {
+    /// Applies the policy to `applications` in place, reporting to `report`.
+    pub(super) fn new(apps: &mut DataFrame, report: &mut IngestReport) -> PolarsResult<Self> {
+        let submitted = micros(apps, "submitted_at")?;
+        let year = |row: usize| submitted[row].and_then(year_of);
+        use rules::*;
+
+        let bad =
+            null_where::<Float32Type>(apps, "years_experience", |_, v| bad_years_experience(v))?;
         report.add(
             "applications",
-            column,
-            AFTER_SUBMISSION,
+            "years_experience",
+            YEARS_EXPERIENCE,
             Policy::Missing,
             &bad,
         );
-    }
-    for column in ["profile_recent_edits", "profile_connections"] {
-        let bad = null_where::<Int32Type>(apps, column, |_, v| bad_count(v))?;
-        report.add("applications", column, NEGATIVE, Policy::Missing, &bad);
-    }
-    let bad = null_bad_ips(apps, "ip")?;
-    report.add("applications", "ip", NOT_AN_IP, Policy::Missing, &bad);
-
-    let app_ids = ids(apps)?;
-    let mut known: HashMap<&str, usize, foldhash::fast::RandomState> =
-        HashMap::with_capacity_and_hasher(app_ids.len(), Default::default());
-    known.extend(
-        app_ids
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.map(|v| (v, i))),
-    );
-
-    if let Some(tel) = telemetry.as_mut() {
-        for column in ["input_lag_ms", "typing_interval_ms"] {
-            let bad = null_where::<Float32Type>(tel, column, |_, v| bad_duration(v))?;
-            report.add("telemetry", column, DURATION, Policy::Missing, &bad);
-        }
-        let bad = null_where::<Int32Type>(tel, "tz_offset_min", |_, v| bad_tz_offset(v))?;
+        let bad = null_where::<Int32Type>(apps, "graduation_year", |i, v| {
+            bad_graduation_year(v, year(i))
+        })?;
         report.add(
-            "telemetry",
-            "tz_offset_min",
+            "applications",
+            "graduation_year",
+            GRADUATION_YEAR,
+            Policy::Missing,
+            &bad,
+        );
+        let bad = null_where::<Int32Type>(apps, "browser_tz_offset_min", |_, v| bad_tz_offset(v))?;
+        report.add(
+            "applications",
+            "browser_tz_offset_min",
             TZ_OFFSET,
             Policy::Missing,
             &bad,
         );
+        for column in ["profile_created_at", "profile_prev_activity_at"] {
+            let bad =
+                null_where::<Int64Type>(apps, column, |i, v| bad_profile_time(v, submitted[i]))?;
+            report.add(
+                "applications",
+                column,
+                AFTER_SUBMISSION,
+                Policy::Missing,
+                &bad,
+            );
+        }
+        for column in ["profile_recent_edits", "profile_connections"] {
+            let bad = null_where::<Int32Type>(apps, column, |_, v| bad_count(v))?;
+            report.add("applications", column, NEGATIVE, Policy::Missing, &bad);
+        }
+        let bad = null_bad_ips(apps, "ip")?;
+        report.add("applications", "ip", NOT_AN_IP, Policy::Missing, &bad);
+        Ok(CheckedApplications {
+            ids: ids(apps)?,
+            submitted,
+        })
+    }
+
+    /// Application id → row.
+    pub(super) fn rows(&self) -> HashMap<&str, usize, foldhash::fast::RandomState> {
+        let mut known = HashMap::with_capacity_and_hasher(self.ids.len(), Default::default());
+        known.extend(
+            self.ids
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| (v, i))),
+        );
+        known
+    }
+
+    /// Applies the policy to the telemetry rows `tel`, which start at row `first_row` of their
+    /// table, counting in `issues`; rows of unknown applications are removed from `tel`.
+    pub(super) fn telemetry(
+        &self,
+        tel: &mut DataFrame,
+        first_row: usize,
+        held: &(dyn Fn(&str) -> Option<i64> + Sync),
+        issues: &mut TelemetryIssues,
+    ) -> PolarsResult<()> {
+        self.telemetry_with(tel, first_row, &self.rows(), held, issues)
+    }
+
+    /// [`telemetry`](Self::telemetry) with the id map `known` made once ([`rows`](Self::rows)).
+    pub(super) fn telemetry_with(
+        &self,
+        tel: &mut DataFrame,
+        first_row: usize,
+        known: &HashMap<&str, usize, foldhash::fast::RandomState>,
+        held: &(dyn Fn(&str) -> Option<i64> + Sync),
+        issues: &mut TelemetryIssues,
+    ) -> PolarsResult<()> {
+        use rules::*;
+        for (check, column) in ["input_lag_ms", "typing_interval_ms"]
+            .into_iter()
+            .enumerate()
+        {
+            let bad = null_where::<Float32Type>(tel, column, |_, v| bad_duration(v))?;
+            issues.add(check, first_row, &bad);
+        }
+        let bad = null_where::<Int32Type>(tel, "tz_offset_min", |_, v| bad_tz_offset(v))?;
+        issues.add(2, first_row, &bad);
         let bad = null_bad_ips(tel, "ip")?;
-        report.add("telemetry", "ip", NOT_AN_IP, Policy::Missing, &bad);
+        issues.add(3, first_row, &bad);
         let unknown = rows_where(&ids(tel)?, |_, v| {
             v.is_none_or(|v| !known.contains_key(v) && held(v).is_none())
         });
-        report.add(
-            "telemetry",
-            "application_id",
-            "unknown application",
-            Policy::Excluded,
-            &unknown,
-        );
-        drop_rows(tel, &unknown)?;
+        issues.add(4, first_row, &unknown);
+        drop_rows(tel, &unknown)
     }
 
-    if let Some(lab) = labels.as_mut() {
+    /// Applies the policy to the labels table `lab`, reporting to `report`; labels of unknown
+    /// applications are removed from `lab`.
+    pub(super) fn labels(
+        &self,
+        lab: &mut DataFrame,
+        held: &(dyn Fn(&str) -> Option<i64> + Sync),
+        report: &mut IngestReport,
+    ) -> PolarsResult<()> {
+        let known = self.rows();
         let label_ids = ids(lab)?;
         let labeled_at = micros(lab, "labeled_at")?;
         let mut unknown = Vec::new();
@@ -465,7 +558,7 @@ pub(super) fn apply(
         for (i, id) in label_ids.iter().enumerate() {
             let Some(id) = id else { continue };
             let submitted_at = match known.get(id) {
-                Some(&a) => Some(submitted[a]),
+                Some(&a) => Some(self.submitted[a]),
                 None => held(id).map(Some),
             };
             match submitted_at {
@@ -503,9 +596,8 @@ pub(super) fn apply(
             Policy::Kept,
             &before,
         );
-        drop_rows(lab, &unknown)?;
+        drop_rows(lab, &unknown)
     }
-    Ok(report)
 }
 
 #[cfg(test)]

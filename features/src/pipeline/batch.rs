@@ -12,12 +12,16 @@ use super::catalog::{CATALOG, RowSignals, feature_set, write_row};
 use super::columns::{ApplicationColumns, SlotOrder, TelemetryBySlot, id_map, labels_by_slot};
 use super::own::{OwnRow, OwnScratch, OwnSignals, ReferenceSources, References, own_signals};
 use super::record::{ApplicationRecord, TelemetryRecord};
+use super::telemetry::CompactTelemetry;
 use crate::history::documents::{
     DocumentIndex, DocumentQueryScratch, HeldPositions, ResumeSignature, ShingleScratch,
     resume_signature,
 };
 use crate::history::index::{ApplicationKeys, HistoryIndex, HistoryQuery, SampleKeys, Slot};
-use crate::ingest::{IngestReport, RawFrames, UNREAD_BY_FEATURES, read_data_dir_extending};
+use crate::ingest::{
+    IngestReport, RawFrames, TELEMETRY_CHUNK_ROWS, UNREAD_BY_FEATURES, read_data_dir_extending,
+    read_data_dir_streaming,
+};
 use crate::reference::institutions::HighRiskInstitutions;
 use crate::reference::ip_ranges::IpRangeTable;
 use crate::signals::remote_control::TelemetrySample;
@@ -269,9 +273,20 @@ pub(crate) fn prepare_owned(
         let order = SlotOrder::new(raw.telemetry.as_ref(), &slot_of, cols.len())?;
         (order, labels_by_slot(raw.labels.as_ref(), &slot_of)?)
     };
-    raw.labels = None;
     // The telemetry is held compactly from here on; the table goes.
     let telemetry = TelemetryBySlot::from_order(raw.telemetry.take().as_ref(), order)?;
+    prepare_with_telemetry(raw, telemetry, labels, refs)
+}
+
+/// Step one over the applications of `raw` (its telemetry already in `telemetry`, its labels in
+/// `labels`), dropping the largest columns as soon as they are read for the last time.
+fn prepare_with_telemetry(
+    mut raw: RawFrames,
+    telemetry: TelemetryBySlot,
+    labels: Vec<(Slot, i64, bool)>,
+    refs: &References,
+) -> Result<(Prepared, IngestReport), FeatureError> {
+    raw.labels = None;
     if raw.applications.column("user_agent").is_ok() {
         raw.applications.drop_in_place("user_agent")?;
     }
@@ -606,8 +621,14 @@ pub(crate) fn feature_columns(
 pub enum DirProgress<'a> {
     /// The tables were read and validated: their row counts and the [`IngestReport`] can be
     /// shown before the long feature computation starts. The columns no feature reads
-    /// (`user_agent`) are validated but not in the frames.
-    Ingested(&'a RawFrames),
+    /// (`user_agent`) are validated but not in the frames, and the telemetry may not be
+    /// either: it can be streamed instead of held, so its rows are counted apart.
+    Ingested {
+        /// The validated tables (`telemetry` is `None` when it was streamed).
+        frames: &'a RawFrames,
+        /// Telemetry rows read and kept (those of known applications).
+        telemetry_rows: usize,
+    },
     /// A stage of the feature computation starts.
     Stage(Stage),
 }
@@ -619,7 +640,10 @@ pub(crate) fn read_inputs(
     progress: &dyn Fn(DirProgress<'_>),
 ) -> Result<(RawFrames, References), FeatureError> {
     let raw = read_data_dir_extending(dir, &|_| None, UNREAD_BY_FEATURES)?;
-    progress(DirProgress::Ingested(&raw));
+    progress(DirProgress::Ingested {
+        frames: &raw,
+        telemetry_rows: raw.telemetry.as_ref().map_or(0, DataFrame::height),
+    });
     let refs = References::from_data_dir(dir)?;
     Ok((raw, refs))
 }
@@ -650,14 +674,41 @@ pub fn features_from_data_dir(
 
 /// Reads data directory `dir` and runs step one on it, reporting as
 /// [`features_from_data_dir`] does; the tables are dropped before returning.
+///
+/// The telemetry table, the largest, is never held whole: it is read a chunk at a time
+/// ([`read_data_dir_streaming`]), each chunk kept only as compact rows.
 fn prepared_from_dir(
     dir: &Path,
     progress: &dyn Fn(DirProgress<'_>),
 ) -> Result<(Prepared, IngestReport), FeatureError> {
-    let (raw, refs) = read_inputs(dir, progress)?;
+    let mut samples = CompactTelemetry::default();
+    let mut slots: Vec<Vec<u32>> = Vec::new();
+    let (raw, telemetry_rows) = read_data_dir_streaming(
+        dir,
+        UNREAD_BY_FEATURES,
+        TELEMETRY_CHUNK_ROWS,
+        &mut |chunk| {
+            samples.append(chunk.frame)?;
+            slots.push(chunk.slots.to_vec());
+            Ok(())
+        },
+    )?;
+    progress(DirProgress::Ingested {
+        frames: &raw,
+        telemetry_rows,
+    });
+    let refs = References::from_data_dir(dir)?;
     progress(DirProgress::Stage(Stage::OwnSignals));
+    let n = raw.applications.height();
+    let order = SlotOrder::from_slots(|| slots.iter().flatten().copied(), n);
+    drop(slots);
+    let labels = {
+        let cols = ApplicationColumns::new(&raw.applications)?;
+        labels_by_slot(raw.labels.as_ref(), &id_map(cols.ids()))?
+    };
+    let telemetry = TelemetryBySlot::from_parts(samples, order);
     // The tables (gigabytes at a million applications) are not needed past step one.
-    prepare_owned(raw, &refs)
+    prepare_with_telemetry(raw, telemetry, labels, &refs)
 }
 
 /// Writes `frame` to `path` as Parquet, atomically: a temporary file in the same directory,

@@ -259,9 +259,21 @@ impl SlotOrder {
                     .collect()
             })
             .collect();
-        // Counting sort by slot, keeping file order within an application.
+        Ok(Self::from_slots(
+            || per_chunk.iter().flatten().copied(),
+            slots,
+        ))
+    }
+
+    /// The grouping of rows whose slots (`u32::MAX`: none) `slot_of_rows` lists in row order
+    /// (it is called twice), among `slots` applications: a counting sort by slot, keeping row
+    /// order within an application.
+    pub(crate) fn from_slots<I: Iterator<Item = u32>>(
+        slot_of_rows: impl Fn() -> I,
+        slots: usize,
+    ) -> Self {
         let mut offsets = vec![0usize; slots + 1];
-        for &s in per_chunk.iter().flatten() {
+        for s in slot_of_rows() {
             if s != u32::MAX {
                 offsets[s as usize + 1] += 1;
             }
@@ -271,13 +283,13 @@ impl SlotOrder {
         }
         let mut next = offsets.clone();
         let mut rows = vec![0u32; offsets[slots]];
-        for (row, &s) in per_chunk.iter().flatten().enumerate() {
+        for (row, s) in slot_of_rows().enumerate() {
             if s != u32::MAX {
                 rows[next[s as usize]] = row as u32;
                 next[s as usize] += 1;
             }
         }
-        Ok(SlotOrder { rows, offsets })
+        SlotOrder { rows, offsets }
     }
 }
 
@@ -295,16 +307,21 @@ impl TelemetryBySlot {
     /// table, which may since have lost its `application_id` column). Nothing borrows `df`
     /// afterwards.
     pub(crate) fn from_order(df: Option<&DataFrame>, order: SlotOrder) -> PolarsResult<Self> {
-        let SlotOrder { rows, offsets } = order;
         let samples = df
             .map(CompactTelemetry::from_frame)
             .transpose()?
             .unwrap_or_default();
-        Ok(TelemetryBySlot {
+        Ok(Self::from_parts(samples, order))
+    }
+
+    /// `samples` (the telemetry table's rows) in the grouping `order` made of the same rows.
+    pub(crate) fn from_parts(samples: CompactTelemetry, order: SlotOrder) -> Self {
+        let SlotOrder { rows, offsets } = order;
+        TelemetryBySlot {
             samples,
             rows,
             offsets,
-        })
+        }
     }
 
     /// Number of samples of `slot`.

@@ -451,7 +451,13 @@ impl HistorySnapshot {
                 .map(|&slot| self.history.entities.submitted_at(slot))
         };
         let raw = read_data_dir_extending(dir, &held, UNREAD_BY_FEATURES)?;
-        progress(DirProgress::Ingested(&raw));
+        progress(DirProgress::Ingested {
+            frames: &raw,
+            telemetry_rows: raw
+                .telemetry
+                .as_ref()
+                .map_or(0, polars::prelude::DataFrame::height),
+        });
         let refs = if dir.join(IP_RANGES.path).is_file()
             || dir.join(HIGH_RISK_INSTITUTIONS.path).is_file()
         {

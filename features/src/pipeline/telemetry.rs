@@ -49,13 +49,23 @@ struct Row {
 }
 
 /// The telemetry table's sample columns, row by row in file order (see the module
-/// documentation).
+/// documentation), in parts: one per chunk of the table as it was read, each allocated at its
+/// exact size.
 #[derive(Debug, Default)]
 pub(crate) struct CompactTelemetry {
+    parts: Vec<Part>,
+    /// `starts[p]` is the first row of part `p`.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+/// The rows of one chunk, with the strings and IPs they name.
+#[derive(Debug, Default)]
+struct Part {
     rows: Vec<Row>,
     /// Every string, one after another; string `i` ends at `ends[i]`.
     text: String,
-    ends: Vec<usize>,
+    ends: Vec<u32>,
     ips: Vec<IpAddr>,
 }
 
@@ -63,7 +73,7 @@ pub(crate) struct CompactTelemetry {
 #[derive(Default)]
 struct PieceTables {
     text: String,
-    ends: Vec<usize>,
+    ends: Vec<u32>,
     ips: Vec<IpAddr>,
 }
 
@@ -90,9 +100,46 @@ impl<K: Hash + Eq> Dictionary<K> {
 }
 
 impl CompactTelemetry {
-    /// The sample columns of telemetry table `df` (ingest-validated), converted a piece at a
-    /// time on every core.
+    /// The sample columns of telemetry table `df` (ingest-validated), as one part.
     pub(crate) fn from_frame(df: &DataFrame) -> PolarsResult<Self> {
+        let mut out = CompactTelemetry::default();
+        out.append(df)?;
+        Ok(out)
+    }
+
+    /// Appends the rows of `df` (the next rows of an ingest-validated telemetry table),
+    /// converted a piece at a time on every core.
+    pub(crate) fn append(&mut self, df: &DataFrame) -> PolarsResult<()> {
+        if df.height() == 0 {
+            return Ok(());
+        }
+        let part = Part::from_frame(df)?;
+        self.starts.push(self.len);
+        self.len += part.rows.len();
+        self.parts.push(part);
+        Ok(())
+    }
+
+    /// Number of rows.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The sample of `row`, as the table's columns give it: a null `session_id` reads as `""`
+    /// (ingest refuses one), the IP parsed with [`parse_ip`].
+    pub(crate) fn sample(&self, row: usize) -> TelemetrySample<'_> {
+        let p = if self.parts.len() == 1 {
+            0
+        } else {
+            self.starts.partition_point(|&s| s <= row) - 1
+        };
+        self.parts[p].sample(row - self.starts[p])
+    }
+}
+
+impl Part {
+    fn from_frame(df: &DataFrame) -> PolarsResult<Self> {
         let height = df.height();
         let columns = SampleColumns::new(df)?;
         let mut rows = vec![Row::default(); height];
@@ -101,16 +148,20 @@ impl CompactTelemetry {
             .enumerate()
             .map(|(k, chunk)| columns.slice(k * PIECE_ROWS, chunk.len()).convert(chunk))
             .collect::<PolarsResult<_>>()?;
-        // The pieces' ids become ids into the whole table's strings and IPs.
+        // The pieces' ids become ids into the part's strings and IPs.
         let mut bases = Vec::with_capacity(tables.len());
-        let (mut strings, mut ips) = (0usize, 0usize);
+        let (mut strings, mut ips, mut bytes) = (0usize, 0usize, 0usize);
         for t in &tables {
             bases.push((strings as u32, ips as u32));
             strings += t.ends.len();
             ips += t.ips.len();
+            bytes += t.text.len();
         }
-        if u32::try_from(strings).is_err() || u32::try_from(ips).is_err() {
-            polars_bail!(ComputeError: "the telemetry table has more than 2^32 distinct strings");
+        if u32::try_from(strings).is_err()
+            || u32::try_from(ips).is_err()
+            || u32::try_from(bytes).is_err()
+        {
+            polars_bail!(ComputeError: "a telemetry chunk has more than 2^32 distinct strings or bytes");
         }
         rows.par_chunks_mut(PIECE_ROWS)
             .zip(&bases)
@@ -128,37 +179,33 @@ impl CompactTelemetry {
                     shift(&mut r.ip, i);
                 }
             });
-        let mut out = CompactTelemetry {
+        let mut part = Part {
             rows,
-            text: String::with_capacity(tables.iter().map(|t| t.text.len()).sum()),
+            text: String::with_capacity(bytes),
             ends: Vec::with_capacity(strings),
             ips: Vec::with_capacity(ips),
         };
         for t in tables {
-            let offset = out.text.len();
-            out.text.push_str(&t.text);
-            out.ends.extend(t.ends.iter().map(|e| e + offset));
-            out.ips.extend_from_slice(&t.ips);
+            let offset = part.text.len() as u32;
+            part.text.push_str(&t.text);
+            part.ends.extend(t.ends.iter().map(|e| e + offset));
+            part.ips.extend_from_slice(&t.ips);
         }
-        Ok(out)
-    }
-
-    /// Number of rows.
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.rows.len()
+        Ok(part)
     }
 
     fn string(&self, id: u32) -> Option<&str> {
         let id = id as usize;
-        let end = *self.ends.get(id)?;
-        let start = if id == 0 { 0 } else { self.ends[id - 1] };
+        let end = *self.ends.get(id)? as usize;
+        let start = if id == 0 {
+            0
+        } else {
+            self.ends[id - 1] as usize
+        };
         Some(&self.text[start..end])
     }
 
-    /// The sample of `row`, as the table's columns give it: a null `session_id` reads as `""`
-    /// (ingest refuses one), the IP parsed with [`parse_ip`].
-    pub(crate) fn sample(&self, row: usize) -> TelemetrySample<'_> {
+    fn sample(&self, row: usize) -> TelemetrySample<'_> {
         let r = &self.rows[row];
         let has = |flag: u8| r.flags & flag != 0;
         TelemetrySample {
@@ -236,7 +283,7 @@ impl SampleColumns {
             None => NONE,
             Some(s) => strings.id(s, || {
                 tables.text.push_str(s);
-                tables.ends.push(tables.text.len());
+                tables.ends.push(tables.text.len() as u32);
             }),
         };
         let fields = self
@@ -338,8 +385,20 @@ mod tests {
         df.vstack_mut(&frame(n..n + 5)).expect("stacked");
         assert_eq!(df.column("screen").unwrap().n_chunks(), 3);
 
-        let compact = CompactTelemetry::from_frame(&df).expect("converted");
-        assert_eq!(compact.len(), df.height());
+        // Read as one part, and as three (the way a streamed table arrives).
+        let whole = CompactTelemetry::from_frame(&df).expect("converted");
+        let mut parts = CompactTelemetry::default();
+        for (start, len) in [
+            (0, 1000),
+            (1000, PIECE_ROWS + 5),
+            (PIECE_ROWS + 1005, n + 5),
+        ] {
+            let len = len.min(df.height() - start);
+            parts
+                .append(&df.slice(start as i64, len))
+                .expect("converted");
+        }
+        assert_eq!(parts.parts.len(), 3);
         let s = |name: &str| df.column(name).unwrap().str().unwrap().clone();
         let (session, ip, device, tool, screen) = (
             s("session_id"),
@@ -382,13 +441,14 @@ mod tests {
                 is_virtual_machine: vm.get(row),
                 screen: screen.get(row),
             };
-            assert_eq!(compact.sample(row), expected, "row {row}");
+            for compact in [&whole, &parts] {
+                assert_eq!(compact.sample(row), expected, "row {row}");
+            }
         }
+        assert_eq!(whole.len(), df.height());
+        assert_eq!(parts.len(), df.height());
         // Strings repeat within a piece, so they are stored once there.
-        assert!(
-            compact.ends.len() < 4 * df.height() / 2,
-            "{}",
-            compact.ends.len()
-        );
+        let strings = whole.parts[0].ends.len();
+        assert!(strings < 4 * df.height() / 2, "{strings}");
     }
 }
