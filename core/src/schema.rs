@@ -173,7 +173,9 @@ pub const IP_RANGES: ReferenceSpec = ReferenceSpec {
 };
 
 /// `kind` of an IP range in `reference/ip_ranges.csv`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum IpKind {
     /// Addresses a consumer internet provider assigns to homes.
     Residential,

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::catalog::{CATALOG, RowSignals, feature_set, write_row};
 use super::columns::{ApplicationColumns, SlotOrder, TelemetryBySlot, id_map, labels_by_slot};
 use super::own::{OwnRow, OwnScratch, OwnSignals, ReferenceSources, References, own_signals};
+use super::own_store::{BLOCK_ROWS as OWN_BLOCK_ROWS, OwnStore};
 use super::record::{ApplicationRecord, TelemetryRecord};
 use super::telemetry::CompactTelemetry;
 use crate::history::documents::{
@@ -237,8 +238,8 @@ pub(crate) struct HistoryInputs {
 pub(crate) struct Prepared {
     pub(crate) ids: Vec<String>,
     pub(crate) submitted_at: Vec<i64>,
-    /// The own signals, which feature rows read (464 bytes each).
-    pub(crate) own: Vec<OwnSignals>,
+    /// The own signals, which feature rows read, encoded ([`OwnStore`]).
+    pub(crate) own: OwnStore,
     pub(crate) history: Vec<HistoryInputs>,
     pub(crate) resumes: Resumes,
     pub(crate) labels: Vec<(Slot, i64, bool)>,
@@ -293,7 +294,7 @@ fn prepare_with_telemetry(
     let resumes = resume_signatures(&ApplicationColumns::new(&raw.applications)?);
     raw.applications.drop_in_place("resume_text")?;
     let cols = ApplicationColumns::new(&raw.applications)?;
-    let prepared = prepare_columns(&cols, &telemetry, resumes, labels, refs);
+    let prepared = prepare_columns(&cols, &telemetry, resumes, labels, refs)?;
     Ok((prepared, raw.report))
 }
 
@@ -335,25 +336,34 @@ fn prepare_columns(
     resumes: Resumes,
     labels: Vec<(Slot, i64, bool)>,
     refs: &References,
-) -> Prepared {
-    let mut own = Vec::new();
-    let mut history = Vec::new();
-    own_rows_split(cols, telemetry, refs, |row| {
-        let inputs = HistoryInputs {
-            keys: row.keys,
-            sample_keys: row.sample_keys,
-        };
-        (row.signals, inputs)
-    })
-    .unzip_into_vecs(&mut own, &mut history);
-    Prepared {
+) -> Result<Prepared, FeatureError> {
+    // A block of rows at a time, so that only one block's own signals are ever held decoded.
+    let n = cols.len();
+    let mut own = OwnStore::default();
+    let mut history = Vec::with_capacity(n);
+    let (mut signals, mut inputs) = (Vec::new(), Vec::new());
+    for start in (0..n).step_by(OWN_BLOCK_ROWS) {
+        let rows = start..n.min(start + OWN_BLOCK_ROWS);
+        // Both vectors are emptied first.
+        own_rows_split(cols, telemetry, refs, rows, |row| {
+            let inputs = HistoryInputs {
+                keys: row.keys,
+                sample_keys: row.sample_keys,
+            };
+            (row.signals, inputs)
+        })
+        .unzip_into_vecs(&mut signals, &mut inputs);
+        own.push_block(&signals)?;
+        history.append(&mut inputs);
+    }
+    Ok(Prepared {
         ids: cols.ids().iter().map(|s| (*s).to_owned()).collect(),
         submitted_at: history.iter().map(|h| h.keys.submitted_at).collect(),
         own,
         history,
         resumes,
         labels,
-    }
+    })
 }
 
 /// Step one for every row of `cols`, row `i` with the telemetry of slot `i`, in parallel. Each
@@ -363,18 +373,19 @@ pub(crate) fn own_rows(
     telemetry: &TelemetryBySlot,
     refs: &References,
 ) -> Vec<OwnRow> {
-    own_rows_split(cols, telemetry, refs, |row| row).collect()
+    own_rows_split(cols, telemetry, refs, 0..cols.len(), |row| row).collect()
 }
 
-/// [`own_rows`], each row passed through `split` as it is made (so a caller can keep its
-/// parts in separate arrays without first holding every whole row).
+/// [`own_rows`] for the rows `rows`, each row passed through `split` as it is made (so a
+/// caller can keep its parts in separate arrays without first holding every whole row).
 fn own_rows_split<'s, 'a: 's, T: Send>(
     cols: &'s ApplicationColumns<'a>,
     telemetry: &'s TelemetryBySlot,
     refs: &'s References,
+    rows: std::ops::Range<usize>,
     split: impl Fn(OwnRow) -> T + Sync + Send + 's,
 ) -> impl IndexedParallelIterator<Item = T> + 's {
-    (0..cols.len()).into_par_iter().map_init(
+    rows.into_par_iter().map_init(
         || (OwnScratch::default(), Vec::<TelemetrySample<'s>>::new()),
         move |(scratch, samples), i| {
             telemetry.samples_into(i, samples);
@@ -457,12 +468,12 @@ impl RowPlan {
         let times: Vec<i64> = rows.iter().map(|&i| prepared.submitted_at[i]).collect();
         feature_columns(&ids, times, |k, scratch| {
             let i = rows[k];
-            self.history.held_row_signals(
-                &prepared.own[i],
+            Ok(self.history.held_row_signals(
+                &prepared.own.get(i)?,
                 i as Slot,
                 HeldResume::InIndex(&self.positions),
                 scratch,
-            )
+            ))
         })
     }
 }
@@ -566,11 +577,12 @@ fn write_features_in_blocks(
 }
 
 /// The feature frame of `ids` (submitted at `times`): `application_id`, `submitted_at`, then
-/// one column per feature, row `k` from `signals(k, scratch)`, computed in parallel.
+/// one column per feature, row `k` from `signals(k, scratch)`, computed in parallel; the first
+/// error `signals` returns, if any.
 pub(crate) fn feature_columns(
     ids: &[&str],
     times: Vec<i64>,
-    signals: impl Fn(usize, &mut DocumentQueryScratch) -> RowSignals + Sync,
+    signals: impl Fn(usize, &mut DocumentQueryScratch) -> Result<RowSignals, FeatureError> + Sync,
 ) -> Result<DataFrame, FeatureError> {
     let width = CATALOG.len();
     // Column-major output, filled block by block: a block's rows are computed into one small
@@ -590,16 +602,17 @@ pub(crate) fn feature_columns(
     blocks
         .into_par_iter()
         .enumerate()
-        .for_each(|(b, mut columns)| {
+        .try_for_each(|(b, mut columns)| {
             let mut row = vec![0f32; width];
             let mut scratch = DocumentQueryScratch::default();
             for k in b * BLOCK..(b * BLOCK + BLOCK).min(m) {
-                write_row(&signals(k, &mut scratch), &mut row);
+                write_row(&signals(k, &mut scratch)?, &mut row);
                 for (column, v) in columns.iter_mut().zip(&row) {
                     column[k - b * BLOCK] = *v;
                 }
             }
-        });
+            Ok::<(), FeatureError>(())
+        })?;
     let mut columns: Vec<Column> = Vec::with_capacity(width + 2);
     columns.push(Column::new("application_id".into(), ids));
     columns.push(

@@ -18,6 +18,7 @@ pub mod batch;
 pub mod catalog;
 mod columns;
 pub mod own;
+mod own_store;
 pub mod record;
 mod sentence;
 pub mod snapshot;

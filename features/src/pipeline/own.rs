@@ -51,7 +51,7 @@ pub struct ReferenceSources {
 }
 
 /// How the claimed institution compares with the high-risk list.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstitutionSignals {
     /// An institution was given (it normalises to something).
     pub present: bool,
@@ -62,7 +62,7 @@ pub struct InstitutionSignals {
 }
 
 /// Signals from the application's own row and telemetry.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub struct OwnSignals {
     pub phone: PhoneSignals,
     pub email_name: EmailNameSignals,

@@ -595,12 +595,12 @@ impl HistorySnapshot {
         let frame = feature_columns(&ids, times, |k, scratch| {
             let i = selected[k];
             let own = &extension.own[i];
-            self.history.held_row_signals(
+            Ok(self.history.held_row_signals(
                 &own.signals,
                 extension.slots[i],
                 HeldResume::Signature(own.resume.as_ref()),
                 scratch,
-            )
+            ))
         })?;
         Ok(FeatureFrame {
             frame,

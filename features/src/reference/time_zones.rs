@@ -75,7 +75,7 @@ const _: () = {
 };
 
 /// Which zones an [`Offsets`] (or a [`ClaimedZones`]) was built from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum OffsetBasis {
     /// The region was recognised: the zones of that region.
     Region,

@@ -36,7 +36,7 @@ const MIN_GRADUATION_YEAR: i32 = 1940;
 const MAX_YEARS_UNTIL_GRADUATION: i32 = 10;
 
 /// The kind of degree claimed, from the `degree` text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum DegreeCategory {
     /// No degree: null, empty or whitespace only.
     Missing,
@@ -88,7 +88,7 @@ impl fmt::Display for DegreeCategory {
 }
 
 /// The education family's signals for one application (the institution match aside).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EducationSignals {
     /// Calendar year of submission (UTC) minus `graduation_year`, in years; negative when the
     /// graduation is still to come. `None` without a (credible) graduation year.

@@ -78,7 +78,7 @@ pub const FREE_MAIL_FAMILIES: &[&str] = &["yahoo", "hotmail", "outlook", "live",
 ///
 /// `Option` fields are `None` when the question has no answer: the address has no
 /// `local@domain` shape, the name has no Latin letters to compare, the link has no slug.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmailNameSignals {
     /// The address has the shape `local@domain`: a non-empty local part and a domain with a dot
     /// (split at the last "@", surrounding whitespace ignored). When `false`, every

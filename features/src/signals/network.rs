@@ -43,7 +43,7 @@ use crate::reference::ip_ranges::{IpRangeTable, is_private_or_reserved, parse_ip
 use crate::signals::remote_control::TelemetrySample;
 
 /// Network signals of one application. See the module docs for the definitions.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NetworkSignals {
     /// The application's `ip` parses ([`parse_ip`]).
     pub ip_parsed: bool,

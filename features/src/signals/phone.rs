@@ -50,7 +50,7 @@ use rules::{Region, Scratch, Unsupported};
 /// How the phone number was written, from the text (and, where the text alone is ambiguous, from
 /// how libphonenumber read it for the claimed country). A trailing extension ("ext. 12", "x12",
 /// "#12") is set aside first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PhoneStyle {
     /// No phone: null, empty or whitespace only. See [`PhoneSignals::ABSENT`].
     Absent,
@@ -121,7 +121,7 @@ impl fmt::Display for PhoneStyle {
 }
 
 /// What kind of line a valid number is, by libphonenumber's metadata of its region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PhoneLineType {
     /// Fixed (landline) number.
     FixedLine,
@@ -173,7 +173,7 @@ impl fmt::Display for PhoneLineType {
 }
 
 /// An upper-case ISO 3166-1 alpha-2 code, as libphonenumber names regions ("US", "GB", "GG").
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct RegionCode([u8; 2]);
 
 impl RegionCode {
@@ -211,7 +211,7 @@ impl fmt::Display for RegionCode {
 /// `Option` fields are `None` when the question has no answer (not "no"): the number could not be
 /// read, the claimed country is not a known alpha-2 code, the claimed region is not a known
 /// subdivision, and so on. An absent phone gives [`PhoneSignals::ABSENT`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PhoneSignals {
     /// How the number was written; [`PhoneStyle::Absent`] exactly when no phone was given.
     pub style: PhoneStyle,

@@ -29,7 +29,7 @@ const MAX_YEARS_EXPERIENCE: f32 = 70.0;
 const MICROS_PER_DAY: f64 = appfraud_core::primitives::MICROS_PER_DAY as f64;
 
 /// The profile family's signals for one application.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProfileSignals {
     /// Days from `profile_created_at` to submission (fractional, ≥ 0). `None` without a
     /// creation time (or with one after submission).

@@ -160,7 +160,7 @@ fn parse_screen(screen: &str) -> Option<(u32, u32)> {
 
 /// Signals of one application's telemetry. Counts are 0 and everything else is `None` when there
 /// is no sample ([`RemoteControlSignals::EMPTY`]).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RemoteControlSignals {
     /// Telemetry samples (rows).
     pub sample_count: usize,

@@ -50,7 +50,7 @@ pub const MAX_VALID_OFFSET_MIN: i32 = 840;
 pub const NIGHT_END_HOUR: u8 = 6;
 
 /// Time signals of one application. See the module docs for the definitions.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeSignals {
     /// The claimed country has zones in the tz database (any case, `UK` = `GB`); when `false`
     /// every other field is `None` or 0.
