@@ -491,6 +491,9 @@ pub struct DocumentIndex {
     /// carries its time and identity, so scanning a bucket reads one contiguous run of memory
     /// instead of three random ones per entry (what dominated queries at a million documents).
     lists: Vec<Vec<BucketEntry>>,
+    /// Set by [`drop_band_maps`](Self::drop_band_maps): only held documents can be asked.
+    #[serde(skip)]
+    held_only: bool,
 }
 
 /// One document in a multi-entry bucket.
@@ -525,6 +528,7 @@ impl DocumentIndex {
     ///
     /// After 2³¹ − 1 documents (slots are 31-bit).
     pub fn insert(&mut self, doc: DocId, time_micros: i64, identity: u64, sig: &ResumeSignature) {
+        self.assert_banded();
         let slot = u32::try_from(self.times.len())
             .ok()
             .filter(|&s| s < LIST_FLAG)
@@ -666,6 +670,7 @@ impl DocumentIndex {
         identity: u64,
         scratch: &mut DocumentQueryScratch,
     ) -> DocumentMatches {
+        self.assert_banded();
         scratch.candidates.clear();
         for (band, map) in self.bands.iter().enumerate() {
             let Some(&value) = map.get(&band_key(sig, band)) else {
@@ -683,6 +688,26 @@ impl DocumentIndex {
             push_candidates(&entries[..end], identity, &mut scratch.candidates);
         }
         self.matches_among_candidates(sig, scratch)
+    }
+
+    /// Drops the band maps (52 MB at a million documents), which only inserts and
+    /// [`query_with`](Self::query_with) read: for a batch run, which asks only about the
+    /// documents the index holds, through [`query_held`](Self::query_held) and positions taken
+    /// before.
+    ///
+    /// # Panics
+    ///
+    /// Any insert or [`query_with`](Self::query_with) afterwards panics.
+    pub(crate) fn drop_band_maps(&mut self) {
+        self.bands = Default::default();
+        self.held_only = true;
+    }
+
+    fn assert_banded(&self) {
+        assert!(
+            !self.held_only,
+            "a document index without its band maps takes no insert or query by signature"
+        );
     }
 
     /// Where every document sits in the multi-entry buckets it belongs to, for

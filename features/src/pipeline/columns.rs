@@ -208,7 +208,7 @@ impl<'a, T: PolarsDataType> RowAccess<'a, T> {
 }
 
 /// The `telemetry` table grouped by application slot (slots follow the row order of
-/// `applications`): its samples held compactly ([`CompactTelemetry`], 48 bytes a row, so the
+/// `applications`): its samples held compactly ([`CompactTelemetry`], 40 bytes a row, so the
 /// table itself can be dropped), with the row numbers in slot order, 4 bytes a row. An
 /// application's samples are built only when asked ([`samples_into`](Self::samples_into)), so
 /// millions of samples are never materialised at once. Samples of unknown applications are
@@ -217,8 +217,9 @@ pub(crate) struct TelemetryBySlot {
     samples: CompactTelemetry,
     /// Telemetry row numbers, grouped by slot, in file order within a slot.
     rows: Vec<u32>,
-    /// `rows[offsets[slot]..offsets[slot + 1]]` belong to `slot`.
-    offsets: Vec<usize>,
+    /// `rows[offsets[slot]..offsets[slot + 1]]` belong to `slot` (the table has fewer than
+    /// 2^32 rows).
+    offsets: Vec<u32>,
 }
 
 /// Which telemetry rows belong to which application slot: the grouping of
@@ -227,8 +228,9 @@ pub(crate) struct TelemetryBySlot {
 pub(crate) struct SlotOrder {
     /// Telemetry row numbers, grouped by slot, in file order within a slot.
     rows: Vec<u32>,
-    /// `rows[offsets[slot]..offsets[slot + 1]]` belong to `slot`.
-    offsets: Vec<usize>,
+    /// `rows[offsets[slot]..offsets[slot + 1]]` belong to `slot` (the table has fewer than
+    /// 2^32 rows).
+    offsets: Vec<u32>,
 }
 
 impl SlotOrder {
@@ -242,7 +244,7 @@ impl SlotOrder {
         let Some(df) = df else {
             return Ok(SlotOrder {
                 rows: Vec::new(),
-                offsets: vec![0; slots + 1],
+                offsets: vec![0u32; slots + 1],
             });
         };
         if u32::try_from(df.height()).is_err() {
@@ -272,7 +274,7 @@ impl SlotOrder {
         slot_of_rows: impl Fn() -> I,
         slots: usize,
     ) -> Self {
-        let mut offsets = vec![0usize; slots + 1];
+        let mut offsets = vec![0u32; slots + 1];
         for s in slot_of_rows() {
             if s != u32::MAX {
                 offsets[s as usize + 1] += 1;
@@ -282,10 +284,10 @@ impl SlotOrder {
             offsets[i + 1] += offsets[i];
         }
         let mut next = offsets.clone();
-        let mut rows = vec![0u32; offsets[slots]];
+        let mut rows = vec![0u32; offsets[slots] as usize];
         for (row, s) in slot_of_rows().enumerate() {
             if s != u32::MAX {
-                rows[next[s as usize]] = row as u32;
+                rows[next[s as usize] as usize] = row as u32;
                 next[s as usize] += 1;
             }
         }
@@ -326,14 +328,22 @@ impl TelemetryBySlot {
 
     /// Number of samples of `slot`.
     pub(crate) fn len_of(&self, slot: usize) -> usize {
-        self.offsets[slot + 1] - self.offsets[slot]
+        (self.offsets[slot + 1] - self.offsets[slot]) as usize
+    }
+
+    /// The rows of `slot`.
+    fn rows_of(&self, slot: usize) -> &[u32] {
+        &self.rows[self.offsets[slot] as usize..self.offsets[slot + 1] as usize]
     }
 
     /// Replaces the contents of `out` with the samples of `slot`, in file order.
     pub(crate) fn samples_into<'s>(&'s self, slot: usize, out: &mut Vec<TelemetrySample<'s>>) {
         out.clear();
-        let rows = &self.rows[self.offsets[slot]..self.offsets[slot + 1]];
-        out.extend(rows.iter().map(|&row| self.samples.sample(row as usize)));
+        out.extend(
+            self.rows_of(slot)
+                .iter()
+                .map(|&row| self.samples.sample(row as usize)),
+        );
     }
 
     /// The samples of `slot`, in file order (allocates; see

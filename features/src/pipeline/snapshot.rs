@@ -175,11 +175,8 @@ impl HistorySnapshot {
 
     fn from_prepared(prepared: super::batch::Prepared, refs: References) -> HistorySnapshot {
         let history = History::build(prepared.history, prepared.resumes, &prepared.labels);
-        let slot_of = prepared
-            .ids
-            .into_iter()
-            .enumerate()
-            .map(|(i, id)| (id.into_boxed_str(), i as Slot))
+        let slot_of = (0..prepared.ids.len())
+            .map(|i| (Box::from(prepared.ids.get(i)), i as Slot))
             .collect();
         HistorySnapshot {
             refs: Arc::new(refs),

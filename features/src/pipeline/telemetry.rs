@@ -1,4 +1,4 @@
-//! The `telemetry` table held compactly: what step one reads of each sample, 48 bytes a row,
+//! The `telemetry` table held compactly: what step one reads of each sample, 40 bytes a row,
 //! without the table.
 //!
 //! A polars frame holds every telemetry string as a 16-byte view plus its bytes, and its IPs
@@ -42,9 +42,11 @@ struct Row {
     tool: u32,
     screen: u32,
     ip: u32,
-    tz: i32,
     lag: f32,
     typing: f32,
+    /// Ingest keeps offsets within −720…+840 minutes, so they fit 16 bits (40 bytes a row
+    /// instead of 48).
+    tz: i16,
     flags: u8,
 }
 
@@ -213,7 +215,7 @@ impl Part {
             event_at_micros: r.event_at,
             ip: self.ips.get(r.ip as usize).copied(),
             device_id: self.string(r.device),
-            tz_offset_min: has(HAS_TZ).then_some(r.tz),
+            tz_offset_min: has(HAS_TZ).then_some(i32::from(r.tz)),
             input_lag_ms: has(HAS_LAG).then_some(r.lag),
             typing_interval_ms: has(HAS_TYPING).then_some(r.typing),
             remote_tool: self.string(r.tool),
@@ -310,9 +312,16 @@ impl SampleColumns {
             };
             let lag = number(lag, HAS_LAG);
             let typing = number(typing, HAS_TYPING);
-            if tz.is_some() {
-                flags |= HAS_TZ;
-            }
+            let tz = match tz.map(i16::try_from) {
+                None => 0,
+                Some(Ok(tz)) => {
+                    flags |= HAS_TZ;
+                    tz
+                }
+                Some(Err(_)) => {
+                    polars_bail!(ComputeError: "a telemetry tz_offset_min past 16 bits reached the compact rows: ingest lets none through")
+                }
+            };
             if let Some(vm) = vm {
                 flags |= if vm { HAS_VM | IS_VM } else { HAS_VM };
             }
@@ -327,7 +336,7 @@ impl SampleColumns {
                 tool: string_id(&mut tables, tool),
                 screen: string_id(&mut tables, screen),
                 ip,
-                tz: tz.unwrap_or_default(),
+                tz,
                 lag,
                 typing,
                 flags,
@@ -340,6 +349,11 @@ impl SampleColumns {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_row_is_40_bytes() {
+        assert_eq!(std::mem::size_of::<Row>(), 40);
+    }
 
     /// Every sample read back from the compact rows equals the sample read from the frame's
     /// columns directly (the reference): nulls, unparseable and IPv4-mapped IPs, NaN-free
@@ -362,7 +376,7 @@ mod tests {
                     _ => Some(format!("192.0.2.{}", i % 256)),
                 }).collect::<Vec<_>>(),
                 "device_id" => rows.iter().map(|&i| text(i, 1000, "dev")).collect::<Vec<_>>(),
-                "tz_offset_min" => rows.iter().map(|&i| (i % 4 != 0).then_some(i as i32 % 900 - 450)).collect::<Vec<_>>(),
+                "tz_offset_min" => rows.iter().map(|&i| (i % 4 != 0).then_some(i as i32 % 1561 - 720)).collect::<Vec<_>>(),
                 "input_lag_ms" => rows.iter().map(|&i| (i % 6 != 0).then_some(i as f32 / 7.0)).collect::<Vec<_>>(),
                 "typing_interval_ms" => rows.iter().map(|&i| (i % 9 != 0).then_some(i as f32 / 3.0)).collect::<Vec<_>>(),
                 "remote_tool" => rows.iter().map(|&i| (i % 13 == 0).then(|| ["anydesk", "", "teamviewer"][i % 3].to_owned())).collect::<Vec<_>>(),
