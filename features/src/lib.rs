@@ -88,9 +88,10 @@ pub use ingest::{
     read_table, record_issues, telemetry_issues,
 };
 pub use pipeline::batch::{
-    DirProgress, FeatureFrame, FeatureOptions, Stage, StoredApplication, WrittenFeatures,
-    build_feature_frame, features_from_data_dir, stored_applications, write_feature_frame,
-    write_features_from_data_dir, write_parquet_atomically,
+    DirProgress, FeatureBlock, FeatureBlocks, FeatureFrame, FeatureOptions, Stage,
+    StoredApplication, WrittenFeatures, build_feature_frame, features_from_data_dir,
+    for_each_feature_block, stored_applications, write_feature_frame, write_features_from_data_dir,
+    write_parquet_atomically,
 };
 pub use pipeline::catalog::{self as catalog, feature_set};
 pub use pipeline::own::{ReferenceSources, References};

@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use appfraud_core::{Band, ReasonCode};
 use appfraud_features::{
     DirProgress, FeatureError, FeatureFrame, FeatureOptions, HistorySnapshot, IngestReport, Stage,
-    features_from_data_dir,
+    for_each_feature_block,
 };
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -117,21 +117,77 @@ pub fn score_data_dir(
     options: ScoreOptions,
     progress: &(dyn Fn(ScoreProgress) + Sync),
 ) -> Result<ScoreRun, ServeError> {
-    // Fail on the package and engine before the long feature computation.
+    // Fail on the package, the engine and the pipeline's FeatureSet before the long feature
+    // computation.
     let scorer = BatchScorer::new(package, options.engine)?;
-    let features = features_from_data_dir(
+    package.check_feature_set(appfraud_features::feature_set().hash().as_str())?;
+    // The features are scored a block at a time as they are computed, so that the feature
+    // frame of every application is never held beside the history (4.4 GB at ten million).
+    let never = required_features(package);
+    let bands = package.manifest().bands;
+    let mut counts = [0usize; 3];
+    let mut unscored = Vec::new();
+    let mut frames: Vec<DataFrame> = Vec::new();
+    let summary = for_each_feature_block::<ServeError>(
         dir,
         FeatureOptions {
             since_micros: options.since_micros,
         },
+        SCORE_BLOCK_ROWS,
         &|p| {
             if let DirProgress::Stage(stage) = p {
                 progress(ScoreProgress::Features(stage));
             }
         },
+        &mut |block| {
+            if block.first_row == 0 {
+                progress(ScoreProgress::ScoringStarted {
+                    total: block.total_rows,
+                    engine: scorer.engine_name(),
+                });
+            }
+            let frame = &block.frame;
+            let rows = row_major(&frame.columns()[2..], package.n_features())?;
+            let outcomes = score_rows(package, &scorer, &rows, &never, options, progress)?;
+            for (i, o) in outcomes.iter().enumerate() {
+                match o {
+                    Outcome::Scored { probability, .. } => {
+                        counts[bands.band(f64::from(*probability)) as usize] += 1;
+                    }
+                    Outcome::Unscored(reason) => {
+                        unscored.push((block.first_row + i, reason.clone()));
+                    }
+                }
+            }
+            let keys = [
+                frame.column("application_id")?.clone(),
+                frame.column("submitted_at")?.clone(),
+            ];
+            frames.push(output_frame(keys, &outcomes, package)?);
+            Ok(())
+        },
     )?;
-    score_frame(package, &scorer, features, options, progress)
+    let mut frames = frames.into_iter();
+    let mut out = frames.next().ok_or_else(|| {
+        ServeError::Features(FeatureError::Internal {
+            reason: "no block of feature rows was handed over".into(),
+        })
+    })?;
+    for f in frames {
+        out.vstack_mut(&f)?;
+    }
+    Ok(ScoreRun {
+        frame: out,
+        report: summary.report,
+        engine: scorer.engine_name(),
+        bands: counts,
+        unscored,
+    })
 }
+
+/// Applications whose features are computed and scored together by [`score_data_dir`]: 64Ki
+/// rows of 110 features are 28 MiB.
+const SCORE_BLOCK_ROWS: usize = 1 << 16;
 
 /// Scores the applications of data directory `dir`, which holds only new rows, against the
 /// history `snapshot` (extended in memory with the directory's rows): only the new

@@ -632,6 +632,71 @@ fn write_features_in_blocks(
     })
 }
 
+/// One block of rows of [`for_each_feature_block`].
+#[derive(Debug)]
+pub struct FeatureBlock {
+    /// The block's rows, as [`FeatureFrame::frame`] has them (same columns, same order).
+    pub frame: DataFrame,
+    /// The position of the block's first row among all the rows of the run.
+    pub first_row: usize,
+    /// Rows of the whole run (every block's together).
+    pub total_rows: usize,
+}
+
+/// What [`for_each_feature_block`] computed, besides its blocks.
+#[derive(Debug, Clone)]
+pub struct FeatureBlocks {
+    /// Rows handed over, in all blocks.
+    pub rows: usize,
+    /// The features of the blocks' feature columns, in column order.
+    pub feature_set: FeatureSet,
+    /// What ingest found questionable in the input.
+    pub report: IngestReport,
+}
+
+/// [`features_from_data_dir`] handed over `block_rows` rows at a time, in order, so that the
+/// whole frame is never held: for a consumer that needs no more than a block at once (scoring
+/// writes each application's score, not its features). The rows and values are those of
+/// [`features_from_data_dir`], bit for bit. At least one block is handed over, empty when no
+/// application gets a row, so that the consumer sees the columns.
+///
+/// # Errors
+///
+/// Those of [`features_from_data_dir`], and the first error `on_block` returns, which stops
+/// the run.
+pub fn for_each_feature_block<E: From<FeatureError>>(
+    dir: &Path,
+    options: FeatureOptions,
+    block_rows: usize,
+    progress: &dyn Fn(DirProgress<'_>),
+    on_block: &mut dyn FnMut(FeatureBlock) -> Result<(), E>,
+) -> Result<FeatureBlocks, E> {
+    let (mut prepared, report) = prepared_from_dir(dir, progress)?;
+    let plan = RowPlan::new(&mut prepared, options, &|stage| {
+        progress(DirProgress::Stage(stage))
+    });
+    let total_rows = plan.selected.len();
+    if total_rows == 0 {
+        on_block(FeatureBlock {
+            frame: plan.columns(&prepared, &[])?,
+            first_row: 0,
+            total_rows,
+        })?;
+    }
+    for (k, rows) in plan.selected.chunks(block_rows.max(1)).enumerate() {
+        on_block(FeatureBlock {
+            frame: plan.columns(&prepared, rows)?,
+            first_row: k * block_rows.max(1),
+            total_rows,
+        })?;
+    }
+    Ok(FeatureBlocks {
+        rows: total_rows,
+        feature_set: feature_set(),
+        report,
+    })
+}
+
 /// The feature frame of `ids` (submitted at `times`): `application_id`, `submitted_at`, then
 /// one column per feature, row `k` from `signals(k, scratch)`, computed in parallel; the first
 /// error `signals` returns, if any.
@@ -932,6 +997,64 @@ mod tests {
             leftovers,
             vec![std::ffi::OsString::from("features.parquet")]
         );
+    }
+
+    /// The blocks, stacked, are the whole frame of the same directory (the reference), with
+    /// and without `--since`; a run without rows hands over one empty block with the columns.
+    #[test]
+    fn feature_blocks_stack_to_the_whole_frame() {
+        for options in [
+            FeatureOptions::default(),
+            FeatureOptions {
+                since_micros: Some(1_740_000_000_000_000),
+            },
+            FeatureOptions {
+                since_micros: Some(i64::MAX),
+            },
+        ] {
+            let whole = features_from_data_dir(&sample_dir(), options, &|_| {}).expect("frame");
+            let mut blocks: Vec<FeatureBlock> = Vec::new();
+            let summary = for_each_feature_block::<FeatureError>(
+                &sample_dir(),
+                options,
+                3_000,
+                &|_| {},
+                &mut |block| {
+                    blocks.push(block);
+                    Ok(())
+                },
+            )
+            .expect("blocks");
+            assert_eq!(summary.rows, whole.frame.height());
+            assert_eq!(summary.report, whole.report);
+            assert_eq!(summary.feature_set, whole.feature_set);
+            let mut stacked = blocks[0].frame.clone();
+            for b in &blocks[1..] {
+                stacked.vstack_mut(&b.frame).expect("same columns");
+            }
+            assert_bit_equal(&stacked, &whole.frame);
+            let firsts: Vec<usize> = blocks.iter().map(|b| b.first_row).collect();
+            let expected: Vec<usize> = (0..whole.frame.height().max(1)).step_by(3_000).collect();
+            assert_eq!(firsts, expected);
+            assert!(blocks.iter().all(|b| b.total_rows == whole.frame.height()));
+        }
+        // The first error of the consumer stops the run.
+        let mut calls = 0;
+        let e = for_each_feature_block(
+            &sample_dir(),
+            FeatureOptions::default(),
+            3_000,
+            &|_| {},
+            &mut |_| {
+                calls += 1;
+                Err(FeatureError::Internal {
+                    reason: "stop".into(),
+                })
+            },
+        )
+        .expect_err("stopped");
+        assert_eq!(calls, 1);
+        assert!(e.to_string().contains("stop"), "{e}");
     }
 
     /// A file that cannot be written is an error naming it, not a panic.

@@ -78,6 +78,7 @@ pub struct OwnSignals {
 #[derive(Debug, Default)]
 pub struct OwnScratch {
     remote_control: RemoteControlScratch,
+    sample_keys: Vec<SampleKeys>,
     shingles: ShingleScratch,
     institutions: InstitutionMemo,
 }
@@ -198,10 +199,16 @@ pub fn own_signals(
         row,
     };
     // Most samples of one application repeat its IP and device: keep the earliest sample of
-    // each distinct key combination, which is all the history reads (first appearances).
-    let mut sample_keys: Vec<SampleKeys> = samples.iter().filter_map(sample_keys).collect();
-    sample_keys.sort_unstable_by_key(|s| (s.keys, s.event_at));
-    sample_keys.dedup_by(|later, first| later.keys == first.keys);
+    // each distinct key combination, which is all the history reads (first appearances). They
+    // are gathered in the worker's buffer and copied out at their exact number: a vector grown
+    // sample by sample keeps room for every sample (16 where 1 or 2 remain), and a batch run
+    // holds one per application.
+    let keys_of_samples = &mut scratch.sample_keys;
+    keys_of_samples.clear();
+    keys_of_samples.extend(samples.iter().filter_map(sample_keys));
+    keys_of_samples.sort_unstable_by_key(|s| (s.keys, s.event_at));
+    keys_of_samples.dedup_by(|later, first| later.keys == first.keys);
+    let sample_keys = keys_of_samples.to_vec();
     let resume = app
         .resume_text
         .and_then(|text| resume_signature(text, &mut scratch.shingles));
