@@ -117,6 +117,17 @@ pub fn score_data_dir(
     options: ScoreOptions,
     progress: &(dyn Fn(ScoreProgress) + Sync),
 ) -> Result<ScoreRun, ServeError> {
+    score_data_dir_in_blocks(package, dir, options, progress, SCORE_BLOCK_ROWS)
+}
+
+/// [`score_data_dir`] computing and scoring `block_rows` applications at a time.
+fn score_data_dir_in_blocks(
+    package: &ModelPackage,
+    dir: &Path,
+    options: ScoreOptions,
+    progress: &(dyn Fn(ScoreProgress) + Sync),
+    block_rows: usize,
+) -> Result<ScoreRun, ServeError> {
     // Fail on the package, the engine and the pipeline's FeatureSet before the long feature
     // computation.
     let scorer = BatchScorer::new(package, options.engine)?;
@@ -133,7 +144,7 @@ pub fn score_data_dir(
         FeatureOptions {
             since_micros: options.since_micros,
         },
-        SCORE_BLOCK_ROWS,
+        block_rows,
         &|p| {
             if let DirProgress::Stage(stage) = p {
                 progress(ScoreProgress::Features(stage));
@@ -594,4 +605,44 @@ pub fn write_scores(frame: &mut DataFrame, path: &Path) -> Result<(), ServeError
         file: path.to_path_buf(),
         reason: e.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workspace() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
+
+    /// Scored in blocks of 3,000 rows (the last one partial), the sample gives the run of
+    /// scoring its whole feature frame at once (the reference): the same output frame, band
+    /// counts, unscored rows and report, with and without `--since`.
+    #[test]
+    fn scoring_in_blocks_equals_scoring_the_whole_frame() {
+        let package = ModelPackage::load(&workspace().join("models/baseline")).expect("baseline");
+        let sample = workspace().join("notebooks-data/sample");
+        for since_micros in [None, Some(1_740_000_000_000_000)] {
+            let options = ScoreOptions {
+                since_micros,
+                reasons: 3,
+                ..ScoreOptions::default()
+            };
+            let scorer = BatchScorer::new(&package, options.engine).expect("engine");
+            let features = appfraud_features::features_from_data_dir(
+                &sample,
+                FeatureOptions { since_micros },
+                &|_| {},
+            )
+            .expect("features");
+            let whole = score_frame(&package, &scorer, features, options, &|_| {}).expect("whole");
+            let blocks = score_data_dir_in_blocks(&package, &sample, options, &|_| {}, 3_000)
+                .expect("blocks");
+            assert!(whole.frame.height() > 6_000, "{}", whole.frame.height());
+            assert!(blocks.frame.equals_missing(&whole.frame));
+            assert_eq!(blocks.bands, whole.bands);
+            assert_eq!(blocks.unscored, whole.unscored);
+            assert_eq!(blocks.report, whole.report);
+        }
+    }
 }

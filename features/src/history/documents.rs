@@ -692,8 +692,8 @@ impl DocumentIndex {
 
     /// Drops the band maps (52 MB at a million documents), which only inserts and
     /// [`query_with`](Self::query_with) read: for a batch run, which asks only about the
-    /// documents the index holds, through [`query_held`](Self::query_held) and positions taken
-    /// before.
+    /// documents the index holds, through [`query_held`](Self::query_held) and
+    /// [`held_positions`](Self::held_positions), which read the bucket lists alone.
     ///
     /// # Panics
     ///

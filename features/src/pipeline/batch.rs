@@ -492,11 +492,15 @@ struct RowPlan {
 impl RowPlan {
     fn new(prepared: &mut Prepared, options: FeatureOptions, progress: &dyn Fn(Stage)) -> Self {
         progress(Stage::History);
-        let history = History::build(
+        let mut history = History::build(
             std::mem::take(&mut prepared.history),
             std::mem::take(&mut prepared.resumes),
             &prepared.labels,
         );
+        // Nothing is appended to this history, and its documents are asked about through
+        // positions: what only appends and queries by signature read goes first.
+        history.entities.drop_append_state();
+        history.documents.drop_band_maps();
         progress(Stage::Features);
         let selected = (0..prepared.own.len())
             .filter(|&i| {
@@ -506,11 +510,6 @@ impl RowPlan {
             })
             .collect();
         let positions = history.documents.held_positions();
-        // Nothing is appended to this history, and its documents are asked about through the
-        // positions: what only appends and signature queries read goes.
-        let mut history = history;
-        history.entities.drop_append_state();
-        history.documents.drop_band_maps();
         RowPlan {
             history,
             positions,
@@ -607,6 +606,11 @@ fn write_features_in_blocks(
                     failure = Some(e);
                     std::io::Error::other("feature rows failed")
                 })?;
+                // Rows are computed in order: the own signals of those written are not read
+                // again.
+                prepared
+                    .own
+                    .release_before(rows.last().map_or(0, |r| r + 1));
                 if send.send(block).is_err() {
                     // The writer stopped on an error, which its result carries.
                     break;
@@ -684,8 +688,13 @@ pub fn for_each_feature_block<E: From<FeatureError>>(
         })?;
     }
     for (k, rows) in plan.selected.chunks(block_rows.max(1)).enumerate() {
+        let frame = plan.columns(&prepared, rows)?;
+        // Rows are computed in order: the own signals of those written are not read again.
+        prepared
+            .own
+            .release_before(rows.last().map_or(0, |r| r + 1));
         on_block(FeatureBlock {
-            frame: plan.columns(&prepared, rows)?,
+            frame,
             first_row: k * block_rows.max(1),
             total_rows,
         })?;
