@@ -504,6 +504,20 @@ mod tests {
         dir
     }
 
+    /// Replaces string column `name` of `df` with `f(row, value)` of each row.
+    fn rewrite(df: &mut DataFrame, name: &str, f: impl Fn(usize, Option<&str>) -> Option<String>) {
+        let values: Vec<Option<String>> = df
+            .column(name)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| f(i, v))
+            .collect();
+        df.with_column(Column::new(name.into(), values)).unwrap();
+    }
+
     fn sample_telemetry() -> DataFrame {
         let file = File::open(sample_dir().join("telemetry.parquet")).expect("sample");
         ParquetReader::new(file).finish().expect("readable")
@@ -519,40 +533,18 @@ mod tests {
         let n = telemetry.height();
         assert!(n > 50_000, "{n}");
         // Unknown applications and bad IPs early, in the middle and at the end.
-        let ids: Vec<Option<String>> = telemetry
-            .column("application_id")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .enumerate()
-            .map(|(i, v)| match i {
-                3 | 20_000 | 20_001 => Some(format!("unknown-{i}")),
-                _ if i == n - 1 => Some("unknown-last".to_owned()),
-                _ => v.map(str::to_owned),
-            })
-            .collect();
-        let ips: Vec<Option<String>> = telemetry
-            .column("ip")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                if i % 9_973 == 17 {
-                    Some("not an ip".to_owned())
-                } else {
-                    v.map(str::to_owned)
-                }
-            })
-            .collect();
-        telemetry
-            .with_column(Column::new("application_id".into(), ids))
-            .unwrap();
-        telemetry
-            .with_column(Column::new("ip".into(), ips))
-            .unwrap();
+        rewrite(&mut telemetry, "application_id", |i, v| match i {
+            3 | 20_000 | 20_001 => Some(format!("unknown-{i}")),
+            _ if i == n - 1 => Some("unknown-last".to_owned()),
+            _ => v.map(str::to_owned),
+        });
+        rewrite(&mut telemetry, "ip", |i, v| {
+            if i % 9_973 == 17 {
+                Some("not an ip".to_owned())
+            } else {
+                v.map(str::to_owned)
+            }
+        });
         let dir = dir_with_telemetry(telemetry);
 
         let whole = read_data_dir_extending(dir.path(), &|_| None, &["user_agent"]).unwrap();
@@ -613,18 +605,9 @@ mod tests {
     fn a_null_in_a_late_chunk_names_the_row_of_the_table() {
         let mut telemetry = sample_telemetry();
         let row = telemetry.height() - 10;
-        let sessions: Vec<Option<String>> = telemetry
-            .column("session_id")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (i != row).then(|| v.unwrap().to_owned()))
-            .collect();
-        telemetry
-            .with_column(Column::new("session_id".into(), sessions))
-            .unwrap();
+        rewrite(&mut telemetry, "session_id", |i, v| {
+            (i != row).then(|| v.unwrap().to_owned())
+        });
         let dir = dir_with_telemetry(telemetry);
         let whole = read_data_dir_extending(dir.path(), &|_| None, &["user_agent"])
             .expect_err("a null session");
