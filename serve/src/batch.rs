@@ -135,9 +135,7 @@ fn score_data_dir_in_blocks(
     // The features are scored a block at a time as they are computed, so that the feature
     // frame of every application is never held beside the history (4.4 GB at ten million).
     let never = required_features(package);
-    let bands = package.manifest().bands;
-    let mut counts = [0usize; 3];
-    let mut unscored = Vec::new();
+    let mut tally = Tally::default();
     let mut frames: Vec<DataFrame> = Vec::new();
     let summary = for_each_feature_block::<ServeError>(
         dir,
@@ -159,22 +157,20 @@ fn score_data_dir_in_blocks(
             }
             let frame = &block.frame;
             let rows = row_major(&frame.columns()[2..], package.n_features())?;
-            let outcomes = score_rows(package, &scorer, &rows, &never, options, progress)?;
-            for (i, o) in outcomes.iter().enumerate() {
-                match o {
-                    Outcome::Scored { probability, .. } => {
-                        counts[bands.band(f64::from(*probability)) as usize] += 1;
-                    }
-                    Outcome::Unscored(reason) => {
-                        unscored.push((block.first_row + i, reason.clone()));
-                    }
-                }
-            }
             let keys = [
                 frame.column("application_id")?.clone(),
                 frame.column("submitted_at")?.clone(),
             ];
-            frames.push(output_frame(keys, &outcomes, package)?);
+            let scored = score_block(
+                package,
+                &scorer,
+                (&rows, keys),
+                &never,
+                options,
+                progress,
+                (block.first_row, &mut tally),
+            )?;
+            frames.push(scored);
             Ok(())
         },
     )?;
@@ -191,8 +187,8 @@ fn score_data_dir_in_blocks(
         frame: out,
         report: summary.report,
         engine: scorer.engine_name(),
-        bands: counts,
-        unscored,
+        bands: tally.bands,
+        unscored: tally.unscored,
     })
 }
 
@@ -364,27 +360,55 @@ fn score_matrix(
         total: n_rows,
         engine: scorer.engine_name(),
     });
-    let outcomes = score_rows(package, scorer, rows, &never, options, progress)?;
-
-    let bands = package.manifest().bands;
-    let mut counts = [0usize; 3];
-    let mut unscored = Vec::new();
-    for (i, o) in outcomes.iter().enumerate() {
-        match o {
-            Outcome::Scored { probability, .. } => {
-                counts[bands.band(f64::from(*probability)) as usize] += 1;
-            }
-            Outcome::Unscored(reason) => unscored.push((i, reason.clone())),
-        }
-    }
-    let out = output_frame(keys, &outcomes, package)?;
+    let mut tally = Tally::default();
+    let out = score_block(
+        package,
+        scorer,
+        (rows, keys),
+        &never,
+        options,
+        progress,
+        (0, &mut tally),
+    )?;
     Ok(ScoreRun {
         frame: out,
         report,
         engine: scorer.engine_name(),
-        bands: counts,
-        unscored,
+        bands: tally.bands,
+        unscored: tally.unscored,
     })
+}
+
+/// Applications per band and the unscored ones (row, reason), over the blocks scored so far.
+#[derive(Debug, Default)]
+struct Tally {
+    bands: [usize; 3],
+    unscored: Vec<(usize, String)>,
+}
+
+/// Scores the row-major feature `rows` of the applications `keys` (ids, submission times),
+/// whose first is row `first_row` of the run, into their output frame, counting them in
+/// `tally`.
+fn score_block(
+    package: &ModelPackage,
+    scorer: &BatchScorer,
+    (rows, keys): (&[f32], [Column; 2]),
+    never: &[bool],
+    options: ScoreOptions,
+    progress: &(dyn Fn(ScoreProgress) + Sync),
+    (first_row, tally): (usize, &mut Tally),
+) -> Result<DataFrame, ServeError> {
+    let outcomes = score_rows(package, scorer, rows, never, options, progress)?;
+    let bands = package.manifest().bands;
+    for (i, o) in outcomes.iter().enumerate() {
+        match o {
+            Outcome::Scored { probability, .. } => {
+                tally.bands[bands.band(f64::from(*probability)) as usize] += 1;
+            }
+            Outcome::Unscored(reason) => tally.unscored.push((first_row + i, reason.clone())),
+        }
+    }
+    output_frame(keys, &outcomes, package)
 }
 
 /// Float32 feature columns as one row-major matrix (null = `NaN`).

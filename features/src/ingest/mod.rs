@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use appfraud_core::schema::{self, ColumnSpec, ColumnType, TableSpec};
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::IngestError;
 
@@ -48,13 +49,7 @@ pub(crate) fn read_data_dir_extending(
     held: &(dyn Fn(&str) -> Option<i64> + Sync),
     unread: &[&str],
 ) -> Result<RawFrames, IngestError> {
-    let applications = read_table_without(dir, &schema::APPLICATIONS, unread)?.ok_or(
-        IngestError::MissingFile {
-            dir: dir.to_path_buf(),
-            stem: schema::APPLICATIONS.stem,
-        },
-    )?;
-    let mut applications = applications;
+    let mut applications = read_applications(dir, unread)?;
     let mut telemetry = read_table_without(dir, &schema::TELEMETRY, unread)?;
     let mut labels = read_table_without(dir, &schema::LABELS, unread)?;
     let report =
@@ -69,6 +64,14 @@ pub(crate) fn read_data_dir_extending(
         telemetry,
         labels,
         report,
+    })
+}
+
+/// The validated `applications` table of `dir` (required), without the columns of `unread`.
+fn read_applications(dir: &Path, unread: &[&str]) -> Result<DataFrame, IngestError> {
+    read_table_without(dir, &schema::APPLICATIONS, unread)?.ok_or(IngestError::MissingFile {
+        dir: dir.to_path_buf(),
+        stem: schema::APPLICATIONS.stem,
     })
 }
 
@@ -176,12 +179,7 @@ pub(crate) fn read_data_dir_streaming(
     chunk_rows: usize,
     on_chunk: &mut dyn FnMut(TelemetryChunk<'_>) -> PolarsResult<()>,
 ) -> Result<(RawFrames, usize), IngestError> {
-    let mut applications = read_table_without(dir, &schema::APPLICATIONS, unread)?.ok_or(
-        IngestError::MissingFile {
-            dir: dir.to_path_buf(),
-            stem: schema::APPLICATIONS.stem,
-        },
-    )?;
+    let mut applications = read_applications(dir, unread)?;
     let failed = |e: PolarsError| IngestError::Unreadable {
         file: dir.to_path_buf(),
         reason: e.to_string(),
@@ -199,16 +197,22 @@ pub(crate) fn read_data_dir_streaming(
         chunk_rows,
         &mut |mut chunk, first_row| {
             checked
-                .telemetry_with(&mut chunk, first_row, &known, &|_| None, &mut issues)
+                .telemetry(&mut chunk, first_row, &known, &|_| None, &mut issues)
                 .map_err(failed)?;
-            let slots: Vec<u32> = chunk
+            let ids = chunk
                 .column("application_id")
                 .and_then(|c| c.str().cloned())
-                .map_err(failed)?
-                .iter()
-                .map(|id| {
-                    id.and_then(|id| known.get(id))
-                        .map_or(u32::MAX, |&r| r as u32)
+                .map_err(failed)?;
+            let slots: Vec<u32> = crate::scan::pieces(&ids)
+                .into_par_iter()
+                .flat_map_iter(|piece| {
+                    piece
+                        .iter()
+                        .map(|id| {
+                            id.and_then(|id| known.get(id))
+                                .map_or(u32::MAX, |&r| r as u32)
+                        })
+                        .collect::<Vec<_>>()
                 })
                 .collect();
             kept += chunk.height();
@@ -228,7 +232,7 @@ pub(crate) fn read_data_dir_streaming(
     let mut labels = read_table_without(dir, &schema::LABELS, unread)?;
     if let Some(lab) = labels.as_mut() {
         checked
-            .labels(lab, &|_| None, &mut report)
+            .labels(lab, &known, &|_| None, &mut report)
             .map_err(failed)?;
     }
     Ok((
@@ -261,12 +265,9 @@ fn for_each_chunk(
             f(validate(&path, df, spec, &unread, 0)?, 0)
         }
         Some(TableFile::Parquet(path)) => {
-            let unreadable = |e: PolarsError| IngestError::Unreadable {
-                file: path.to_path_buf(),
-                reason: format!("not a readable Parquet file (truncated or corrupt): {e}"),
-            };
+            let unreadable = unreadable_parquet(&path);
             let (mut reader, columns) = parquet_projection(&path, spec, &unread)?;
-            let metadata = reader.get_metadata().map_err(unreadable)?.clone();
+            let metadata = reader.get_metadata().map_err(&unreadable)?.clone();
             let mut runs = Vec::new();
             let (mut start, mut len) = (0usize, 0usize);
             for group in &metadata.row_groups {
@@ -287,7 +288,7 @@ fn for_each_chunk(
                     .with_columns(Some(columns.clone()))
                     .with_slice(Some((start, len)))
                     .finish()
-                    .map_err(unreadable)?;
+                    .map_err(&unreadable)?;
                 f(validate(&path, df, spec, &unread, start)?, start)?;
             }
             Ok(())
@@ -354,10 +355,15 @@ fn read_parquet(
     reader
         .with_columns(Some(columns))
         .finish()
-        .map_err(|e| IngestError::Unreadable {
-            file: path.to_path_buf(),
-            reason: format!("not a readable Parquet file (truncated or corrupt): {e}"),
-        })
+        .map_err(unreadable_parquet(path))
+}
+
+/// The error of a Parquet file `path` that polars cannot read.
+fn unreadable_parquet(path: &Path) -> impl Fn(PolarsError) -> IngestError + '_ {
+    move |e| IngestError::Unreadable {
+        file: path.to_path_buf(),
+        reason: format!("not a readable Parquet file (truncated or corrupt): {e}"),
+    }
 }
 
 /// A reader of the Parquet file `path` and the columns to read of it: the contract columns it
@@ -367,10 +373,7 @@ fn parquet_projection(
     spec: &TableSpec,
     unread: &[&ColumnSpec],
 ) -> Result<(ParquetReader<File>, Vec<String>), IngestError> {
-    let unreadable = |e: PolarsError| IngestError::Unreadable {
-        file: path.to_path_buf(),
-        reason: format!("not a readable Parquet file (truncated or corrupt): {e}"),
-    };
+    let unreadable = unreadable_parquet(path);
     let mut reader = ParquetReader::new(open(path)?);
     let file_schema = reader.schema().map_err(unreadable)?;
     let mut read = Vec::with_capacity(spec.columns.len());

@@ -369,13 +369,14 @@ pub(super) fn apply(
 ) -> PolarsResult<IngestReport> {
     let mut report = IngestReport::default();
     let checked = CheckedApplications::new(applications, &mut report)?;
+    let known = checked.rows();
     if let Some(tel) = telemetry.as_mut() {
         let mut issues = TelemetryIssues::default();
-        checked.telemetry(tel, 0, held, &mut issues)?;
+        checked.telemetry(tel, 0, &known, held, &mut issues)?;
         issues.report_into(&mut report);
     }
     if let Some(lab) = labels.as_mut() {
-        checked.labels(lab, held, &mut report)?;
+        checked.labels(lab, &known, held, &mut report)?;
     }
     Ok(report)
 }
@@ -386,6 +387,9 @@ pub(super) struct CheckedApplications {
     ids: StringChunked,
     submitted: Vec<Option<i64>>,
 }
+
+/// Application id → its row in `applications` (ids are input data: a seeded fast hash).
+pub(super) type IdRows<'a> = HashMap<&'a str, usize, foldhash::fast::RandomState>;
 
 /// The telemetry checks, in the order they are reported: (column, issue, policy).
 const TELEMETRY_CHECKS: [(&str, &str, Policy); 5] = [
@@ -489,7 +493,7 @@ impl CheckedApplications {
     }
 
     /// Application id → row.
-    pub(super) fn rows(&self) -> HashMap<&str, usize, foldhash::fast::RandomState> {
+    pub(super) fn rows(&self) -> IdRows<'_> {
         let mut known = HashMap::with_capacity_and_hasher(self.ids.len(), Default::default());
         known.extend(
             self.ids
@@ -501,23 +505,13 @@ impl CheckedApplications {
     }
 
     /// Applies the policy to the telemetry rows `tel`, which start at row `first_row` of their
-    /// table, counting in `issues`; rows of unknown applications are removed from `tel`.
+    /// table, counting in `issues`; rows of unknown applications (absent from `known`, the id
+    /// map of [`rows`](Self::rows), and from `held`) are removed from `tel`.
     pub(super) fn telemetry(
         &self,
         tel: &mut DataFrame,
         first_row: usize,
-        held: &(dyn Fn(&str) -> Option<i64> + Sync),
-        issues: &mut TelemetryIssues,
-    ) -> PolarsResult<()> {
-        self.telemetry_with(tel, first_row, &self.rows(), held, issues)
-    }
-
-    /// [`telemetry`](Self::telemetry) with the id map `known` made once ([`rows`](Self::rows)).
-    pub(super) fn telemetry_with(
-        &self,
-        tel: &mut DataFrame,
-        first_row: usize,
-        known: &HashMap<&str, usize, foldhash::fast::RandomState>,
+        known: &IdRows<'_>,
         held: &(dyn Fn(&str) -> Option<i64> + Sync),
         issues: &mut TelemetryIssues,
     ) -> PolarsResult<()> {
@@ -545,10 +539,10 @@ impl CheckedApplications {
     pub(super) fn labels(
         &self,
         lab: &mut DataFrame,
+        known: &IdRows<'_>,
         held: &(dyn Fn(&str) -> Option<i64> + Sync),
         report: &mut IngestReport,
     ) -> PolarsResult<()> {
-        let known = self.rows();
         let label_ids = ids(lab)?;
         let labeled_at = micros(lab, "labeled_at")?;
         let mut unknown = Vec::new();

@@ -1,5 +1,6 @@
 //! The batch path: a whole data directory → one feature row per application.
 
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -517,6 +518,28 @@ impl RowPlan {
         }
     }
 
+    /// Computes the selected rows `block_rows` at a time, in order, and hands each block with
+    /// the position of its first row to `on_block`, until it breaks or fails. The own signals
+    /// of the rows computed are given back as it goes: nothing reads them again.
+    fn for_each_block<E: From<FeatureError>>(
+        &self,
+        prepared: &mut Prepared,
+        block_rows: usize,
+        mut on_block: impl FnMut(DataFrame, usize) -> Result<ControlFlow<()>, E>,
+    ) -> Result<(), E> {
+        let block_rows = block_rows.max(1);
+        for (k, rows) in self.selected.chunks(block_rows).enumerate() {
+            let frame = self.columns(prepared, rows)?;
+            prepared
+                .own
+                .release_before(rows.last().map_or(0, |r| r + 1));
+            if on_block(frame, k * block_rows)?.is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
     /// The feature frame of the applications at positions `rows`.
     fn columns(&self, prepared: &Prepared, rows: &[usize]) -> Result<DataFrame, FeatureError> {
         let ids: Vec<&str> = rows.iter().map(|&i| prepared.ids.get(i)).collect();
@@ -601,25 +624,22 @@ fn write_features_in_blocks(
                 }
                 writer.finish().map(drop).map_err(std::io::Error::other)
             });
-            for rows in plan.selected.chunks(block_rows) {
-                let block = plan.columns(&prepared, rows).map_err(|e| {
-                    failure = Some(e);
-                    std::io::Error::other("feature rows failed")
-                })?;
-                // Rows are computed in order: the own signals of those written are not read
-                // again.
-                prepared
-                    .own
-                    .release_before(rows.last().map_or(0, |r| r + 1));
-                if send.send(block).is_err() {
-                    // The writer stopped on an error, which its result carries.
-                    break;
-                }
-            }
+            let computed = plan.for_each_block(&mut prepared, block_rows, |block, _| {
+                // A failed send: the writer stopped on an error, which its result carries.
+                Ok::<_, FeatureError>(match send.send(block) {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(_) => ControlFlow::Break(()),
+                })
+            });
             drop(send);
-            writing
+            let written = writing
                 .join()
-                .unwrap_or_else(|_| Err(std::io::Error::other("the Parquet writer panicked")))
+                .unwrap_or_else(|_| Err(std::io::Error::other("the Parquet writer panicked")));
+            computed.map_err(|e| {
+                failure = Some(e);
+                std::io::Error::other("feature rows failed")
+            })?;
+            written
         })
     })
     .map_err(|e| match failure.take() {
@@ -687,18 +707,14 @@ pub fn for_each_feature_block<E: From<FeatureError>>(
             total_rows,
         })?;
     }
-    for (k, rows) in plan.selected.chunks(block_rows.max(1)).enumerate() {
-        let frame = plan.columns(&prepared, rows)?;
-        // Rows are computed in order: the own signals of those written are not read again.
-        prepared
-            .own
-            .release_before(rows.last().map_or(0, |r| r + 1));
+    plan.for_each_block(&mut prepared, block_rows, |frame, first_row| {
         on_block(FeatureBlock {
             frame,
-            first_row: k * block_rows.max(1),
+            first_row,
             total_rows,
-        })?;
-    }
+        })
+        .map(|()| ControlFlow::Continue(()))
+    })?;
     Ok(FeatureBlocks {
         rows: total_rows,
         feature_set: feature_set(),
